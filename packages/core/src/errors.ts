@@ -1,0 +1,110 @@
+// Errors a client sees: typed, with a stable code, rendered in the client's wire format.
+import type { ErrorRequestHandler } from 'express';
+import { routing } from './context.js';
+
+/** The error families of the OpenAI error shape. */
+export type ErrorType =
+  | 'invalid_request_error'
+  | 'authentication_error'
+  | 'permission_error'
+  | 'not_found_error'
+  | 'rate_limit_error'
+  | 'api_error';
+
+export interface SwitchyardErrorInit {
+  readonly status: number;
+  readonly type: ErrorType;
+  /** Stable, machine-readable code, e.g. `model_not_found`. */
+  readonly code: string;
+  readonly message: string;
+  /** The request field at fault, when there is one. */
+  readonly param?: string;
+  readonly cause?: unknown;
+}
+
+/** An error that the gateway answers with, instead of passing an upstream answer on. */
+export class SwitchyardError extends Error {
+  override readonly name = 'SwitchyardError';
+  readonly status: number;
+  readonly type: ErrorType;
+  readonly code: string;
+  readonly param: string | undefined;
+
+  constructor(init: SwitchyardErrorInit) {
+    super(init.message, { cause: init.cause });
+    this.status = init.status;
+    this.type = init.type;
+    this.code = init.code;
+    this.param = init.param;
+  }
+}
+
+export function badRequest(message: string, code = 'invalid_request', param?: string): SwitchyardError {
+  return new SwitchyardError({ status: 400, type: 'invalid_request_error', code, message, param });
+}
+
+/** The OpenAI error body: `{ error: { message, type, param, code } }`. */
+export interface OpenAIErrorBody {
+  error: { message: string; type: string; param: string | null; code: string };
+}
+
+export function openAIErrorBody(err: SwitchyardError): OpenAIErrorBody {
+  return { error: { message: err.message, type: err.type, param: err.param ?? null, code: err.code } };
+}
+
+/** Turns body-parser failures and anything unexpected into a SwitchyardError; never leaks internals. */
+export function toSwitchyardError(err: unknown): SwitchyardError {
+  if (err instanceof SwitchyardError) return err;
+  const parserType = (err as { type?: unknown } | null)?.type;
+  switch (parserType) {
+    case 'entity.parse.failed':
+      return badRequest('The request body is not valid JSON.', 'invalid_json');
+    case 'entity.too.large': {
+      const limit = (err as { limit?: number }).limit;
+      return new SwitchyardError({
+        status: 413,
+        type: 'invalid_request_error',
+        code: 'request_too_large',
+        message: `The request body is larger than the gateway's limit${limit ? ` of ${limit} bytes` : ''}.`,
+      });
+    }
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return new SwitchyardError({
+        status: 415,
+        type: 'invalid_request_error',
+        code: 'unsupported_encoding',
+        message: 'The request body encoding is not supported; send UTF-8 JSON.',
+      });
+    case 'request.aborted':
+      return badRequest('The request was aborted before its body arrived.', 'request_aborted');
+  }
+  return new SwitchyardError({
+    status: 500,
+    type: 'api_error',
+    code: 'internal_error',
+    message: 'The gateway failed to handle this request.',
+    cause: err,
+  });
+}
+
+export interface ErrorHandlerOptions {
+  /** Called with every unexpected (500) error, for logging. Default: `console.error`. */
+  readonly onInternalError?: (err: unknown) => void;
+}
+
+/** Express error handler that answers in the OpenAI error shape and records the error. */
+export function errorHandler(options: ErrorHandlerOptions = {}): ErrorRequestHandler {
+  const onInternalError = options.onInternalError ?? ((err) => console.error('switchyard: internal error', err));
+  return function switchyardErrorHandler(err, req, res, _next) {
+    const error = toSwitchyardError(err);
+    if (error.code === 'internal_error') onInternalError(error.cause);
+    if (res.headersSent) {
+      // Part of an answer is already out: the only honest signal left is to cut the connection.
+      res.destroy();
+      return;
+    }
+    routing(req).record.error = { status: error.status, type: error.type, code: error.code };
+    res.status(error.status).json(openAIErrorBody(error));
+  };
+}

@@ -1,0 +1,10 @@
+export * from './context.js';
+export * from './errors.js';
+export * from './record.js';
+export * from './signal-types.js';
+export { loadPolicyFile, parsePolicy, type LoadPolicyOptions } from './policy/load.js';
+export { PolicyError, formatProblem, type PolicyProblem } from './policy/policy-error.js';
+export { CAPABILITIES } from './policy/schema.js';
+export { Secret } from './policy/secret.js';
+export { PolicySource, type PolicyPath, type SourcePosition } from './policy/source.js';
+export type * from './policy/types.js';

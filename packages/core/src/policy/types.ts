@@ -1,0 +1,80 @@
+// The loaded policy: validated, cross-checked, credentials resolved. What the middlewares read.
+import type { ProviderFormat } from '../record.js';
+import type { SignalType } from '../signal-types.js';
+import type { CAPABILITIES } from './schema.js';
+import type { Secret } from './secret.js';
+import type { PolicySource } from './source.js';
+
+export type Capability = (typeof CAPABILITIES)[number];
+
+export interface ProviderCredential {
+  /** Position in the provider's `credentials` list; what records and spans show. */
+  readonly index: number;
+  readonly env: string;
+  readonly secret: Secret;
+}
+
+export interface ProviderConfig {
+  readonly name: string;
+  readonly format: ProviderFormat;
+  /** Base URL without a trailing slash, e.g. `https://api.openai.com/v1`. */
+  readonly baseUrl: string;
+  readonly credentials: readonly ProviderCredential[];
+}
+
+export interface ModelPrice {
+  /** USD per 1M input tokens. */
+  readonly input: number;
+  /** USD per 1M output tokens. */
+  readonly output: number;
+  /** USD per 1M cached input tokens. */
+  readonly cachedInput?: number;
+}
+
+export interface ModelConfig {
+  /** The exact, versioned model ID. */
+  readonly id: string;
+  /** The one provider this model is pinned to. */
+  readonly provider: string;
+  readonly contextWindow?: number;
+  readonly capabilities: ReadonlySet<Capability>;
+  readonly price?: ModelPrice;
+}
+
+export type SignalSource =
+  | { readonly kind: 'jsonpath'; readonly path: string }
+  | { readonly kind: 'header'; readonly header: string };
+
+/** A signal declared under `signals:` in the policy. */
+export interface DeclaredSignal {
+  readonly name: string;
+  readonly type: SignalType;
+  readonly from: SignalSource;
+}
+
+export interface RuleConfig {
+  readonly name: string;
+  /** The CEL condition as written. */
+  readonly if: string;
+  /** The exact model ID the rule routes to. */
+  readonly use: string;
+}
+
+export interface RouteConfig {
+  readonly name: string;
+  readonly default: string;
+  readonly rules: readonly RuleConfig[];
+  /** Model IDs allowed to serve this route after retries fail, in order. Empty = strict. */
+  readonly fallbacks: readonly string[];
+}
+
+export interface Policy {
+  readonly version: 1;
+  readonly timezone: string;
+  readonly providers: ReadonlyMap<string, ProviderConfig>;
+  readonly models: ReadonlyMap<string, ModelConfig>;
+  readonly signals: ReadonlyMap<string, DeclaredSignal>;
+  readonly routes: ReadonlyMap<string, RouteConfig>;
+  /** Where each part was written, for errors found after loading (e.g. CEL type errors). */
+  readonly source: PolicySource;
+}

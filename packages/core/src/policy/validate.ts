@@ -1,0 +1,85 @@
+// Cross-reference checks on a schema-valid policy, and the conversion into the loaded Policy.
+import type { PolicyProblem } from './policy-error.js';
+import { PolicyError } from './policy-error.js';
+import type { PolicyDocument } from './schema.js';
+import { Secret } from './secret.js';
+import type { PolicyPath, PolicySource } from './source.js';
+import type {
+  DeclaredSignal,
+  ModelConfig,
+  Policy,
+  ProviderConfig,
+  RouteConfig,
+  SignalSource,
+} from './types.js';
+
+export function buildPolicy(
+  doc: PolicyDocument,
+  source: PolicySource,
+  env: Readonly<Record<string, string | undefined>>,
+): Policy {
+  const problems: PolicyProblem[] = [];
+  const problem = (path: PolicyPath, message: string) =>
+    problems.push({ file: source.file, ...source.locate(path), message });
+
+  const providers = new Map<string, ProviderConfig>();
+  for (const [name, p] of Object.entries(doc.providers)) {
+    const credentials = p.credentials.map((c, index) => {
+      const value = env[c.env];
+      if (!value) problem(['providers', name, 'credentials', index, 'env'], `credential env var ${c.env} is not set`);
+      return { index, env: c.env, secret: new Secret(value ?? '') };
+    });
+    providers.set(name, { name, format: p.format, baseUrl: p.base_url.replace(/\/+$/, ''), credentials });
+  }
+
+  const models = new Map<string, ModelConfig>();
+  for (const [id, m] of Object.entries(doc.models)) {
+    if (!providers.has(m.provider)) {
+      problem(['models', id, 'provider'], `model "${id}" is pinned to unknown provider "${m.provider}" (providers: ${list(providers.keys())})`);
+    }
+    const price = m.price && { input: m.price.input, output: m.price.output, cachedInput: m.price.cached_input };
+    models.set(id, {
+      id,
+      provider: m.provider,
+      contextWindow: m.context_window,
+      capabilities: new Set(m.capabilities),
+      price,
+    });
+  }
+
+  const knownModel = (path: PolicyPath, what: string, model: string) => {
+    if (!models.has(model)) problem(path, `${what} uses model "${model}" that is not in models (models: ${list(models.keys())})`);
+  };
+  const routes = new Map<string, RouteConfig>();
+  for (const [name, r] of Object.entries(doc.routes)) {
+    if (models.has(name)) problem(['routes', name], `route "${name}" has the same name as a model; clients could not tell them apart`);
+    knownModel(['routes', name, 'default'], `route "${name}" default`, r.default);
+    const seen = new Set<string>();
+    r.rules.forEach((rule, i) => {
+      if (seen.has(rule.name)) problem(['routes', name, 'rules', i, 'name'], `route "${name}" has two rules named "${rule.name}"`);
+      if (rule.name === 'default') problem(['routes', name, 'rules', i, 'name'], `"default" is reserved for the route's default`);
+      seen.add(rule.name);
+      knownModel(['routes', name, 'rules', i, 'use'], `rule "${rule.name}"`, rule.use);
+    });
+    r.fallbacks.forEach((model, i) => knownModel(['routes', name, 'fallbacks', i], `route "${name}" fallback`, model));
+    routes.set(name, { name, default: r.default, rules: r.rules, fallbacks: r.fallbacks });
+  }
+
+  const signals = new Map<string, DeclaredSignal>();
+  for (const [name, s] of Object.entries(doc.signals)) {
+    signals.set(name, { name, type: s.type as DeclaredSignal['type'], from: signalSource(s.from) });
+  }
+
+  if (problems.length > 0) throw new PolicyError(problems);
+  return { version: 1, timezone: doc.timezone, providers, models, signals, routes, source };
+}
+
+function signalSource(from: string): SignalSource {
+  return from.startsWith('header:')
+    ? { kind: 'header', header: from.slice('header:'.length).trim().toLowerCase() }
+    : { kind: 'jsonpath', path: from };
+}
+
+function list(names: Iterable<string>): string {
+  return [...names].join(', ') || 'none';
+}

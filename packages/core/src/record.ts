@@ -1,0 +1,95 @@
+// The routing record: one typed account of what every middleware decided for a request.
+import type { SignalReading } from './signal-types.js';
+
+/** The API surface a request came in on. */
+export type Endpoint = 'chat' | 'completions' | 'embeddings' | 'responses' | 'messages' | 'other';
+
+/** The wire format a provider speaks. */
+export type ProviderFormat = 'openai' | 'anthropic' | 'gemini';
+
+/**
+ * How the model was chosen: an exact, pinned model ID that the client named, or a route
+ * (alias) whose rules picked one. `rule` is the matched rule's name, or `default`.
+ */
+export type Selection =
+  | { readonly kind: 'exact'; readonly model: string }
+  | { readonly kind: 'route'; readonly route: string; readonly rule: string; readonly model: string };
+
+/** Where the chosen model is served: its one pinned provider. */
+export interface Target {
+  readonly model: string;
+  readonly provider: string;
+  readonly format: ProviderFormat;
+}
+
+/** A rule whose CEL evaluation failed at request time; it counted as not matching. */
+export interface RuleError {
+  readonly route: string;
+  readonly rule: string;
+  readonly code: string;
+  readonly message: string;
+}
+
+/** How one upstream attempt ended. */
+export type AttemptOutcome =
+  | 'ok' // the upstream answered 2xx and the response was passed on whole
+  | 'http_error' // the upstream answered a non-2xx status
+  | 'connect_error' // refused, reset or DNS failure before a response
+  | 'timeout'
+  | 'client_aborted' // the client went away; the attempt was cancelled
+  | 'stream_cut'; // the upstream dropped or stalled after the first byte
+
+/** One call to an upstream provider. Credentials appear by index only, never by value. */
+export interface Attempt {
+  readonly provider: string;
+  readonly model: string;
+  readonly credentialIndex: number;
+  readonly startedAt: number;
+  endedAt?: number;
+  /** Upstream HTTP status, when one arrived. */
+  status?: number;
+  outcome?: AttemptOutcome;
+  /** A short error class for failed attempts (e.g. `http_503`, `ECONNREFUSED`). */
+  errorClass?: string;
+}
+
+/** Token usage as the upstream reported it. */
+export interface Usage {
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  readonly cachedInputTokens?: number;
+}
+
+/** The error the gateway answered with, when it did not pass an upstream answer on. */
+export interface RecordedError {
+  readonly status: number;
+  readonly type: string;
+  readonly code: string;
+}
+
+/** Everything decided about one request. Middlewares write here and nowhere else on `req`. */
+export interface RoutingRecord {
+  /** Epoch milliseconds when the record was created. */
+  readonly startedAt: number;
+  endpoint?: Endpoint;
+  /** The `model` the client asked for. */
+  requestedModel?: string;
+  streaming?: boolean;
+  /** Who the call is billed to; `default` while no client keys are configured. */
+  owner: string;
+  /** Every signal that a rule read, by name. Signals no rule needed are never computed. */
+  readonly signals: Record<string, SignalReading>;
+  /** Rules that failed to evaluate (and so did not match), in evaluation order. */
+  readonly ruleErrors: RuleError[];
+  selection?: Selection;
+  target?: Target;
+  readonly attempts: Attempt[];
+  usage?: Usage;
+  /** The model that answered: the exact ID sent upstream. */
+  servedModel?: string;
+  error?: RecordedError;
+}
+
+export function createRecord(now: number = Date.now()): RoutingRecord {
+  return { startedAt: now, owner: 'default', signals: {}, ruleErrors: [], attempts: [] };
+}

@@ -1,0 +1,127 @@
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+
+/**
+ * How the mock answers one call. Every field is optional; `{}` answers normally.
+ * Scripted per model (`script` option, `MockProvider.script()`) or per request with `x-mock-*` headers.
+ */
+export interface Behaviour {
+  /** Delay in ms before the response headers are sent. Default 0. */
+  readonly latencyMs?: number;
+  /**
+   * Streams: headers go out at once, then this delay (ms) passes before the first chunk.
+   * Non-stream responses treat it like extra `latencyMs`. Default 0.
+   */
+  readonly firstByteDelayMs?: number;
+  /** Answer with this HTTP status. 4xx/5xx send an OpenAI-shaped error body typed for the status. Default 200. */
+  readonly status?: number;
+  /** Sent as the `Retry-After` header, e.g. `"1"` or an HTTP date. Default: no header. */
+  readonly retryAfter?: string;
+  /** Accept the request and never answer, until the client goes away or the server closes. Default false. */
+  readonly hang?: boolean;
+  /**
+   * Streams: send the role chunk and this many content deltas, then destroy the socket without `[DONE]`.
+   * Non-stream: send half of the body, then destroy the socket. Default: no drop.
+   */
+  readonly dropAfterChunks?: number;
+  /** Status 200 with a body that is not valid JSON, or a stream with one corrupt `data:` line. Default false. */
+  readonly malformed?: boolean;
+  /** Number of content deltas a stream sends. Default 4. */
+  readonly chunks?: number;
+  /** Delay in ms between stream chunks. Default 0. */
+  readonly chunkIntervalMs?: number;
+}
+
+/** One behaviour for every call, or a sequence consumed one per call whose last step repeats. */
+export type BehaviourScript = Behaviour | readonly Behaviour[];
+
+/** The fields of an OpenAI chat completion request the mock reads. Other fields are accepted and ignored. */
+export interface ChatCompletionRequest {
+  readonly model: string;
+  readonly messages: readonly unknown[];
+  readonly stream?: boolean | null;
+  readonly stream_options?: { readonly include_usage?: boolean } | null;
+  readonly max_tokens?: number | null;
+  readonly max_completion_tokens?: number | null;
+  readonly tools?: readonly unknown[];
+  readonly tool_choice?: unknown;
+  readonly response_format?: unknown;
+  readonly [field: string]: unknown;
+}
+
+/** Produces the assistant text for a chat completion. */
+export type ReplyFunction = (request: ChatCompletionRequest, req: IncomingMessage) => string;
+
+/** Options of {@link createMockHandler}. */
+export interface MockHandlerOptions {
+  /** When set, requests must carry `Authorization: Bearer <one of these>`, else 401 `invalid_api_key`. Default: open. */
+  readonly apiKeys?: readonly string[];
+  /** Model IDs listed by `GET /v1/models`. Default `['gpt-4o-mini', 'gpt-4o-2024-08-06']`. */
+  readonly models?: readonly string[];
+  /** Answer chat requests for models outside `models` with 404 `model_not_found`, like OpenAI. Default false. */
+  readonly strictModels?: boolean;
+  /** Behaviour per model ID; the key `*` applies to models without their own entry. Default: none. */
+  readonly script?: Readonly<Record<string, BehaviourScript>>;
+  /** Completion text. Default `Mock reply from <model>.` (JSON built from the schema for `json_schema` requests). */
+  readonly reply?: ReplyFunction;
+  /** Record every call in `calls`. Turn off for long benchmark runs so memory stays flat. Default true. */
+  readonly recordCalls?: boolean;
+}
+
+/** Options of {@link startMockProvider}. */
+export interface MockProviderOptions extends MockHandlerOptions {
+  /** Interface to listen on. Default `127.0.0.1`. */
+  readonly host?: string;
+  /** Port to listen on; 0 picks a free one. Default 0. */
+  readonly port?: number;
+}
+
+/**
+ * How a recorded call ended. `pending` while it runs; `completed` when the whole response was written;
+ * `aborted` when the client (or `close()`) closed the connection first; `error` when the mock cut the
+ * response on purpose (`dropAfterChunks`) or failed.
+ */
+export type CallOutcome = 'pending' | 'completed' | 'aborted' | 'error';
+
+/** One request the mock received. */
+export interface RecordedCall {
+  /** The `model` of the request body, when there is one. */
+  readonly model: string | undefined;
+  /** The request path without the query string, as received. */
+  readonly path: string;
+  readonly method: string;
+  /** Request headers, lowercased, `authorization` included. */
+  readonly headers: IncomingHttpHeaders;
+  /** The parsed JSON body, the raw string when it is not JSON, `undefined` when empty. */
+  readonly body: unknown;
+  /** Whether the request asked for a stream. */
+  readonly stream: boolean;
+  /** Epoch ms when the request arrived. */
+  readonly startedAt: number;
+  /** Epoch ms when the response ended or the connection closed. */
+  readonly endedAt: number | undefined;
+  /** The status the mock sent, once headers are out. */
+  readonly status: number | undefined;
+  readonly outcome: CallOutcome;
+}
+
+/** Recorded calls and scripts shared by a handler and the server around it. */
+export interface MockControls {
+  /** Calls received so far, oldest first. The array is live: it grows as calls arrive. */
+  readonly calls: readonly RecordedCall[];
+  /** Forget recorded calls and go back to the scripts given in the options (sequences restart). */
+  reset(): void;
+  /** Replace the script of one model (`*` for any model); its sequence restarts. */
+  script(model: string, behaviours: BehaviourScript): void;
+}
+
+/** A node request handler that serves the OpenAI API, with its controls attached. */
+export type MockHandler = ((req: IncomingMessage, res: ServerResponse) => void) & MockControls;
+
+/** A started mock provider. */
+export interface MockProvider extends MockControls {
+  /** Base URL including `/v1`, e.g. `http://127.0.0.1:41234/v1`. */
+  readonly url: string;
+  readonly port: number;
+  /** Stop listening and destroy every open connection, hanging requests included. */
+  close(): Promise<void>;
+}
