@@ -79,12 +79,46 @@ export function toSwitchyardError(err: unknown): SwitchyardError {
     case 'request.aborted':
       return badRequest('The request was aborted before its body arrived.', 'request_aborted');
   }
+  const clientError = exposedClientError(err);
+  if (clientError) return clientError;
   return new SwitchyardError({
     status: 500,
     type: 'api_error',
     code: 'internal_error',
     message: 'The gateway failed to handle this request.',
     cause: err,
+  });
+}
+
+const TYPE_BY_STATUS: Readonly<Record<number, ErrorType>> = {
+  401: 'authentication_error',
+  403: 'permission_error',
+  404: 'not_found_error',
+  429: 'rate_limit_error',
+};
+
+/**
+ * Other client errors from Express's own stack (http-errors with a 4xx status and `expose: true`, e.g.
+ * body-parser's `request.size.invalid`): the client's fault, not the gateway's, and their message is
+ * meant to be shown.
+ */
+function exposedClientError(err: unknown): SwitchyardError | undefined {
+  if (typeof err !== 'object' || err === null) return undefined;
+  const { status, statusCode, expose, message } = err as {
+    status?: unknown;
+    statusCode?: unknown;
+    expose?: unknown;
+    message?: unknown;
+  };
+  const code = typeof status === 'number' ? status : statusCode;
+  if (expose !== true || typeof code !== 'number' || !Number.isInteger(code) || code < 400 || code > 499) {
+    return undefined;
+  }
+  return new SwitchyardError({
+    status: code,
+    type: TYPE_BY_STATUS[code] ?? 'invalid_request_error',
+    code: 'invalid_request',
+    message: typeof message === 'string' && message !== '' ? message : 'The request is not valid.',
   });
 }
 

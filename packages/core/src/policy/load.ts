@@ -1,6 +1,6 @@
 // YAML text -> validated Policy. A policy that is wrong never loads: PolicyError lists every problem.
 import { readFile } from 'node:fs/promises';
-import { parseDocument } from 'yaml';
+import { parseDocument, visit, type Alias, type Document, type LineCounter } from 'yaml';
 import type { z } from 'zod';
 import { PolicyError, type PolicyProblem } from './policy-error.js';
 import { policySchema, type PolicyDocument } from './schema.js';
@@ -20,13 +20,14 @@ export function parsePolicy(text: string, file: string, options: LoadPolicyOptio
   if (doc.errors.length > 0) {
     throw new PolicyError(
       doc.errors.map((e) => {
-        const pos = e.linePos?.[0] ?? { line: 1, col: 1 };
-        return { file, line: pos.line, column: pos.col, message: `YAML: ${firstLine(e.message)}` };
+        // `linePos` is only filled in with `prettyErrors`; `pos` is always there.
+        const { line, col } = lines.linePos(e.pos[0]);
+        return { file, line, column: col, message: `YAML: ${firstLine(e.message)}` };
       }),
     );
   }
-  const source = new PolicySource(file, doc, lines);
-  const parsed = policySchema.safeParse(doc.toJS() ?? {});
+  const source = new PolicySource(file, doc, lines, text);
+  const parsed = policySchema.safeParse(toJS(doc, file, lines) ?? {});
   if (!parsed.success) throw new PolicyError(parsed.error.issues.flatMap((i) => schemaProblems(i, source)));
   return buildPolicy(parsed.data as PolicyDocument, source, options.env ?? process.env);
 }
@@ -52,7 +53,36 @@ function schemaProblems(issue: z.core.$ZodIssue, source: PolicySource): PolicyPr
       message: `${where}unknown key "${key}"`,
     }));
   }
+  if (issue.code === 'invalid_key' && path.length > 0) {
+    // A record key that is not allowed (e.g. a signal name): point at the key, say why.
+    const parent = path.slice(0, -1);
+    const key = String(path[path.length - 1]);
+    const why = issue.issues[0]?.message ?? issue.message;
+    const at = parent.length > 0 ? `${parent.join('.')}: ` : '';
+    return [{ file: source.file, ...source.locate(parent, { key }), message: `${at}key "${key}": ${why}` }];
+  }
   return [{ file: source.file, ...source.locate(path), message: `${where}${issue.message}` }];
+}
+
+/** The document as plain data; an alias that cannot be resolved is a PolicyError at the alias. */
+function toJS(doc: Document, file: string, lines: LineCounter): unknown {
+  try {
+    return doc.toJS();
+  } catch (err) {
+    if (!(err instanceof ReferenceError)) throw err;
+    // An alias to an anchor that is not defined before it, or aliases expanding past the safety limit.
+    let alias: Alias | undefined;
+    visit(doc, {
+      Alias(_, node) {
+        alias ??= node;
+        if (node.resolve(doc)) return undefined;
+        alias = node;
+        return visit.BREAK;
+      },
+    });
+    const { line, col } = alias?.range ? lines.linePos(alias.range[0]) : { line: 1, col: 1 };
+    throw new PolicyError([{ file, line, column: col, message: `YAML: ${err.message}` }]);
+  }
 }
 
 function firstLine(message: string): string {

@@ -1,5 +1,6 @@
 // Maps a path in the policy document (e.g. routes.smart.rules.0.if) back to its line and column.
-import { isMap, isScalar, isSeq, LineCounter, type Document, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, type Document, type Node, type Scalar } from 'yaml';
+import { scalarSourceIndex, type ScalarStyle } from './scalar-offsets.js';
 
 export type PolicyPath = readonly (string | number)[];
 
@@ -15,11 +16,15 @@ export class PolicySource {
     readonly file: string,
     private readonly doc: Document,
     private readonly lines: LineCounter,
+    /** The document's text; lets `offset` be located inside block and multi-line scalars too. */
+    private readonly text?: string,
   ) {}
 
   /**
    * Where `path` is written. For a missing node, where its nearest existing parent is.
    * With `key`, where the key itself is (for "unknown key" errors).
+   * With `offset`, where that character (UTF-16 code unit) of a scalar's value is written, e.g. where a
+   * CEL error is inside `if:`; this follows quotes, escapes, line folding and block scalars (`|`, `>`).
    */
   locate(path: PolicyPath, options: { key?: string; offset?: number } = {}): SourcePosition {
     let node: Node | null = this.doc.contents as Node | null;
@@ -47,9 +52,18 @@ export class PolicySource {
     return { line, column: col };
   }
 
-  /** A position `offset` characters into a one-line scalar's value; the scalar's start otherwise. */
-  private withinScalar(node: Node, start: SourcePosition, offset: number): SourcePosition {
-    const type = isScalar(node) ? node.type : undefined;
+  /** Where the character `offset` of a scalar's value is written; the scalar's start when that cannot be told. */
+  private withinScalar(node: Scalar, start: SourcePosition, offset: number): SourcePosition {
+    const { type, range } = node;
+    if (this.text !== undefined && type && range) {
+      const raw = this.text.slice(range[0], range[1]);
+      const value = typeof node.value === 'string' ? node.value : raw;
+      const index = scalarSourceIndex(raw, type as ScalarStyle, value, offset);
+      if (index === undefined) return start;
+      const { line, col } = this.lines.linePos(range[0] + index);
+      return { line, column: col };
+    }
+    // Without the text, only one-line plain and quoted scalars without escapes map exactly.
     if (type === 'PLAIN') return { line: start.line, column: start.column + offset };
     if (type === 'QUOTE_DOUBLE' || type === 'QUOTE_SINGLE') {
       return { line: start.line, column: start.column + 1 + offset };

@@ -19,8 +19,8 @@ export function buildPolicy(
   env: Readonly<Record<string, string | undefined>>,
 ): Policy {
   const problems: PolicyProblem[] = [];
-  const problem = (path: PolicyPath, message: string) =>
-    problems.push({ file: source.file, ...source.locate(path), message });
+  const problem = (path: PolicyPath, message: string, key?: string) =>
+    problems.push({ file: source.file, ...source.locate(path, { key }), message });
 
   const providers = new Map<string, ProviderConfig>();
   for (const [name, p] of Object.entries(doc.providers)) {
@@ -52,7 +52,7 @@ export function buildPolicy(
   };
   const routes = new Map<string, RouteConfig>();
   for (const [name, r] of Object.entries(doc.routes)) {
-    if (models.has(name)) problem(['routes', name], `route "${name}" has the same name as a model; clients could not tell them apart`);
+    if (models.has(name)) problem(['routes'], `route "${name}" has the same name as a model; clients could not tell them apart`, name);
     knownModel(['routes', name, 'default'], `route "${name}" default`, r.default);
     const seen = new Set<string>();
     r.rules.forEach((rule, i) => {
