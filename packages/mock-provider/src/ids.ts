@@ -7,7 +7,7 @@ let sequence = 0;
 /** A fresh ID such as `chatcmpl-mock3f9a…` for the given OpenAI object prefix (`chatcmpl`, `call`, `req`). */
 export function nextId(prefix: 'chatcmpl' | 'call' | 'req'): string {
   sequence += 1;
-  const separator = prefix === 'req' ? '_' : '-';
+  const separator = prefix === 'chatcmpl' ? '-' : '_';
   return `${prefix}${separator}mock${PREFIX}${sequence.toString(36)}`;
 }
 

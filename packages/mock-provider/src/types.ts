@@ -53,7 +53,10 @@ export type ReplyFunction = (request: ChatCompletionRequest, req: IncomingMessag
 
 /** Options of {@link createMockHandler}. */
 export interface MockHandlerOptions {
-  /** When set, requests must carry `Authorization: Bearer <one of these>`, else 401 `invalid_api_key`. Default: open. */
+  /**
+   * When set, requests must carry `Authorization: Bearer <one of these>`, else 401 `invalid_api_key`.
+   * Default: open (no key checked).
+   */
   readonly apiKeys?: readonly string[];
   /** Model IDs listed by `GET /v1/models`. Default `['gpt-4o-mini', 'gpt-4o-2024-08-06']`. */
   readonly models?: readonly string[];

@@ -1,0 +1,130 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Behaviour, BehaviourScript } from './types.js';
+
+/** The request headers that script one call; they win over the model's script field by field. */
+export const MOCK_HEADERS = {
+  status: 'x-mock-status',
+  retryAfter: 'x-mock-retry-after',
+  latencyMs: 'x-mock-latency-ms',
+  firstByteDelayMs: 'x-mock-first-byte-ms',
+  fault: 'x-mock-fault',
+  chunks: 'x-mock-chunks',
+  chunkIntervalMs: 'x-mock-chunk-interval-ms',
+  dropAfterChunks: 'x-mock-drop-after-chunks',
+} as const;
+
+/** Values of `x-mock-fault`. */
+export const MOCK_FAULTS = ['hang', 'drop', 'malformed'] as const;
+
+/** The script key that applies to every model without its own entry. */
+export const ANY_MODEL = '*';
+
+const NONE: Behaviour = Object.freeze({});
+
+interface Sequence {
+  readonly steps: readonly Behaviour[];
+  next: number;
+}
+
+/** Per-model behaviour sequences: each call takes the next step; the last step repeats. */
+export class ScriptBook {
+  readonly #initial: Readonly<Record<string, BehaviourScript>>;
+  readonly #sequences = new Map<string, Sequence>();
+
+  constructor(initial: Readonly<Record<string, BehaviourScript>> = {}) {
+    this.#initial = initial;
+    this.reset();
+  }
+
+  /** Replaces the script of `model` and restarts its sequence. */
+  set(model: string, script: BehaviourScript): void {
+    const steps = isSequence(script) ? [...script] : [script];
+    this.#sequences.set(model, { steps, next: 0 });
+  }
+
+  /** Takes the behaviour for the next call to `model`, or `undefined` when nothing is scripted. */
+  take(model: string | undefined): Behaviour | undefined {
+    const sequence = (model !== undefined && this.#sequences.get(model)) || this.#sequences.get(ANY_MODEL);
+    if (!sequence || sequence.steps.length === 0) return undefined;
+    const index = Math.min(sequence.next, sequence.steps.length - 1);
+    sequence.next += 1;
+    return sequence.steps[index];
+  }
+
+  /** Drops runtime scripts and restarts the scripts given at construction. */
+  reset(): void {
+    this.#sequences.clear();
+    for (const [model, script] of Object.entries(this.#initial)) this.set(model, script);
+  }
+}
+
+function isSequence(script: BehaviourScript): script is readonly Behaviour[] {
+  return Array.isArray(script);
+}
+
+/** Thrown when an `x-mock-*` header has a value the mock cannot use. */
+export class MockHeaderError extends Error {
+  override readonly name = 'MockHeaderError';
+}
+
+/**
+ * The behaviour scripted by `x-mock-*` headers, or `undefined` when there are none.
+ * @throws {MockHeaderError} when a header value is invalid.
+ */
+export function behaviourFromHeaders(headers: IncomingHttpHeaders): Behaviour | undefined {
+  const status = header(headers, MOCK_HEADERS.status);
+  const retryAfter = header(headers, MOCK_HEADERS.retryAfter);
+  const latency = header(headers, MOCK_HEADERS.latencyMs);
+  const firstByte = header(headers, MOCK_HEADERS.firstByteDelayMs);
+  const fault = header(headers, MOCK_HEADERS.fault);
+  const chunks = header(headers, MOCK_HEADERS.chunks);
+  const interval = header(headers, MOCK_HEADERS.chunkIntervalMs);
+  const dropAfter = header(headers, MOCK_HEADERS.dropAfterChunks);
+  if (
+    status === undefined && retryAfter === undefined && latency === undefined && firstByte === undefined &&
+    fault === undefined && chunks === undefined && interval === undefined && dropAfter === undefined
+  ) {
+    return undefined;
+  }
+
+  const behaviour: { -readonly [K in keyof Behaviour]: Behaviour[K] } = {};
+  if (status !== undefined) behaviour.status = integer(MOCK_HEADERS.status, status, 100, 599);
+  if (retryAfter !== undefined) behaviour.retryAfter = retryAfter;
+  if (latency !== undefined) behaviour.latencyMs = integer(MOCK_HEADERS.latencyMs, latency);
+  if (firstByte !== undefined) behaviour.firstByteDelayMs = integer(MOCK_HEADERS.firstByteDelayMs, firstByte);
+  if (chunks !== undefined) behaviour.chunks = integer(MOCK_HEADERS.chunks, chunks, 1);
+  if (interval !== undefined) behaviour.chunkIntervalMs = integer(MOCK_HEADERS.chunkIntervalMs, interval);
+  if (dropAfter !== undefined) behaviour.dropAfterChunks = integer(MOCK_HEADERS.dropAfterChunks, dropAfter);
+  if (fault === 'hang') behaviour.hang = true;
+  else if (fault === 'malformed') behaviour.malformed = true;
+  else if (fault === 'drop') behaviour.dropAfterChunks ??= 1;
+  else if (fault !== undefined) {
+    throw new MockHeaderError(`Invalid ${MOCK_HEADERS.fault}: expected one of ${MOCK_FAULTS.join(', ')}.`);
+  }
+  return behaviour;
+}
+
+/** The behaviour of one call: the model's next scripted step, overridden field by field by headers. */
+export function resolveBehaviour(
+  book: ScriptBook,
+  model: string | undefined,
+  headers: IncomingHttpHeaders,
+): Behaviour {
+  const fromHeaders = behaviourFromHeaders(headers);
+  const fromScript = book.take(model);
+  if (!fromHeaders) return fromScript ?? NONE;
+  return fromScript ? { ...fromScript, ...fromHeaders } : fromHeaders;
+}
+
+function header(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function integer(name: string, raw: string, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new MockHeaderError(`Invalid ${name}: expected an integer from ${min} to ${max}, got "${raw}".`);
+  }
+  return value;
+}
