@@ -1,0 +1,63 @@
+// Public types of @switchyard/signals: plugin definitions, the catalog and the middleware options.
+import type { RoutingRecord, SignalType } from '@switchyard/core';
+import type { Request } from 'express';
+
+/** The JS value a signal of type `T` carries: `bool` → boolean, `int`/`double` → number, `string` → string. */
+export type SignalValueOf<T extends SignalType> = T extends 'bool' ? boolean : T extends 'string' ? string : number;
+
+/**
+ * Computes a plugin signal for one request. Return `undefined` when the request does not carry it
+ * (the signal is then `absent`). May be async; it only runs when a rule about to run reads the signal.
+ */
+export type SignalExtractor<T extends SignalType = SignalType> = (
+  req: Request,
+  record: RoutingRecord,
+) => SignalValueOf<T> | undefined | PromiseLike<SignalValueOf<T> | undefined>;
+
+/** What `defineSignal()` takes. */
+export interface SignalPluginDefinition<T extends SignalType = SignalType> {
+  /** The name rules use, lower_snake_case (e.g. `user_tier`). Must not be a built-in or policy-declared signal. */
+  readonly name: string;
+  /** The CEL type rules see. */
+  readonly type: T;
+  readonly extract: SignalExtractor<T>;
+  /**
+   * How long an async `extract` may take before the signal is recorded as `absent`
+   * (`timed out after N ms`). A synchronous `extract` cannot be interrupted. Default: 50 ms.
+   */
+  readonly timeoutMs?: number;
+}
+
+/** A custom signal, made by `defineSignal()`, that `signalCatalog()` accepts in `plugins`. */
+export interface SignalPlugin<T extends SignalType = SignalType> {
+  readonly name: string;
+  readonly type: T;
+  readonly extract: SignalExtractor<T>;
+  /** The resolved timeout in milliseconds. */
+  readonly timeoutMs: number;
+}
+
+/** Options of `signalCatalog()`. */
+export interface SignalCatalogOptions {
+  /** Custom signals contributed by the application or by other packages. Default: none. */
+  readonly plugins?: readonly SignalPlugin[];
+  /** The clock `hour_local` and `weekday` read. Default: `() => new Date()`. */
+  readonly now?: () => Date;
+}
+
+/**
+ * Every signal one policy load knows: built-ins, the policy's `signals:` and plugins.
+ * Built once per policy load by `signalCatalog()`; opaque apart from `types`.
+ */
+export interface SignalCatalog {
+  /** Each signal a rule may read, with its CEL type. Rules are type-checked against this. */
+  readonly types: ReadonlyMap<string, SignalType>;
+}
+
+/** Options of the `signals()` middleware. */
+export interface SignalsOptions {
+  /** The signals of the current policy, from `signalCatalog()`. */
+  readonly catalog: SignalCatalog;
+  /** The largest request body accepted, in bytes or as a string such as `'4mb'` (413 above it). Default: `'4mb'`. */
+  readonly bodyLimit?: number | string;
+}
