@@ -1,0 +1,124 @@
+// Test helper: dispatch() mounted at /v1 behind a stand-in for signals(), rules() and pin(), with core's
+// errorHandler() after it; every request's routing record is kept for the test to read.
+import type { AddressInfo } from 'node:net';
+import { errorHandler, parsePolicy, routing, type Policy, type RoutingRecord, type Selection } from '@switchyard/core';
+import express from 'express';
+import { dispatch } from './dispatch.js';
+import { afterThisTest } from './test-upstream.js';
+import type { DispatchHandler, DispatchOptions } from './types.js';
+
+export const PROVIDER_KEY = 'sk-provider-secret';
+export const CLIENT_KEY = 'sk-client-key';
+
+/**
+ * A policy with provider `local` (format openai, one credential) at `baseUrl` and its model `gpt-test`,
+ * plus `extra` YAML lines under `providers:` and `models:`.
+ */
+export function testPolicy(baseUrl: string, extra: { providers?: string; models?: string } = {}): Policy {
+  const yaml = `
+version: 1
+providers:
+  local: { format: openai, base_url: ${baseUrl}, credentials: [{ env: LOCAL_KEY }] }
+  ${extra.providers ?? ''}
+models:
+  gpt-test: { provider: local }
+  ${extra.models ?? ''}
+routes:
+  smart: { default: gpt-test, rules: [{ name: long-context, if: "input_tokens > 100000", use: gpt-test }] }
+`;
+  return parsePolicy(yaml, 'policy.yaml', { env: { LOCAL_KEY: PROVIDER_KEY } });
+}
+
+export interface Exchange {
+  readonly record: RoutingRecord;
+  /** Resolves once the gateway's response to this request has closed (finished or cut). */
+  readonly closed: Promise<void>;
+}
+
+export interface TestGateway {
+  readonly url: string;
+  readonly handler: DispatchHandler;
+  readonly exchanges: Exchange[];
+  readonly internalErrors: unknown[];
+  /** The last request's record, once its response has closed. */
+  lastRecord(): Promise<RoutingRecord>;
+}
+
+export interface GatewayOptions extends Partial<Omit<DispatchOptions, 'policy'>> {
+  readonly policy: Policy;
+  /** What rules()/pin() decided. Default: the body's `model`, as an exact ID. */
+  readonly selection?: Selection;
+  /** false = the stand-ins set nothing: dispatch() runs alone. */
+  readonly stages?: boolean;
+}
+
+export async function startGateway(options: GatewayOptions): Promise<TestGateway> {
+  const { policy, selection, stages = true, ...dispatchOptions } = options;
+  const exchanges: Exchange[] = [];
+  const internalErrors: unknown[] = [];
+  const handler = dispatch({ policy, ...dispatchOptions });
+  const router = express.Router();
+  router.post(
+    '/{*path}',
+    function keepRecord(req, res, next) {
+      const { record } = routing(req);
+      exchanges.push({ record, closed: new Promise((resolve) => res.once('close', () => resolve())) });
+      next();
+    },
+    express.raw({ type: () => true, limit: '10mb' }),
+    function fakeStages(req, _res, next) {
+      if (!stages) return next();
+      const raw = req.body as Buffer;
+      const body = JSON.parse(raw.toString()) as Record<string, unknown>;
+      const chosen = selection ?? { kind: 'exact', model: String(body.model) };
+      const model = policy.models.get(chosen.model);
+      const provider = model && policy.providers.get(model.provider);
+      if (!provider) return next(new Error(`test: unknown model ${chosen.model}`));
+      const ctx = routing(req);
+      ctx.request = { endpoint: 'chat', path: req.path, body, raw };
+      ctx.record.selection = chosen;
+      ctx.record.target = { model: chosen.model, provider: provider.name, format: provider.format };
+      next();
+    },
+    handler,
+  );
+  const app = express();
+  app.use('/v1', router);
+  app.use(errorHandler({ onInternalError: (err) => internalErrors.push(err) }));
+
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  afterThisTest(
+    () =>
+      new Promise<void>((resolve) => {
+        handler.close();
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  );
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`,
+    handler,
+    exchanges,
+    internalErrors,
+    async lastRecord() {
+      const last = exchanges.at(-1);
+      if (!last) throw new Error('test: no request reached the gateway');
+      await last.closed;
+      return last.record;
+    },
+  };
+}
+
+/** POSTs `body` (JSON-encoded unless a string) to `${gateway.url}/chat/completions`. */
+export function post(gateway: TestGateway, body: unknown, init: { headers?: Record<string, string>; signal?: AbortSignal } = {}) {
+  return fetch(`${gateway.url}/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...init.headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+    signal: init.signal,
+  });
+}

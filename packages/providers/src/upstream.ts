@@ -1,0 +1,52 @@
+// One provider's way out: a keep-alive connection pool and the http-proxy-middleware instance using it.
+import { Agent as HttpAgent, type IncomingMessage, type ServerResponse } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import type { ProviderConfig } from '@switchyard/core';
+import { createProxyMiddleware, type Plugin, type RequestHandler } from 'http-proxy-middleware';
+import type { UpstreamCall } from './upstream-call.js';
+
+export interface Upstream {
+  readonly provider: ProviderConfig;
+  /** Sends an UpstreamCall; its outcome arrives through the call's own methods, never through `next`. */
+  readonly proxy: RequestHandler<UpstreamCall, ServerResponse>;
+  readonly agent: HttpAgent;
+}
+
+export function createUpstream(provider: ProviderConfig, maxSockets: number): Upstream {
+  const url = new URL(provider.baseUrl);
+  if (url.search || url.hash || url.username || url.password) {
+    throw new TypeError(
+      `dispatch(): provider "${provider.name}" has a base_url with a query, fragment or user info, which dispatch() cannot forward to`,
+    );
+  }
+  const Agent = url.protocol === 'https:' ? HttpsAgent : HttpAgent;
+  // A proxy that opens a connection per request is several times slower than one that reuses them.
+  const agent = new Agent({ keepAlive: true, maxSockets });
+  const proxy = createProxyMiddleware<UpstreamCall, ServerResponse>({
+    // Parsed here once, instead of by http-proxy on every request.
+    target: {
+      protocol: url.protocol,
+      host: url.host,
+      hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+      port: url.port,
+      path: url.pathname === '/' ? '' : url.pathname,
+    },
+    changeOrigin: true,
+    agent,
+    // We look at the status before anything reaches the client, and pipe the body ourselves.
+    selfHandleResponse: true,
+    // The default plugins would answer errors with their own text/plain page and log each exchange.
+    ejectPlugins: true,
+    plugins: [callEvents],
+  });
+  return { provider, proxy, agent };
+}
+
+/** Hands each of http-proxy's events to the UpstreamCall it belongs to. */
+const callEvents: Plugin<UpstreamCall, ServerResponse> = (proxyServer) => {
+  proxyServer.on('proxyReq', (proxyReq, call) => call.attach(proxyReq));
+  // @types/http-proxy types the response as the request type; it is the upstream's IncomingMessage.
+  proxyServer.on('proxyRes', (proxyRes, call) => call.respond(proxyRes as unknown as IncomingMessage));
+  proxyServer.on('error', (error, call) => call.fail(error));
+  proxyServer.on('econnreset', (error, call) => call.fail(error));
+};

@@ -1,0 +1,133 @@
+import { describe, expect, it } from 'vitest';
+import { USAGE_TAP_LIMIT, usageIn, usageTap, type UsageTap } from './usage-tap.js';
+
+function feed(tap: UsageTap | undefined, ...chunks: Array<string | Buffer>) {
+  if (!tap) throw new Error('test: no tap');
+  for (const chunk of chunks) tap.write(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
+  return tap.end();
+}
+
+const CHAT_USAGE = { prompt_tokens: 120, completion_tokens: 30, total_tokens: 150, prompt_tokens_details: { cached_tokens: 100 } };
+const EXPECTED = { inputTokens: 120, outputTokens: 30, cachedInputTokens: 100 };
+
+describe('usageTap() for JSON bodies', () => {
+  const body = JSON.stringify({ id: 'chatcmpl-1', model: 'gpt-test', choices: [], usage: CHAT_USAGE });
+
+  it('should read usage from a body that arrives in pieces', () => {
+    expect(feed(usageTap('application/json; charset=utf-8'), body.slice(0, 17), body.slice(17, 60), body.slice(60))).toStrictEqual(EXPECTED);
+  });
+
+  it('should leave cached tokens out when the upstream does not report them', () => {
+    const plain = JSON.stringify({ usage: { prompt_tokens: 5, completion_tokens: 1 } });
+    expect(feed(usageTap('application/json'), plain)).toStrictEqual({ inputTokens: 5, outputTokens: 1 });
+  });
+
+  it('should count an embeddings answer, which has no completion tokens, as zero output', () => {
+    const embeddings = JSON.stringify({ object: 'list', data: [], usage: { prompt_tokens: 8, total_tokens: 8 } });
+    expect(feed(usageTap('application/json'), embeddings)).toStrictEqual({ inputTokens: 8, outputTokens: 0 });
+  });
+
+  it('should read the Responses API usage shape', () => {
+    const response = JSON.stringify({ object: 'response', usage: { input_tokens: 9, output_tokens: 4, input_tokens_details: { cached_tokens: 2 } } });
+    expect(feed(usageTap('application/json'), response)).toStrictEqual({ inputTokens: 9, outputTokens: 4, cachedInputTokens: 2 });
+  });
+
+  it.each([
+    ['truncated JSON', body.slice(0, -2)],
+    ['no usage', JSON.stringify({ id: 'x', choices: [] })],
+    ['usage of the wrong types', JSON.stringify({ usage: { prompt_tokens: '12', completion_tokens: 3 } })],
+    ['negative counts', JSON.stringify({ usage: { prompt_tokens: -1, completion_tokens: 3 } })],
+  ])('should report no usage for %s', (_case, text) => {
+    expect(feed(usageTap('application/json'), text)).toBeUndefined();
+  });
+
+  it('should read usage at the end of a body larger than the cap, keeping only its end', () => {
+    const data = JSON.stringify({ object: 'list', data: [{ embedding: Array.from({ length: 200_000 }, (_, i) => i / 7) }] });
+    const big = `${data.slice(0, -1)},"usage":${JSON.stringify(CHAT_USAGE)}}`;
+    expect(big.length).toBeGreaterThan(2 * USAGE_TAP_LIMIT);
+    const bytes = Buffer.from(big);
+    const chunks = Array.from({ length: Math.ceil(bytes.length / 65536) }, (_, i) => bytes.subarray(i * 65536, (i + 1) * 65536));
+    expect(feed(usageTap('application/json'), ...chunks)).toStrictEqual(EXPECTED);
+  });
+
+  it('should not take text the model wrote for usage', () => {
+    const fake = 'Here: "usage": {"prompt_tokens": 999, "completion_tokens": 999}';
+    const message = { role: 'assistant', content: fake };
+    expect(feed(usageTap('application/json'), JSON.stringify({ choices: [{ message }] }))).toBeUndefined();
+    expect(feed(usageTap('application/json'), JSON.stringify({ choices: [{ message }], usage: CHAT_USAGE }))).toStrictEqual(EXPECTED);
+    expect(feed(usageTap('application/json'), JSON.stringify({ usage: CHAT_USAGE, choices: [{ message }] }))).toStrictEqual(EXPECTED);
+  });
+});
+
+describe('usageTap() for event streams', () => {
+  const stream = [
+    `data: ${JSON.stringify({ choices: [{ delta: { content: 'Hé' } }], usage: null })}\n\n`,
+    `data: ${JSON.stringify({ choices: [{ delta: { content: 'llo' } }], usage: null })}\n\n`,
+    `data: ${JSON.stringify({ choices: [], usage: CHAT_USAGE })}\n\n`,
+    'data: [DONE]\n\n',
+  ].join('');
+
+  it('should read the usage chunk wherever the stream is split', () => {
+    const bytes = Buffer.from(stream);
+    for (let at = 1; at < bytes.length; at++) {
+      expect(feed(usageTap('text/event-stream'), bytes.subarray(0, at), bytes.subarray(at)), `split at ${at}`).toStrictEqual(EXPECTED);
+    }
+  });
+
+  it('should read it from a stream that arrives byte by byte, with CRLF line ends', () => {
+    const bytes = Buffer.from(stream.replaceAll('\n', '\r\n'));
+    const chunks = Array.from(bytes, (byte) => Buffer.from([byte]));
+    expect(feed(usageTap('text/event-stream; charset=utf-8'), ...chunks)).toStrictEqual(EXPECTED);
+  });
+
+  it('should read a usage line the stream ends on without a newline', () => {
+    expect(feed(usageTap('text/event-stream'), `data: ${JSON.stringify({ usage: CHAT_USAGE })}`)).toStrictEqual(EXPECTED);
+  });
+
+  it('should keep the last usage a stream reports, since it is the total', () => {
+    const line = (n: number) => `data: ${JSON.stringify({ usage: { prompt_tokens: n, completion_tokens: n } })}\n\n`;
+    expect(feed(usageTap('text/event-stream'), line(1), line(2) + line(3))).toStrictEqual({ inputTokens: 3, outputTokens: 3 });
+  });
+
+  it('should read usage nested in a Responses API completion event', () => {
+    const event = `event: response.completed\ndata: ${JSON.stringify({ type: 'response.completed', response: { usage: { input_tokens: 4, output_tokens: 2 } } })}\n\n`;
+    expect(feed(usageTap('text/event-stream'), event)).toStrictEqual({ inputTokens: 4, outputTokens: 2 });
+  });
+
+  it('should ignore usage outside data lines and in malformed data lines', () => {
+    const usage = JSON.stringify({ usage: CHAT_USAGE });
+    const cut = `{"usage":{"prompt_tokens":5,"completion_tokens":`;
+    expect(feed(usageTap('text/event-stream'), `: ${usage}\n\nevent: ${usage}\n\ndata: ${cut}\n\ndata: [DONE]\n\n`)).toBeUndefined();
+  });
+
+  it('should skip a line longer than the cap, and read the lines around it', () => {
+    const before = `data: ${JSON.stringify({ usage: { prompt_tokens: 1, completion_tokens: 2 } })}\n\n`;
+    const long = `data: {"usage":${JSON.stringify(CHAT_USAGE)},"pad":"${'x'.repeat(USAGE_TAP_LIMIT)}"}`;
+    const tap = usageTap('text/event-stream');
+    expect(feed(tap, before, long.slice(0, 1000), long.slice(1000), '\n\ndata: [DONE]\n\n')).toStrictEqual({ inputTokens: 1, outputTokens: 2 });
+    const after = usageTap('text/event-stream');
+    expect(feed(after, long.slice(0, 1000), long.slice(1000), `\n\n${before}`)).toStrictEqual({ inputTokens: 1, outputTokens: 2 });
+  });
+});
+
+describe('usageTap() for other bodies', () => {
+  it.each([['text/plain'], ['application/octet-stream'], [undefined]])('should not tap %s', (type) => {
+    expect(usageTap(type)).toBeUndefined();
+  });
+});
+
+describe('usageIn()', () => {
+  it.each([
+    ['usage that is not an object', '{"usage":[1,2]}'],
+    ['a usage key without a value', '{"usage"}'],
+    ['usage cut short', '{"usage":{"prompt_tokens":1,"completion_tokens":2'],
+    ['no usage key', '{"prompt_tokens":1}'],
+  ])('should find nothing in %s', (_case, text) => {
+    expect(usageIn(Buffer.from(text))).toBeUndefined();
+  });
+
+  it('should read usage with whitespace around the colon and braces in strings', () => {
+    const text = '{"usage" :\n {"prompt_tokens": 2, "completion_tokens": 1, "note": "a } and a \\" inside"}}';
+    expect(usageIn(Buffer.from(text))).toStrictEqual({ inputTokens: 2, outputTokens: 1 });
+  });
+});
