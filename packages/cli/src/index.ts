@@ -1,0 +1,3 @@
+export { createGatewayApp, serve, type RunningGateway, type ServeOptions } from './server.js';
+export { loadPlugins } from './plugins.js';
+export { summarize } from './summary.js';

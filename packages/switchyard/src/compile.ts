@@ -1,0 +1,29 @@
+// One policy, checked and compiled once: the signal catalog and every route's CEL rules.
+import { loadPolicyFile, type LoadPolicyOptions, type Policy } from '@switchyard/core';
+import { compileRules, type CompiledRules } from '@switchyard/rules';
+import { signalCatalog, type SignalCatalog, type SignalPlugin } from '@switchyard/signals';
+
+/** A policy ready to serve: validated, its signals catalogued and its rules compiled. */
+export interface CompiledPolicy {
+  readonly policy: Policy;
+  readonly catalog: SignalCatalog;
+  readonly rules: CompiledRules;
+}
+
+export interface CompileOptions {
+  /** Signals computed by your code, readable by rules. Default: none. */
+  readonly plugins?: readonly SignalPlugin[];
+  /** Clock for `hour_local` and `weekday`. Default: the system clock. */
+  readonly now?: () => Date;
+}
+
+/** Catalogues the policy's signals and compiles its rules. Throws PolicyError naming file:line. */
+export function compilePolicy(policy: Policy, options: CompileOptions = {}): CompiledPolicy {
+  const catalog = signalCatalog(policy, { plugins: options.plugins, now: options.now });
+  return { policy, catalog, rules: compileRules(policy, catalog.types) };
+}
+
+/** Reads, validates and compiles a policy file. Throws PolicyError naming file:line and cause. */
+export async function loadPolicy(file: string, options: CompileOptions & LoadPolicyOptions = {}): Promise<CompiledPolicy> {
+  return compilePolicy(await loadPolicyFile(file, options), options);
+}
