@@ -1,0 +1,124 @@
+// The examples as libraries: an existing Express app that mounts the stack on /v1, and the custom-signal
+// plugin routing a code question to its rule. Each example's policy names a fixed mock port (4201, 4301).
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { serve, type RunningGateway } from '@switchyard/cli';
+import { startMockProvider, type MockProvider } from '@switchyard/mock-provider';
+import OpenAI from 'openai';
+import { loadPolicy } from 'switchyard';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+// @ts-expect-error -- plain JavaScript example without type declarations
+import { createApp } from '../examples/existing-app/app.js';
+// @ts-expect-error -- plain JavaScript example without type declarations
+import { taskSignal } from '../examples/custom-signal/task-signal.js';
+import { chat, chatCalls, onlyCall } from './helpers/gateway.js';
+
+const example = (path: string) => fileURLToPath(new URL(`../examples/${path}`, import.meta.url));
+
+describe('examples/existing-app', () => {
+  const key = 'sk-existing-app-e2e';
+  let mock: MockProvider;
+  let server: Server;
+  let base: string;
+  let previousKey: string | undefined;
+
+  beforeAll(async () => {
+    previousKey = process.env.EXISTING_APP_OPENAI_KEY;
+    process.env.EXISTING_APP_OPENAI_KEY = key; // app.js loads its policy with process.env
+    mock = await startMockProvider({ port: 4201, apiKeys: [key] });
+    const app = (await createApp(example('existing-app/policy.yaml'))) as import('express').Express;
+    server = await new Promise<Server>((resolve) => {
+      const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    server?.closeAllConnections();
+    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    await mock?.close();
+    if (previousKey === undefined) delete process.env.EXISTING_APP_OPENAI_KEY;
+    else process.env.EXISTING_APP_OPENAI_KEY = previousKey;
+  });
+  beforeEach(() => mock.reset());
+
+  it("the app's own routes still work, with their own body parser", async () => {
+    const health = await fetch(`${base}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: 'ok' });
+
+    const note = await fetch(`${base}/api/notes`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ text: 'buy milk', model: 'not-a-model' }),
+    });
+    expect(note.status).toBe(201);
+    expect(await note.json()).toEqual({ saved: { text: 'buy milk', model: 'not-a-model' } });
+    expect(mock.calls).toHaveLength(0);
+  });
+
+  it('/v1 routes the OpenAI client by the policy', async () => {
+    const client = new OpenAI({ baseURL: `${base}/v1`, apiKey: 'sk-app-client', maxRetries: 0 });
+    const plain = await chat(client, { model: 'assistant' });
+    expect(plain.route).toBe('assistant/default');
+    expect(plain.servedModel).toBe('gpt-4o-mini-2024-07-18');
+    expect(onlyCall(mock).headers.authorization).toBe(`Bearer ${key}`);
+
+    mock.reset();
+    const withTools = await chat(client, {
+      model: 'assistant',
+      tools: [{ type: 'function', function: { name: 'search_notes', parameters: { type: 'object', properties: {} } } }],
+    });
+    expect(withTools.route).toBe('assistant/tools');
+    expect(withTools.servedModel).toBe('gpt-4o-2024-08-06');
+    expect(onlyCall(mock).model).toBe('gpt-4o-2024-08-06');
+
+    const models = [];
+    for await (const m of client.models.list()) models.push(m.id);
+    expect(models).toEqual(expect.arrayContaining(['assistant', 'gpt-4o-mini-2024-07-18', 'gpt-4o-2024-08-06']));
+  });
+});
+
+describe('examples/custom-signal', () => {
+  const key = 'sk-custom-signal-e2e';
+  let mock: MockProvider;
+  let gateway: RunningGateway;
+  let client: OpenAI;
+
+  beforeAll(async () => {
+    mock = await startMockProvider({ port: 4301, apiKeys: [key] });
+    const compiled = await loadPolicy(example('custom-signal/policy.yaml'), {
+      plugins: [taskSignal],
+      env: { CUSTOM_SIGNAL_OPENAI_KEY: key },
+    });
+    gateway = await serve(compiled, { port: 0 });
+    client = new OpenAI({ baseURL: gateway.url, apiKey: 'sk-client', maxRetries: 0 });
+  });
+  afterAll(async () => {
+    await gateway?.close(200);
+    await mock?.close();
+  });
+  beforeEach(() => mock.reset());
+
+  const ask = (content: string) => chat(client, { model: 'auto', messages: [{ role: 'user', content }] });
+
+  it('a code question goes to the `code` rule', async () => {
+    const r = await ask('Fix this bug: const x = ;');
+    expect(r.route).toBe('auto/code');
+    expect(r.servedModel).toBe('o3-mini-2025-01-31');
+    expect(onlyCall(mock).model).toBe('o3-mini-2025-01-31');
+  });
+
+  it('an extraction task goes to the `extract` rule', async () => {
+    const r = await ask('Extract the fields of this invoice: total 12 EUR, due 1 March.');
+    expect(r.route).toBe('auto/extract');
+    expect(r.servedModel).toBe('gpt-4o-2024-08-06');
+  });
+
+  it('small talk takes the default', async () => {
+    const r = await ask('How are you today?');
+    expect(r.route).toBe('auto/default');
+    expect(r.servedModel).toBe('gpt-4o-mini-2024-07-18');
+    expect(chatCalls(mock)).toHaveLength(1);
+  });
+});
