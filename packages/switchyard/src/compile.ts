@@ -24,6 +24,12 @@ export function compilePolicy(policy: Policy, options: CompileOptions = {}): Com
 }
 
 /** Reads, validates and compiles a policy file. Throws PolicyError naming file:line and cause. */
-export async function loadPolicy(file: string, options: CompileOptions & LoadPolicyOptions = {}): Promise<CompiledPolicy> {
-  return compilePolicy(await loadPolicyFile(file, options), options);
+export async function loadPolicy(
+  file: string,
+  options: CompileOptions & Omit<LoadPolicyOptions, 'check'> = {},
+): Promise<CompiledPolicy> {
+  let compiled: CompiledPolicy | undefined;
+  // Compiling inside the loader's check lists CEL problems in the same error as every other problem.
+  const policy = await loadPolicyFile(file, { ...options, check: (p) => void (compiled = compilePolicy(p, options)) });
+  return compiled ?? compilePolicy(policy, options);
 }

@@ -11,6 +11,11 @@ import { buildPolicy } from './validate.js';
 export interface LoadPolicyOptions {
   /** Where credential env vars are read. Default: `process.env`. */
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /**
+   * Further checks on the built policy (e.g. compiling its rules), run even when cross-reference
+   * problems were found so that one error lists them all. Throw a PolicyError to reject.
+   */
+  readonly check?: (policy: Policy) => void;
 }
 
 /** Parses and validates policy YAML. `file` names the source in errors. Throws PolicyError. */
@@ -29,7 +34,15 @@ export function parsePolicy(text: string, file: string, options: LoadPolicyOptio
   const source = new PolicySource(file, doc, lines, text);
   const parsed = policySchema.safeParse(toJS(doc, file, lines) ?? {});
   if (!parsed.success) throw new PolicyError(parsed.error.issues.flatMap((i) => schemaProblems(i, source)));
-  return buildPolicy(parsed.data as PolicyDocument, source, options.env ?? process.env);
+  const { policy, problems } = buildPolicy(parsed.data as PolicyDocument, source, options.env ?? process.env);
+  try {
+    options.check?.(policy);
+  } catch (err) {
+    if (!(err instanceof PolicyError)) throw err;
+    problems.push(...err.problems);
+  }
+  if (problems.length > 0) throw new PolicyError(problems.sort((a, b) => a.line - b.line || a.column - b.column));
+  return policy;
 }
 
 /** Reads and validates a policy file. Throws PolicyError, or an Error when the file cannot be read. */

@@ -1,6 +1,5 @@
 // Cross-reference checks on a schema-valid policy, and the conversion into the loaded Policy.
 import type { PolicyProblem } from './policy-error.js';
-import { PolicyError } from './policy-error.js';
 import type { PolicyDocument } from './schema.js';
 import { Secret } from './secret.js';
 import type { PolicyPath, PolicySource } from './source.js';
@@ -17,7 +16,7 @@ export function buildPolicy(
   doc: PolicyDocument,
   source: PolicySource,
   env: Readonly<Record<string, string | undefined>>,
-): Policy {
+): { policy: Policy; problems: PolicyProblem[] } {
   const problems: PolicyProblem[] = [];
   const problem = (path: PolicyPath, message: string, key?: string) =>
     problems.push({ file: source.file, ...source.locate(path, { key }), message });
@@ -70,8 +69,10 @@ export function buildPolicy(
     signals.set(name, { name, type: s.type as DeclaredSignal['type'], from: signalSource(s.from) });
   }
 
-  if (problems.length > 0) throw new PolicyError(problems);
-  return { version: 1, timezone: doc.timezone, providers, models, signals, routes, source };
+  const policy: Policy = { version: 1, timezone: doc.timezone, providers, models, signals, routes, source };
+  // The parse tree is for error locations; keep it out of logs and JSON of the policy.
+  Object.defineProperty(policy, 'source', { enumerable: false });
+  return { policy, problems };
 }
 
 function signalSource(from: string): SignalSource {
