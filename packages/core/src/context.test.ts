@@ -17,6 +17,7 @@ describe('createRecord', () => {
       signals: {},
       ruleErrors: [],
       attempts: [],
+      events: [],
     });
   });
 

@@ -60,6 +60,36 @@ export interface Usage {
   readonly cachedInputTokens?: number;
 }
 
+/**
+ * A decision between or around attempts, for the timeline (span events): a retry, a fallback, a
+ * fallback candidate skipped, a cooldown, a budget decision. Attributes never hold prompt text or
+ * credentials.
+ */
+export interface RoutingEvent {
+  /** Dotted name, e.g. `switchyard.retry`, `switchyard.fallback`, `switchyard.budget.refused`. */
+  readonly name: string;
+  /** Epoch milliseconds. */
+  readonly at: number;
+  /** Index into `attempts` of the attempt this event follows or belongs to, if any. */
+  readonly attempt?: number;
+  readonly attributes: Readonly<Record<string, string | number | boolean>>;
+}
+
+/** The owner's budget as the budget guard saw it for this request. */
+export interface BudgetState {
+  readonly owner: string;
+  /** The owner's limit for the current window, when one is set. */
+  readonly limitUsd?: number;
+  /** Settled spend in the window before this request. */
+  readonly spendUsd: number;
+  /** Other requests' open reservations when this one was checked. */
+  readonly reservedUsd: number;
+  /** This request's worst-case cost, reserved before dispatch. */
+  readonly estimateUsd: number;
+  /** (spend + reservations) / limit, when a limit is set. */
+  readonly spendPct?: number;
+}
+
 /** The error the gateway answered with, when it did not pass an upstream answer on. */
 export interface RecordedError {
   readonly status: number;
@@ -87,9 +117,16 @@ export interface RoutingRecord {
   usage?: Usage;
   /** The model that answered: the exact ID sent upstream. */
   servedModel?: string;
+  /** Why a fallback model served instead of the selected one, when one did. */
+  fallbackReason?: string;
+  budget?: BudgetState;
+  /** What the call cost, from the upstream's usage and the model's price, when both are known. */
+  costUsd?: number;
+  /** Retries, fallbacks, skips, cooldowns and budget decisions, in order. */
+  readonly events: RoutingEvent[];
   error?: RecordedError;
 }
 
 export function createRecord(now: number = Date.now()): RoutingRecord {
-  return { startedAt: now, owner: 'default', signals: {}, ruleErrors: [], attempts: [] };
+  return { startedAt: now, owner: 'default', signals: {}, ruleErrors: [], attempts: [], events: [] };
 }
