@@ -49,6 +49,9 @@ describe('behaviourFromHeaders', () => {
       chunkIntervalMs: 5,
       dropAfterChunks: 2,
     });
+    expect(
+      behaviourFromHeaders({ 'x-mock-stream-error': '529', 'x-mock-finish-reason': 'SAFETY', 'x-mock-cached-tokens': '12' }),
+    ).toEqual({ streamError: 529, finishReason: 'SAFETY', cachedTokens: 12 });
     expect(behaviourFromHeaders({ 'x-mock-fault': 'hang' })).toEqual({ hang: true });
     expect(behaviourFromHeaders({ 'x-mock-fault': 'malformed' })).toEqual({ malformed: true });
     expect(behaviourFromHeaders({ 'x-mock-fault': 'drop' })).toEqual({ dropAfterChunks: 1 });
@@ -60,6 +63,8 @@ describe('behaviourFromHeaders', () => {
     ['x-mock-latency-ms', '-1'],
     ['x-mock-chunks', '0'],
     ['x-mock-fault', 'explode'],
+    ['x-mock-stream-error', '200'],
+    ['x-mock-cached-tokens', '-3'],
   ])('should reject %s: %s', (name, value) => {
     expect(() => behaviourFromHeaders({ [name]: value })).toThrow(MockHeaderError);
   });

@@ -11,6 +11,9 @@ export const MOCK_HEADERS = {
   chunks: 'x-mock-chunks',
   chunkIntervalMs: 'x-mock-chunk-interval-ms',
   dropAfterChunks: 'x-mock-drop-after-chunks',
+  streamError: 'x-mock-stream-error',
+  finishReason: 'x-mock-finish-reason',
+  cachedTokens: 'x-mock-cached-tokens',
 } as const;
 
 /** Values of `x-mock-fault`. */
@@ -80,9 +83,13 @@ export function behaviourFromHeaders(headers: IncomingHttpHeaders): Behaviour | 
   const chunks = header(headers, MOCK_HEADERS.chunks);
   const interval = header(headers, MOCK_HEADERS.chunkIntervalMs);
   const dropAfter = header(headers, MOCK_HEADERS.dropAfterChunks);
+  const streamError = header(headers, MOCK_HEADERS.streamError);
+  const finishReason = header(headers, MOCK_HEADERS.finishReason);
+  const cachedTokens = header(headers, MOCK_HEADERS.cachedTokens);
   if (
     status === undefined && retryAfter === undefined && latency === undefined && firstByte === undefined &&
-    fault === undefined && chunks === undefined && interval === undefined && dropAfter === undefined
+    fault === undefined && chunks === undefined && interval === undefined && dropAfter === undefined &&
+    streamError === undefined && finishReason === undefined && cachedTokens === undefined
   ) {
     return undefined;
   }
@@ -95,6 +102,9 @@ export function behaviourFromHeaders(headers: IncomingHttpHeaders): Behaviour | 
   if (chunks !== undefined) behaviour.chunks = integer(MOCK_HEADERS.chunks, chunks, 1);
   if (interval !== undefined) behaviour.chunkIntervalMs = integer(MOCK_HEADERS.chunkIntervalMs, interval);
   if (dropAfter !== undefined) behaviour.dropAfterChunks = integer(MOCK_HEADERS.dropAfterChunks, dropAfter);
+  if (streamError !== undefined) behaviour.streamError = integer(MOCK_HEADERS.streamError, streamError, 400, 599);
+  if (finishReason !== undefined) behaviour.finishReason = finishReason;
+  if (cachedTokens !== undefined) behaviour.cachedTokens = integer(MOCK_HEADERS.cachedTokens, cachedTokens);
   if (fault === 'hang') behaviour.hang = true;
   else if (fault === 'malformed') behaviour.malformed = true;
   else if (fault === 'drop') behaviour.dropAfterChunks ??= 1;

@@ -4,7 +4,8 @@ import { startMockProvider } from './server.js';
 
 const USAGE = `Usage: switchyard-mock-provider [--port N] [--host H] [--api-key K]... [--models a,b] [--strict-models]
 
-Serves a fake OpenAI API (POST /v1/chat/completions, GET /v1/models) scriptable with x-mock-* headers.`;
+Serves fake OpenAI (POST /v1/chat/completions, GET /v1/models), Anthropic (POST /v1/messages) and Gemini
+(POST /v1beta/models/{model}:generateContent | :streamGenerateContent) APIs, scriptable with x-mock-* headers.`;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({

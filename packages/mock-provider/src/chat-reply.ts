@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { isRecord } from './guards.js';
 import { nextId } from './ids.js';
 import { sampleFromSchema } from './schema-sample.js';
-import type { ChatCompletionRequest, ReplyFunction } from './types.js';
+import type { Behaviour, ChatCompletionRequest, ReplyFunction } from './types.js';
 
 /** Why the assistant stopped, as OpenAI reports it. */
 export type FinishReason = 'stop' | 'length' | 'tool_calls';
@@ -63,6 +63,18 @@ export function planReply(request: ChatCompletionRequest, req: IncomingMessage, 
     finishReason = 'length';
   }
   return { content: text, toolCalls: undefined, finishReason, usage: usage(promptTokens, estimateTokens(text)) };
+}
+
+/** `reply` with the scripted `finishReason` and `cachedTokens` applied; the same object when none is scripted. */
+export function applyScriptedUsage(reply: ChatReply, behaviour: Behaviour): ChatReply {
+  const { finishReason, cachedTokens } = behaviour;
+  if (finishReason === undefined && cachedTokens === undefined) return reply;
+  const cached = Math.min(cachedTokens ?? 0, reply.usage.prompt_tokens);
+  return {
+    ...reply,
+    finishReason: (finishReason as FinishReason | undefined) ?? reply.finishReason,
+    usage: { ...reply.usage, prompt_tokens_details: { ...reply.usage.prompt_tokens_details, cached_tokens: cached } },
+  };
 }
 
 function defaultText(request: ChatCompletionRequest): string {

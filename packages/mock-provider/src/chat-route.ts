@@ -1,6 +1,6 @@
 import { MockHeaderError, resolveBehaviour, type ScriptBook } from './behaviour.js';
 import { completionBody, streamChunks } from './chat-completion.js';
-import { planReply } from './chat-reply.js';
+import { applyScriptedUsage, planReply } from './chat-reply.js';
 import { sendCompletion, sendCompletionStream } from './chat-send.js';
 import { validateChatRequest } from './chat-validation.js';
 import type { MockConfig } from './config.js';
@@ -38,7 +38,7 @@ export function chatCompletionsRoute(config: MockConfig, scripts: ScriptBook): R
     const streaming = request.stream === true;
     if (!(await playLeadingFaults(res, behaviour, request.model, streaming))) return;
 
-    const reply = planReply(request, req, config.reply);
+    const reply = applyScriptedUsage(planReply(request, req, config.reply), behaviour);
     const meta = { id: nextId('chatcmpl'), created: unixSeconds(), model: request.model };
     if (!streaming) {
       sendCompletion(res, call, completionBody(meta, reply), behaviour);

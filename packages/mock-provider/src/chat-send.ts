@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { StreamChunks } from './chat-completion.js';
+import { errorBody, errorForStatus } from './errors.js';
 import type { CallRecord } from './recorder.js';
 import { baseHeaders, sendJson } from './respond.js';
 import { endSse, startSse, writeSseData } from './sse.js';
@@ -27,7 +28,8 @@ export function sendCompletion(res: ServerResponse, call: CallRecord, body: stri
 
 /**
  * Streams the chunks as server-sent events, one write each, then `data: [DONE]`.
- * Honours first-byte delay, chunk interval, a corrupt line (`malformed`) and a mid-stream drop.
+ * Honours first-byte delay, chunk interval, a corrupt line (`malformed`), a mid-stream drop and a
+ * mid-stream error event (`streamError`, after `dropAfterChunks` deltas, default 1).
  */
 export async function sendCompletionStream(
   res: ServerResponse,
@@ -41,7 +43,8 @@ export async function sendCompletionStream(
   events.push(...chunks.deltas, chunks.finish);
   if (chunks.usage !== undefined) events.push(chunks.usage);
 
-  const drop = behaviour.dropAfterChunks;
+  const streamError = behaviour.streamError;
+  const drop = behaviour.dropAfterChunks ?? (streamError === undefined ? undefined : 1);
   const count = drop === undefined ? events.length : beforeDeltas + Math.min(drop, chunks.deltas.length);
   const interval = behaviour.chunkIntervalMs ?? 0;
 
@@ -54,11 +57,18 @@ export async function sendCompletionStream(
   for (let i = 0; i < count; i += 1) {
     if (i > 0 && interval > 0 && !(await sleep(res, interval))) return;
     const data = events[i]!;
-    if (drop !== undefined && i === count - 1) {
+    if (drop !== undefined && streamError === undefined && i === count - 1) {
       writeSseData(res, data, () => destroyOnPurpose(res, call));
       return;
     }
     writeSseData(res, data);
+  }
+  if (streamError !== undefined) {
+    // OpenAI reports a failure mid-stream as a data event holding an error object, then closes without [DONE].
+    if (interval > 0 && !(await sleep(res, interval))) return;
+    call.outcome = 'error';
+    res.end(`data: ${errorBody(errorForStatus(streamError))}\n\n`);
+    return;
   }
   endSse(res);
 }

@@ -1,4 +1,4 @@
-import type { MockHandlerOptions, ReplyFunction } from './types.js';
+import type { AnthropicReplyFunction, GeminiReplyFunction, MockHandlerOptions, ReplyFunction } from './types.js';
 
 /** Models `GET /v1/models` lists when the options name none. */
 export const DEFAULT_MODELS: readonly string[] = ['gpt-4o-mini', 'gpt-4o-2024-08-06'];
@@ -11,6 +11,8 @@ export interface MockConfig {
   readonly modelSet: ReadonlySet<string>;
   readonly strictModels: boolean;
   readonly reply: ReplyFunction | undefined;
+  readonly anthropicReply: AnthropicReplyFunction | undefined;
+  readonly geminiReply: GeminiReplyFunction | undefined;
 }
 
 /** Fills in defaults and checks the option types a JavaScript caller could get wrong. */
@@ -29,5 +31,7 @@ export function resolveConfig(options: MockHandlerOptions): MockConfig {
     modelSet: new Set(models),
     strictModels: options.strictModels ?? false,
     reply: options.reply,
+    anthropicReply: options.anthropicReply,
+    geminiReply: options.geminiReply,
   };
 }

@@ -212,6 +212,27 @@ describe('scripted faults', () => {
     await vi.waitFor(() => expect(mock.calls[1]?.outcome).toBe('aborted'));
   });
 
+  it('should end an OpenAI stream with an error data event on a streamError, without [DONE]', async () => {
+    mock.script(MODEL, { streamError: 503, dropAfterChunks: 2 });
+    const data = sseData(await (await postChat(mock, chatBody({ stream: true }))).text());
+    expect(data).toHaveLength(4);
+    expect(JSON.parse(data[3]!)).toEqual({
+      error: { message: 'The engine is currently overloaded, please try again later.', type: 'server_error', param: null, code: null },
+    });
+    expect(data).not.toContain('[DONE]');
+    await vi.waitFor(() => expect(mock.calls[0]?.outcome).toBe('error'));
+  });
+
+  it('should report a scripted finishReason and cachedTokens in the OpenAI body', async () => {
+    const res = await postChat(mock, chatBody(), { headers: { 'x-mock-finish-reason': 'content_filter', 'x-mock-cached-tokens': '2' } });
+    const body = await jsonOf(res);
+    expect(body.choices[0].finish_reason).toBe('content_filter');
+    expect(body.usage.prompt_tokens_details.cached_tokens).toBe(2);
+    const plain = await jsonOf(postChat(mock, chatBody()));
+    expect(plain.choices[0].finish_reason).toBe('stop');
+    expect(plain.usage.prompt_tokens_details.cached_tokens).toBe(0);
+  });
+
   it('should answer 400 for an x-mock header it cannot use', async () => {
     const res = await postChat(mock, chatBody(), { headers: { 'x-mock-fault': 'explode' } });
     expect(res.status).toBe(400);

@@ -3,18 +3,21 @@ import { checkApiKey } from './auth.js';
 import { ScriptBook } from './behaviour.js';
 import { BodyTooLargeError, readParsedBody, type ParsedBody } from './body.js';
 import { resolveConfig } from './config.js';
-import { errorForStatus, invalidRequest } from './errors.js';
+import { errorForStatus } from './errors.js';
 import { isRecord } from './guards.js';
-import { openAIRouter } from './openai-routes.js';
+import { sendMiss } from './misses.js';
+import { PromptCache } from './prompt-cache.js';
 import { CallRecorder, type CallRecord } from './recorder.js';
 import { sendError } from './respond.js';
+import { mockRouter } from './routes.js';
 import type { MockHandler, MockHandlerOptions } from './types.js';
 
 const BODY_LIMIT_BYTES = 32 * 1024 * 1024;
 const API_PREFIX = '/v1';
 
 /**
- * Creates a node request handler that serves the OpenAI API (`/v1/chat/completions`, `/v1/models`).
+ * Creates a node request handler that serves the OpenAI API (`/v1/chat/completions`, `/v1/models`),
+ * Anthropic Messages (`/v1/messages`) and Gemini (`/v1beta/models/{model}:generateContent`, `:streamGenerateContent`).
  * It also answers without the `/v1` prefix, so it can be mounted under `/v1` in another server.
  * The returned function carries `calls`, `reset()` and `script()`.
  */
@@ -22,7 +25,8 @@ export function createMockHandler(options: MockHandlerOptions = {}): MockHandler
   const config = resolveConfig(options);
   const recorder = new CallRecorder(options.recordCalls ?? true);
   const scripts = new ScriptBook(options.script);
-  const router = openAIRouter(config, scripts);
+  const promptCache = new PromptCache();
+  const router = mockRouter(config, scripts, promptCache);
 
   function mockProvider(req: IncomingMessage, res: ServerResponse): void {
     const url = req.url ?? '/';
@@ -48,15 +52,11 @@ export function createMockHandler(options: MockHandlerOptions = {}): MockHandler
     const method = req.method ?? 'GET';
     const local = call.path.startsWith(`${API_PREFIX}/`) ? call.path.slice(API_PREFIX.length) : call.path;
     const match = router.match(method, local);
-    if (match.kind === 'not-found') {
-      sendError(res, 404, invalidRequest(`Invalid URL (${method} ${call.path})`));
+    if (match.kind !== 'found') {
+      sendMiss(res, method, call.path, local, match);
       return;
     }
-    if (match.kind === 'wrong-method') {
-      sendError(res, 405, invalidRequest(`Invalid method for URL (${method} ${call.path})`), { allow: match.allowed });
-      return;
-    }
-    const keyError = config.apiKeys && checkApiKey(req.headers, config.apiKeys);
+    const keyError = config.apiKeys && !match.ownAuth && checkApiKey(req.headers, config.apiKeys);
     if (keyError) {
       sendError(res, 401, keyError);
       return;
@@ -78,6 +78,7 @@ export function createMockHandler(options: MockHandlerOptions = {}): MockHandler
     reset(): void {
       recorder.reset();
       scripts.reset();
+      promptCache.clear();
     },
     script: scripts.set.bind(scripts),
   });

@@ -16,31 +16,43 @@ export interface RouteContext {
 /** Answers one request. */
 export type Route = (context: RouteContext) => void | Promise<void>;
 
+/**
+ * Who checks the API key: `openai` routes are checked by the handler (`Authorization: Bearer`);
+ * `own` routes check it themselves, where and how their API expects it.
+ */
+export type RouteAuth = 'openai' | 'own';
+
+interface Entry {
+  readonly route: Route;
+  readonly ownAuth: boolean;
+}
+
 /** The result of matching a request against the routes. */
 export type RouteMatch =
-  | { readonly kind: 'found'; readonly route: Route; readonly param: string | undefined }
+  | { readonly kind: 'found'; readonly route: Route; readonly param: string | undefined; readonly ownAuth: boolean }
   | { readonly kind: 'wrong-method'; readonly allowed: string }
   | { readonly kind: 'not-found' };
 
 /** A tiny router: exact paths, plus paths ending in a `:param` that takes the rest (model IDs may hold `/`). */
 export class Router {
-  readonly #exact = new Map<string, Map<string, Route>>();
-  readonly #prefixed: Array<{ readonly prefix: string; readonly methods: Map<string, Route> }> = [];
+  readonly #exact = new Map<string, Map<string, Entry>>();
+  readonly #prefixed: Array<{ readonly prefix: string; readonly methods: Map<string, Entry> }> = [];
 
   /** Adds `route` for `method` on `path`; a last segment such as `:id` matches the rest of the path. */
-  on(method: string, path: string, route: Route): this {
+  on(method: string, path: string, route: Route, auth: RouteAuth = 'openai'): this {
+    const entry: Entry = { route, ownAuth: auth === 'own' };
     const slash = path.lastIndexOf('/');
     if (path[slash + 1] === ':') {
       const prefix = path.slice(0, slash + 1);
-      let entry = this.#prefixed.find((candidate) => candidate.prefix === prefix);
-      if (!entry) {
-        entry = { prefix, methods: new Map() };
-        this.#prefixed.push(entry);
+      let group = this.#prefixed.find((candidate) => candidate.prefix === prefix);
+      if (!group) {
+        group = { prefix, methods: new Map() };
+        this.#prefixed.push(group);
       }
-      entry.methods.set(method, route);
+      group.methods.set(method, entry);
     } else {
-      const methods = this.#exact.get(path) ?? new Map<string, Route>();
-      methods.set(method, route);
+      const methods = this.#exact.get(path) ?? new Map<string, Entry>();
+      methods.set(method, entry);
       this.#exact.set(path, methods);
     }
     return this;
@@ -58,9 +70,9 @@ export class Router {
   }
 }
 
-function pick(methods: Map<string, Route>, method: string, param: string | undefined): RouteMatch {
-  const route = methods.get(method);
-  if (route) return { kind: 'found', route, param };
+function pick(methods: Map<string, Entry>, method: string, param: string | undefined): RouteMatch {
+  const entry = methods.get(method);
+  if (entry) return { kind: 'found', route: entry.route, param, ownAuth: entry.ownAuth };
   return { kind: 'wrong-method', allowed: [...methods.keys()].join(', ') };
 }
 

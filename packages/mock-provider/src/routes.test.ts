@@ -124,7 +124,7 @@ describe('createMockHandler', () => {
 });
 
 describe('createMockHandler in an Express app', () => {
-  it('should use the body an express.json() parser already read', async () => {
+  it('should use the body an express.json() parser already read, on all three APIs', async () => {
     const handler = createMockHandler({ models: ['m'] });
     const app = express();
     app.use('/upstream/v1', express.json(), handler);
@@ -141,6 +141,18 @@ describe('createMockHandler in an Express app', () => {
       expect((await jsonOf(res)).choices[0].message.content).toBe('Mock reply from m.');
       expect(handler.calls[0]?.body).toEqual(chatBody({ model: 'm' }));
       expect((await fetch(`${base}/models`)).status).toBe(200);
+      const messages = await fetch(`${base}/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01' },
+        body: JSON.stringify({ model: 'm', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] }),
+      });
+      expect((await jsonOf(messages)).content[0].text).toBe('Mock reply from m.');
+      const gemini = await fetch(`${base}/models/m:generateContent`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ contents: [{ role: 'user', parts: [{ text: 'hi' }] }] }),
+      });
+      expect((await jsonOf(gemini)).candidates[0].content.parts[0].text).toBe('Mock reply from m.');
     } finally {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));

@@ -13,7 +13,9 @@ export function sampleFromSchema(schema: unknown, depth = 0): unknown {
   const variants = schema.anyOf ?? schema.oneOf;
   if (Array.isArray(variants) && variants.length > 0) return sampleFromSchema(variants[0], depth + 1);
 
-  const type = Array.isArray(schema.type) ? schema.type[0] : schema.type;
+  const declared: unknown = Array.isArray(schema.type) ? schema.type[0] : schema.type;
+  // Gemini's schemas name types in upper case (`OBJECT`, `STRING`).
+  const type = typeof declared === 'string' ? declared.toLowerCase() : declared;
   switch (type) {
     case 'string':
       return 'mock';

@@ -22,11 +22,12 @@ function get(agent: Agent, url: string): Promise<{ reused: boolean; status: numb
 }
 
 describe('startMockProvider', () => {
-  it('should listen on 127.0.0.1 with an ephemeral port and expose the /v1 URL', async () => {
+  it('should listen on 127.0.0.1 with an ephemeral port and expose the /v1 URL and the origin', async () => {
     const mock = await startMockProvider();
     try {
       expect(mock.port).toBeGreaterThan(0);
       expect(mock.url).toBe(`http://127.0.0.1:${mock.port}/v1`);
+      expect(mock.origin).toBe(`http://127.0.0.1:${mock.port}`);
     } finally {
       await mock.close();
     }

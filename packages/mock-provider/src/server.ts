@@ -6,7 +6,7 @@ import type { MockProvider, MockProviderOptions } from './types.js';
 // Longer than common client agents' idle timeouts, so a reused connection is never closed under a request.
 const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 
-/** Starts a mock OpenAI-compatible upstream and resolves once it listens. */
+/** Starts a mock upstream (OpenAI, Anthropic and Gemini APIs) and resolves once it listens. */
 export async function startMockProvider(options: MockProviderOptions = {}): Promise<MockProvider> {
   const handler = createMockHandler(options);
   const server = createServer({ keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS }, handler);
@@ -22,8 +22,10 @@ export async function startMockProvider(options: MockProviderOptions = {}): Prom
 
   const { port } = server.address() as AddressInfo;
   let closing: Promise<void> | undefined;
+  const origin = `http://${urlHost(host)}:${port}`;
   return {
-    url: `http://${urlHost(host)}:${port}/v1`,
+    url: `${origin}/v1`,
+    origin,
     port,
     calls: handler.calls,
     reset: handler.reset,

@@ -1,4 +1,6 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import type { AnthropicMessagesRequest } from './anthropic-types.js';
+import type { GeminiGenerateContentRequest } from './gemini-types.js';
 
 /**
  * How the mock answers one call. Every field is optional; `{}` answers normally.
@@ -29,6 +31,22 @@ export interface Behaviour {
   readonly chunks?: number;
   /** Delay in ms between stream chunks. Default 0. */
   readonly chunkIntervalMs?: number;
+  /**
+   * Streams: after `dropAfterChunks` content deltas (default 1), send this status's error in the
+   * surface's own stream shape (OpenAI `data: {"error":…}`, Anthropic `event: error`, Gemini
+   * `data: {"error":…}`) and end the response. Default: no mid-stream error.
+   */
+  readonly streamError?: number;
+  /**
+   * Report this stop reason instead of the computed one, verbatim in the surface's own field
+   * (`finish_reason`, `stop_reason`, `finishReason`), e.g. `content_filter`, `refusal`, `SAFETY`. Default: computed.
+   */
+  readonly finishReason?: string;
+  /**
+   * Report this many prompt tokens as read from the provider's cache (capped at the prompt's tokens):
+   * OpenAI `cached_tokens`, Anthropic `cache_read_input_tokens`, Gemini `cachedContentTokenCount`. Default 0.
+   */
+  readonly cachedTokens?: number;
 }
 
 /** One behaviour for every call, or a sequence consumed one per call whose last step repeats. */
@@ -51,21 +69,35 @@ export interface ChatCompletionRequest {
 /** Produces the assistant text for a chat completion. */
 export type ReplyFunction = (request: ChatCompletionRequest, req: IncomingMessage) => string;
 
+/** Produces the assistant text of an Anthropic Messages call. */
+export type AnthropicReplyFunction = (request: AnthropicMessagesRequest, req: IncomingMessage) => string;
+
+/** Produces the model text of a Gemini `generateContent` call; `model` comes from the path. */
+export type GeminiReplyFunction = (request: GeminiGenerateContentRequest, model: string, req: IncomingMessage) => string;
+
 /** Options of {@link createMockHandler}. */
 export interface MockHandlerOptions {
   /**
-   * When set, requests must carry `Authorization: Bearer <one of these>`, else 401 `invalid_api_key`.
-   * Default: open (no key checked).
+   * When set, requests must carry one of these keys where each API expects it: `Authorization: Bearer`
+   * (OpenAI, else 401 `invalid_api_key`), `x-api-key` (Anthropic, else 401 `authentication_error`),
+   * `x-goog-api-key` or `?key=` (Gemini, else 403 `PERMISSION_DENIED` when absent, 400 `API_KEY_INVALID`
+   * when wrong). Default: open (no key checked).
    */
   readonly apiKeys?: readonly string[];
   /** Model IDs listed by `GET /v1/models`. Default `['gpt-4o-mini', 'gpt-4o-2024-08-06']`. */
   readonly models?: readonly string[];
-  /** Answer chat requests for models outside `models` with 404 `model_not_found`, like OpenAI. Default false. */
+  /**
+   * Answer chat, Messages and Gemini requests for models outside `models` with each API's 404. Default false.
+   */
   readonly strictModels?: boolean;
   /** Behaviour per model ID; the key `*` applies to models without their own entry. Default: none. */
   readonly script?: Readonly<Record<string, BehaviourScript>>;
   /** Completion text. Default `Mock reply from <model>.` (JSON built from the schema for `json_schema` requests). */
   readonly reply?: ReplyFunction;
+  /** Text of Anthropic Messages answers. Default `Mock reply from <model>.` (JSON for `output_format`). */
+  readonly anthropicReply?: AnthropicReplyFunction;
+  /** Text of Gemini answers. Default `Mock reply from <model>.` (JSON for `responseMimeType: application/json`). */
+  readonly geminiReply?: GeminiReplyFunction;
   /** Record every call in `calls`. Turn off for long benchmark runs so memory stays flat. Default true. */
   readonly recordCalls?: boolean;
 }
@@ -111,19 +143,24 @@ export interface RecordedCall {
 export interface MockControls {
   /** Calls received so far, oldest first. The array is live: it grows as calls arrive. */
   readonly calls: readonly RecordedCall[];
-  /** Forget recorded calls and go back to the scripts given in the options (sequences restart). */
+  /** Forget recorded calls and Anthropic prompt-cache entries; go back to the option scripts (sequences restart). */
   reset(): void;
   /** Replace the script of one model (`*` for any model); its sequence restarts. */
   script(model: string, behaviours: BehaviourScript): void;
 }
 
-/** A node request handler that serves the OpenAI API, with its controls attached. */
+/** A node request handler that serves the OpenAI, Anthropic and Gemini APIs, with its controls attached. */
 export type MockHandler = ((req: IncomingMessage, res: ServerResponse) => void) & MockControls;
 
 /** A started mock provider. */
 export interface MockProvider extends MockControls {
-  /** Base URL including `/v1`, e.g. `http://127.0.0.1:41234/v1`. */
+  /** Base URL including `/v1`, e.g. `http://127.0.0.1:41234/v1`: the OpenAI client's `baseURL`. */
   readonly url: string;
+  /**
+   * Scheme, host and port without a path, e.g. `http://127.0.0.1:41234`: the Anthropic client's `baseURL`;
+   * Gemini lives under `${origin}/v1beta`.
+   */
+  readonly origin: string;
   readonly port: number;
   /** Stop listening and destroy every open connection, hanging requests included. */
   close(): Promise<void>;

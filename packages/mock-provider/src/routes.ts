@@ -1,0 +1,39 @@
+import { anthropicModelsRoutes } from './anthropic-models.js';
+import { anthropicMessagesRoute } from './anthropic-route.js';
+import { checkApiKey } from './auth.js';
+import type { ScriptBook } from './behaviour.js';
+import { chatCompletionsRoute } from './chat-route.js';
+import type { MockConfig } from './config.js';
+import { geminiRoute } from './gemini-route.js';
+import { modelsRoutes } from './models-route.js';
+import type { PromptCache } from './prompt-cache.js';
+import { sendError } from './respond.js';
+import { Router, type Route } from './router.js';
+
+/**
+ * Every endpoint, under paths relative to `/v1`: the OpenAI ones (key checked by the handler), Anthropic's
+ * `/messages`, Gemini's `/v1beta/models/{model}:{method}` (and `/v1/models/…`), and `/models` in
+ * Anthropic's shape when the request carries `anthropic-version`; those check their own keys.
+ */
+export function mockRouter(config: MockConfig, scripts: ScriptBook, cache: PromptCache): Router {
+  const openai = modelsRoutes(config.models);
+  const anthropic = anthropicModelsRoutes(config);
+  const gemini = geminiRoute(config, scripts);
+  return new Router()
+    .on('POST', '/chat/completions', chatCompletionsRoute(config, scripts))
+    .on('POST', '/messages', anthropicMessagesRoute(config, scripts, cache), 'own')
+    .on('GET', '/models', byShape(config, openai.list, anthropic.list), 'own')
+    .on('GET', '/models/:id', byShape(config, openai.retrieve, anthropic.retrieve), 'own')
+    .on('POST', '/models/:call', gemini, 'own')
+    .on('POST', '/v1beta/models/:call', gemini, 'own');
+}
+
+// Both APIs list models at GET /v1/models; Anthropic clients always send `anthropic-version`.
+function byShape(config: MockConfig, openai: Route, anthropic: Route): Route {
+  return function modelsByShape(context) {
+    if (context.req.headers['anthropic-version'] !== undefined) return anthropic(context);
+    const keyError = config.apiKeys && checkApiKey(context.req.headers, config.apiKeys);
+    if (keyError) return sendError(context.res, 401, keyError);
+    return openai(context);
+  };
+}

@@ -1,0 +1,27 @@
+// Wire-format translations: pure functions and stream transforms, no I/O of their own.
+export { readChatRequest, type ChatInput } from './chat-input.js';
+export { badUpstreamBody, invalidField, unsupportedField } from './json.js';
+export type * from './openai.js';
+export { recordUsage } from './openai.js';
+export type { ChunkStreamOptions } from './openai-chunks.js';
+export { DEFAULT_MAX_EVENT_BYTES, SseEventTooLarge, SseParser, type SseEvent } from './sse.js';
+export { TranslatingStream, type StreamEnd, type StreamTranslator, type TranslatingStreamOptions } from './stream.js';
+
+export { ANTHROPIC_OVERLOADED, fromAnthropicError } from './anthropic/errors.js';
+export { DEFAULT_ANTHROPIC_MAX_TOKENS, toAnthropicRequest, type AnthropicRequestOptions } from './anthropic/request.js';
+export { fromAnthropicResponse } from './anthropic/response.js';
+export { anthropicToOpenAIStream } from './anthropic/stream.js';
+export type * from './anthropic/types.js';
+export { JSON_TOOL_NAME } from './anthropic/types.js';
+
+export { fromGeminiError } from './gemini/errors.js';
+export { SKIP_THOUGHT_SIGNATURE, toGeminiRequest, type GeminiRequestOptions } from './gemini/request.js';
+export { fromGeminiResponse } from './gemini/response.js';
+export { toGeminiSchema } from './gemini/schema.js';
+export { geminiToOpenAIStream } from './gemini/stream.js';
+export type * from './gemini/types.js';
+
+export { anthropicError, anthropicErrorType, fromOpenAIError } from './anthropic-front/errors.js';
+export { toOpenAIRequest, type OpenAIRequestOptions } from './anthropic-front/request.js';
+export { toAnthropicResponse, type MessageOptions } from './anthropic-front/response.js';
+export { openAIToAnthropicStream, type MessageStreamOptions } from './anthropic-front/stream.js';
