@@ -1,6 +1,7 @@
 // The errors dispatch() answers with when no upstream answer can be passed on. Messages name the
 // provider only: never its URL (it may carry secrets in its query or user info) nor a credential.
-import { SwitchyardError, type ProviderConfig } from '@switchyard/core';
+import { SwitchyardError, type Endpoint, type ProviderConfig } from '@switchyard/core';
+import type { TimeoutPhase } from './upstream-call.js';
 
 const CONNECT_FAILURES: Readonly<Record<string, string>> = {
   ECONNREFUSED: 'refused the connection',
@@ -10,6 +11,14 @@ const CONNECT_FAILURES: Readonly<Record<string, string>> = {
   EAI_AGAIN: 'has a host name that could not be resolved',
   EHOSTUNREACH: 'is unreachable',
   ENETUNREACH: 'is unreachable',
+  upstream_dropped: 'closed the connection before its answer began',
+};
+
+const TIMEOUTS: Readonly<Record<TimeoutPhase, (ms: number) => string>> = {
+  connect: (ms) => `did not accept a connection within ${ms} ms`,
+  response: (ms) => `did not answer within ${ms} ms`,
+  first_byte: (ms) => `did not send a first byte within ${ms} ms (first_byte_ms)`,
+  total: (ms) => `did not answer within the call's time limit of ${ms} ms (total_ms)`,
 };
 
 /** 502: the provider could not be reached, or dropped the connection before answering. */
@@ -25,22 +34,30 @@ export function upstreamUnavailable(provider: ProviderConfig, errorClass: string
 }
 
 /** 504: the provider did not accept a connection, or did not answer, in time. */
-export function upstreamTimeout(provider: ProviderConfig, phase: 'connect' | 'response', ms: number): SwitchyardError {
-  const what = phase === 'connect' ? 'accept a connection' : 'answer';
+export function upstreamTimeout(provider: ProviderConfig, phase: TimeoutPhase, ms: number): SwitchyardError {
   return new SwitchyardError({
     status: 504,
     type: 'api_error',
     code: 'upstream_timeout',
-    message: `Provider "${provider.name}" did not ${what} within ${ms} ms.`,
+    message: `Provider "${provider.name}" ${TIMEOUTS[phase](ms)}.`,
   });
 }
 
-/** 501: the provider speaks a wire format that dispatch() cannot translate to yet. */
-export function formatNotSupported(provider: ProviderConfig): SwitchyardError {
+/** 501: the provider speaks a wire format that the endpoint is not translated to. */
+export function formatNotSupported(provider: ProviderConfig, endpoint: Endpoint): SwitchyardError {
   return new SwitchyardError({
     status: 501,
     type: 'api_error',
     code: 'format_not_supported',
-    message: `Provider "${provider.name}" speaks the ${provider.format} format, which this gateway cannot call yet; only OpenAI-compatible providers are supported.`,
+    message: `Provider "${provider.name}" speaks the ${provider.format} format, which this gateway calls for chat completions and messages only, not for ${ENDPOINT_NAMES[endpoint]}.`,
   });
 }
+
+const ENDPOINT_NAMES: Readonly<Record<Endpoint, string>> = {
+  chat: 'chat completions',
+  messages: 'messages',
+  completions: 'completions',
+  embeddings: 'embeddings',
+  responses: 'the Responses API',
+  other: 'this endpoint',
+};

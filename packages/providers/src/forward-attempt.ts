@@ -1,6 +1,8 @@
-// One upstream attempt, up to the response headers: what failover will call once per try.
+// One upstream attempt, up to the first byte of its answer: what the failover loop calls once per try.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { routing, type Attempt, type AttemptOutcome, type ProviderCredential, type SwitchyardError } from '@switchyard/core';
+import type { FirstByteLimit } from '@switchyard/failover';
+import { answerStart } from './answer-start.js';
 import { upstreamTimeout, upstreamUnavailable } from './errors.js';
 import type { AttemptTimeouts } from './options.js';
 import { outgoingHeaders } from './outgoing.js';
@@ -19,17 +21,24 @@ export interface AttemptOptions {
   readonly credential: ProviderCredential | undefined;
   /** The exact bytes to send (see `requestBody`). */
   readonly body: Buffer;
-  /** Path below the provider's base URL, e.g. `/chat/completions`. */
+  /** Path below the provider's base URL, e.g. `/chat/completions` (see `Wire.outgoing`). */
   readonly path: string;
   readonly timeouts: AttemptTimeouts;
+  /** Give the attempt up when its first byte has not arrived this long after it started. Default: no such limit. */
+  readonly firstByte?: FirstByteLimit;
+  /** Read a 2xx answer's whole body before resolving (to check it); `firstByte` then covers all of it. Default: false. */
+  readonly whole?: boolean;
 }
 
-/** The upstream answered: status and headers are in, the body is not read yet. */
+/** The upstream answered: status and headers are in, and for a 2xx answer its first byte (or, with `whole`, all of it). */
 export interface AttemptAnswered {
   readonly kind: 'answered';
   /** This attempt's entry in `record.attempts`; `relayResponse` completes it. */
   readonly attempt: Attempt;
+  /** The answer; unread, except for a 2xx answer read `whole`. */
   readonly response: IncomingMessage;
+  /** The whole body of a 2xx answer read `whole`. */
+  readonly body?: Buffer;
   /** Stops the upstream request, cutting its response. */
   readonly cancel: () => void;
 }
@@ -49,46 +58,77 @@ export type AttemptResult = AttemptAnswered | AttemptFailed;
 export const STALLED = 'upstream_stalled';
 
 /**
- * Sends one request to `upstream` and resolves when its response headers arrive or the attempt fails.
- * Appends the attempt to the routing record and sets `record.servedModel` when the upstream answers.
- * Never rejects; never writes to `res`.
+ * Sends one request to `upstream` and resolves once nothing about it is left to decide before the
+ * client sees a byte: at the headers of a non-2xx answer, at the first body byte of a 2xx answer (at its
+ * end with `whole`), or when the attempt fails, a 2xx answer that closes before its first byte included.
+ * Appends the attempt to the routing record. Never rejects; never writes to `res`.
  */
 export function forwardAttempt(options: AttemptOptions): Promise<AttemptResult> {
-  const { req, res, upstream, model, credential, body, timeouts } = options;
+  const { req, res, upstream, model, credential, body, timeouts, firstByte } = options;
   const { provider } = upstream;
   const record = routing(req).record;
   const attempt: Attempt = { provider: provider.name, model, credentialIndex: credential?.index ?? -1, startedAt: Date.now() };
   record.attempts.push(attempt);
 
   return new Promise((resolve) => {
-    const onClientGone = () => call.cancel();
+    let timer: NodeJS.Timeout | undefined;
+    let answered: AttemptAnswered | undefined;
+    let clientGone = false;
+    let expired = false;
+    const settle = (result: AttemptResult) => {
+      clearTimeout(timer);
+      res.off('close', onClientGone);
+      resolve(result);
+    };
+    const fail = (end: Exclude<CallEnd, { kind: 'response' }>) => {
+      attempt.endedAt = Date.now();
+      const failed = failure(end, upstream, timeouts, firstByte);
+      attempt.outcome = failed.outcome;
+      attempt.errorClass = failed.errorClass;
+      settle({ kind: 'failed', attempt, outcome: failed.outcome, error: failed.error });
+    };
+    const onClientGone = () => {
+      clientGone = true;
+      call.cancel();
+    };
     const call: UpstreamCall = new UpstreamCall({
       method: req.method ?? 'POST',
       url: options.path,
-      headers: outgoingHeaders(req.headers, body.length, credential),
+      headers: outgoingHeaders(req.headers, body.length, credential, provider.format),
       body,
       socket: req.socket,
       connectTimeoutMs: timeouts.connectMs,
       idleTimeoutMs: timeouts.idleMs,
       onStall: () => (attempt.errorClass = STALLED),
       onEnd: (end: CallEnd) => {
-        res.off('close', onClientGone);
-        if (end.kind === 'response') {
-          const status = end.response.statusCode ?? 0;
-          attempt.status = status;
-          if (status < 200 || status > 299) attempt.errorClass = `http_${status}`;
-          record.servedModel = model;
-          resolve({ kind: 'answered', attempt, response: end.response, cancel: () => call.cancel() });
-          return;
+        if (end.kind !== 'response') return fail(end);
+        const { response } = end;
+        const status = response.statusCode ?? 0;
+        attempt.status = status;
+        answered = { kind: 'answered', attempt, response, cancel: () => call.cancel() };
+        if (status < 200 || status > 299) {
+          attempt.errorClass = `http_${status}`;
+          return settle(answered);
         }
-        attempt.endedAt = Date.now();
-        const failed = failure(end, upstream, timeouts);
-        attempt.outcome = failed.outcome;
-        attempt.errorClass = failed.errorClass;
-        resolve({ kind: 'failed', attempt, outcome: failed.outcome, error: failed.error });
+        // Failover ends where the client's answer begins: until then a 2xx answer can still fail over.
+        answerStart(response, options.whole === true, (started) => {
+          if (started === true) return settle(answered!);
+          if (started) return settle({ ...answered!, body: started });
+          if (clientGone) return fail({ kind: 'cancelled' });
+          if (expired) return fail({ kind: 'timeout', phase: firstByte!.limit });
+          if (attempt.errorClass === STALLED) return fail({ kind: 'timeout', phase: 'response' });
+          fail({ kind: 'error', error: Object.assign(new Error('upstream closed before its answer began'), { code: 'upstream_dropped' }) });
+        });
       },
     });
-    if (res.closed || req.socket.destroyed) return call.cancel();
+    if (firstByte) {
+      timer = setTimeout(() => {
+        expired = true;
+        if (answered) call.cancel();
+        else call.expire(firstByte.limit);
+      }, firstByte.ms);
+    }
+    if (res.closed || req.socket.destroyed) return onClientGone();
     res.once('close', onClientGone);
     void upstream.proxy(call, res, (err?: unknown) => call.fail(err instanceof Error ? err : new Error('not proxied')));
   });
@@ -100,13 +140,18 @@ interface Failure {
   readonly error: SwitchyardError | undefined;
 }
 
-function failure(end: Exclude<CallEnd, { kind: 'response' }>, upstream: Upstream, timeouts: AttemptTimeouts): Failure {
+function failure(
+  end: Exclude<CallEnd, { kind: 'response' }>,
+  upstream: Upstream,
+  timeouts: AttemptTimeouts,
+  firstByte: FirstByteLimit | undefined,
+): Failure {
   const { provider } = upstream;
   switch (end.kind) {
     case 'cancelled':
       return { outcome: 'client_aborted', errorClass: 'client_aborted', error: undefined };
     case 'timeout': {
-      const ms = end.phase === 'connect' ? timeouts.connectMs : timeouts.idleMs;
+      const ms = end.phase === 'connect' ? timeouts.connectMs : end.phase === 'response' ? timeouts.idleMs : (firstByte?.limitMs ?? 0);
       return { outcome: 'timeout', errorClass: `${end.phase}_timeout`, error: upstreamTimeout(provider, end.phase, ms) };
     }
     case 'error': {

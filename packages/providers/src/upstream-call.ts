@@ -5,11 +5,17 @@ import type { ClientRequest, IncomingMessage, OutgoingHttpHeaders } from 'node:h
 import type { Socket } from 'node:net';
 import { Readable } from 'node:stream';
 
+/**
+ * Which limit a call ran out of: `connect` (a connection), `response` (silence of a connected upstream),
+ * `first_byte` (failover's `first_byte_ms`), `total` (what was left of failover's `total_ms`).
+ */
+export type TimeoutPhase = 'connect' | 'response' | 'first_byte' | 'total';
+
 /** How the wait for the upstream's response headers ended. */
 export type CallEnd =
   | { readonly kind: 'response'; readonly response: IncomingMessage }
   | { readonly kind: 'error'; readonly error: Error }
-  | { readonly kind: 'timeout'; readonly phase: 'connect' | 'response' }
+  | { readonly kind: 'timeout'; readonly phase: TimeoutPhase }
   | { readonly kind: 'cancelled' };
 
 export interface UpstreamCallInit {
@@ -79,6 +85,11 @@ export class UpstreamCall extends Readable {
   /** http-proxy's `error` and `econnreset` events. */
   fail(error: Error): void {
     if (!(error instanceof CallCancelled)) this.#end({ kind: 'error', error });
+  }
+
+  /** Gives up on the call before its headers: it ends as a timeout of `phase`. No effect after the headers. */
+  expire(phase: 'first_byte' | 'total'): void {
+    this.#end({ kind: 'timeout', phase });
   }
 
   /** Stops the call: before the headers it ends as `cancelled`; after them it cuts the response. */

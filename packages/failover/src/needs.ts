@@ -1,0 +1,68 @@
+// What a request needs from a model, read from the signals only when a fallback candidate must be checked.
+import type { Capability, ModelConfig, RoutingRecord, SignalReader } from '@switchyard/core';
+
+/** Why a fallback candidate cannot serve the request. */
+export type Unmet =
+  | { readonly reason: 'missing_capability'; readonly capability: Capability }
+  | { readonly reason: 'context_window'; readonly needed: number; readonly contextWindow: number };
+
+/** An Unmet's details as event attributes. */
+export function unmetAttributes(unmet: Unmet): Record<string, string | number> {
+  return unmet.reason === 'missing_capability'
+    ? { capability: unmet.capability }
+    : { needed_tokens: unmet.needed, context_window: unmet.contextWindow };
+}
+
+/** Signals that say a request needs a capability, in the order they are checked. */
+const NEEDS: ReadonlyArray<readonly [signal: string, capability: Capability]> = [
+  ['has_tools', 'tools'],
+  ['has_schema', 'json_schema'],
+  ['has_images', 'vision'],
+  ['streaming', 'streaming'],
+];
+const FLAGS = [...NEEDS.map(([signal]) => signal), 'max_tokens'];
+
+/**
+ * Checks fallback candidates against one request. Signals are read on the first check, and
+ * `input_tokens` only when a candidate's context window is not settled by the prompt's byte length.
+ * Without a signal reader nothing is known, and no candidate is ruled out.
+ */
+export class RequestNeeds {
+  readonly #reader: SignalReader | undefined;
+  readonly #record: RoutingRecord;
+  #flags: Promise<void> | undefined;
+
+  constructor(reader: SignalReader | undefined, record: RoutingRecord) {
+    this.#reader = reader;
+    this.#record = record;
+  }
+
+  /** What `model` lacks for this request, or `undefined` when it can serve it. */
+  async unmet(model: ModelConfig): Promise<Unmet | undefined> {
+    const reader = this.#reader;
+    if (!reader) return undefined;
+    await (this.#flags ??= reader.read(FLAGS));
+    for (const [signal, capability] of NEEDS) {
+      if (this.#value(signal) === true && !model.capabilities.has(capability)) return { reason: 'missing_capability', capability };
+    }
+    const contextWindow = model.contextWindow;
+    if (contextWindow === undefined) return undefined;
+    const maxTokens = this.#number('max_tokens') ?? 0;
+    const bound = reader.upperBound('input_tokens');
+    if (bound !== undefined && bound + maxTokens <= contextWindow) return undefined;
+    await reader.read(['input_tokens']);
+    const input = this.#number('input_tokens');
+    if (input === undefined || input + maxTokens <= contextWindow) return undefined;
+    return { reason: 'context_window', needed: input + maxTokens, contextWindow };
+  }
+
+  #value(signal: string): unknown {
+    const reading = this.#record.signals[signal];
+    return reading?.kind === 'value' ? reading.value : undefined;
+  }
+
+  #number(signal: string): number | undefined {
+    const value = this.#value(signal);
+    return typeof value === 'number' ? value : undefined;
+  }
+}
