@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { USAGE_TAP_LIMIT, usageIn, usageTap, type UsageTap } from './usage-tap.js';
+import { USAGE_TAP_LIMIT, UsageChunkFilter, usageIn, usageTap, type UsageTap } from './usage-tap.js';
 
 function feed(tap: UsageTap | undefined, ...chunks: Array<string | Buffer>) {
   if (!tap) throw new Error('test: no tap');
@@ -129,5 +129,64 @@ describe('usageIn()', () => {
   it('should read usage with whitespace around the colon and braces in strings', () => {
     const text = '{"usage" :\n {"prompt_tokens": 2, "completion_tokens": 1, "note": "a } and a \\" inside"}}';
     expect(usageIn(Buffer.from(text))).toStrictEqual({ inputTokens: 2, outputTokens: 1 });
+  });
+});
+
+describe('usage shapes', () => {
+  it('should read Anthropic usage, counting cache reads and writes as input and reads as cached', () => {
+    const body = JSON.stringify({
+      type: 'message',
+      usage: { input_tokens: 20, cache_creation_input_tokens: 100, cache_read_input_tokens: 1000, output_tokens: 50 },
+    });
+    expect(usageIn(Buffer.from(body))).toStrictEqual({ inputTokens: 1120, outputTokens: 50, cachedInputTokens: 1000 });
+  });
+
+  it('should merge an Anthropic stream: input in message_start, the output total in message_delta', () => {
+    const start = { type: 'message_start', message: { usage: { input_tokens: 25, cache_read_input_tokens: 5, output_tokens: 1 } } };
+    const delta = { type: 'message_delta', delta: { stop_reason: 'end_turn' }, usage: { output_tokens: 15 } };
+    const stream = `event: message_start\ndata: ${JSON.stringify(start)}\n\nevent: content_block_delta\ndata: {"type":"content_block_delta"}\n\nevent: message_delta\ndata: ${JSON.stringify(delta)}\n\n`;
+    expect(feed(usageTap('text/event-stream'), stream)).toStrictEqual({ inputTokens: 30, outputTokens: 15, cachedInputTokens: 5 });
+  });
+
+  it('should not take an output-only report for usage when nothing reported input before it', () => {
+    expect(feed(usageTap('text/event-stream'), `data: ${JSON.stringify({ usage: { output_tokens: 15 } })}\n\n`)).toBeUndefined();
+  });
+});
+
+describe('usageTap().events', () => {
+  it('should count the data events a stream delivered, and none for JSON', () => {
+    const tap = usageTap('text/event-stream')!;
+    feed(tap, 'data: {"a":1}\n\ndata: {"a":2}\n', '\ndata: [DONE]\n\n');
+    expect(tap.events).toBe(3);
+    expect(usageTap('application/json')!.events).toBe(0);
+  });
+});
+
+describe('UsageChunkFilter', () => {
+  const usageChunk = `data: ${JSON.stringify({ id: 'c', choices: [], usage: CHAT_USAGE })}\n\n`;
+  const content = `data: ${JSON.stringify({ id: 'c', choices: [{ delta: { content: 'prompt_tokens "usage"' } }], usage: null })}\n\n`;
+  const pass = (...chunks: string[]) => {
+    const filter = new UsageChunkFilter();
+    return Buffer.concat([...chunks.map((c) => filter.push(Buffer.from(c))), filter.end()]).toString();
+  };
+
+  it('should drop the usage-only chunk and its blank line, wherever the stream is split', () => {
+    const stream = `${content}${usageChunk}data: [DONE]\n\n`;
+    for (let at = 0; at <= stream.length; at++) {
+      expect(pass(stream.slice(0, at), stream.slice(at)), `split at ${at}`).toBe(`${content}data: [DONE]\n\n`);
+    }
+  });
+
+  it('should pass a chunk untouched, without copying it, when it holds no usage', () => {
+    const filter = new UsageChunkFilter();
+    const chunk = Buffer.from('data: {"choices":[{"delta":{}}]}\n\n');
+    expect(filter.push(chunk)).toBe(chunk);
+  });
+
+  it('should hold back only an incomplete line, and let a line longer than the cap through', () => {
+    const filter = new UsageChunkFilter();
+    expect(filter.push(Buffer.from('data: {"a":1}\n\ndata: {"b"')).toString()).toBe('data: {"a":1}\n\n');
+    const long = Buffer.from(`data: "${'x'.repeat(USAGE_TAP_LIMIT)}`);
+    expect(filter.push(long).length).toBe(long.length + 'data: {"b"'.length);
   });
 });

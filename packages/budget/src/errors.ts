@@ -1,0 +1,94 @@
+// The refusals of keys() and budget(): typed, with stable codes; core's errorHandler() renders them in
+// the client's wire format.
+import { SwitchyardError, type StoreErrorMode } from '@switchyard/core';
+import { usdText } from './pricing.js';
+
+/** 401 `missing_api_key`: no key in `Authorization: Bearer …` or `x-api-key`. */
+export function missingKey(): SwitchyardError {
+  return new SwitchyardError({
+    status: 401,
+    type: 'authentication_error',
+    code: 'missing_api_key',
+    message: 'This gateway needs an API key: send it as "Authorization: Bearer <key>" or "x-api-key: <key>".',
+  });
+}
+
+/** 401 `invalid_api_key`: a key this gateway does not know. The key itself is never echoed. */
+export function invalidKey(): SwitchyardError {
+  return new SwitchyardError({
+    status: 401,
+    type: 'authentication_error',
+    code: 'invalid_api_key',
+    message: 'The API key is not valid for this gateway.',
+  });
+}
+
+export interface ExceededFacts {
+  readonly owner: string;
+  readonly window: string;
+  readonly timeZone: string;
+  readonly limitUsd: number;
+  readonly spendUsd: number;
+  readonly reservedUsd: number;
+  readonly estimateUsd: number;
+  /** Epoch ms when the window ends and spend resets. */
+  readonly resetsAt: number;
+}
+
+/** 429 `budget_exceeded`: the owner's hard stop; says what was spent, what the call could cost and when it resets. */
+export function budgetExceeded(f: ExceededFacts): SwitchyardError {
+  const inFlight = f.reservedUsd > 0 ? ` and ${usdText(f.reservedUsd)} is reserved by calls in flight` : '';
+  return new SwitchyardError({
+    status: 429,
+    type: 'rate_limit_error',
+    code: 'budget_exceeded',
+    message:
+      `Owner "${f.owner}" has spent ${usdText(f.spendUsd)} of its ${usdText(f.limitUsd)} budget for ${f.window} (${f.timeZone})${inFlight}; ` +
+      `this call could cost up to ${usdText(f.estimateUsd)}, which would pass the limit. The budget resets at ${new Date(f.resetsAt).toISOString()}.`,
+  });
+}
+
+/** 400 `request_cost_exceeded`: a single call that could cost more than its owner's or route's ceiling. */
+export function requestTooExpensive(estimateUsd: number | undefined, ceilingUsd: number, whose: string): SwitchyardError {
+  const could = estimateUsd === undefined ? 'has no upper bound on its cost (its model has no output cap)' : `could cost up to ${usdText(estimateUsd)}`;
+  return new SwitchyardError({
+    status: 400,
+    type: 'invalid_request_error',
+    code: 'request_cost_exceeded',
+    param: 'max_tokens',
+    message: `This call ${could}; ${whose} allows at most ${usdText(ceilingUsd)} per call. Lower max_tokens or shorten the prompt.`,
+  });
+}
+
+/** 400 `cost_unbounded`: a hard-stopped owner's call whose worst case cannot be known. */
+export function costUnbounded(model: string): SwitchyardError {
+  return new SwitchyardError({
+    status: 400,
+    type: 'invalid_request_error',
+    code: 'cost_unbounded',
+    param: 'max_tokens',
+    message: `The cost of this call on "${model}" has no upper bound (the model has no price or no output cap); set max_tokens.`,
+  });
+}
+
+/** 503 `budget_store_unavailable`: the store is down and the policy says `fail_closed`. */
+export function storeUnavailable(mode: StoreErrorMode, cause: unknown): SwitchyardError {
+  const why = cause instanceof Error ? cause.message : String(cause);
+  return new SwitchyardError({
+    status: 503,
+    type: 'api_error',
+    code: 'budget_store_unavailable',
+    message: `The budget store failed: ${why}. The policy says on_store_error: ${mode}, so calls are refused until it is back.`,
+    cause,
+  });
+}
+
+/** 403 for the admin endpoint called without the admin key. */
+export function notAdmin(): SwitchyardError {
+  return new SwitchyardError({
+    status: 403,
+    type: 'permission_error',
+    code: 'admin_key_required',
+    message: 'This endpoint needs the admin key (budgets.admin_key).',
+  });
+}

@@ -1,0 +1,153 @@
+// The `budgets:` and `keys:` sections: their schema, their cross-checks and their loaded form.
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import type { BudgetsConfig, ClientKey, OwnerBudget } from './budget-types.js';
+import { Secret } from './secret.js';
+import type { PolicyPath } from './source.js';
+import type { ModelConfig, RouteConfig } from './types.js';
+
+const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name');
+const ownerName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'owner names are letters, digits, "_", "." or "-"');
+const usd = z.number().nonnegative().finite();
+
+/** A client secret: read from an env var at load, or written as its SHA-256 so the policy holds no secret. */
+const secretSchema = z
+  .strictObject({
+    env: envName.optional(),
+    sha256: z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be the 64 hex digits of the SHA-256 of the key').optional(),
+  })
+  .refine((s) => (s.env === undefined) !== (s.sha256 === undefined), 'give exactly one of env or sha256');
+
+const ownerSchema = z
+  .strictObject({
+    monthly_usd: usd.optional(),
+    hard_stop: z.boolean().optional(),
+    max_request_usd: z.number().positive().finite().optional(),
+  })
+  .refine((o) => (o.monthly_usd === undefined) === (o.hard_stop === undefined), {
+    message:
+      'monthly_usd and hard_stop go together: hard_stop: true refuses calls past the budget, hard_stop: false only lets rules see monthly_spend_pct',
+  });
+
+const misplaced = (message: string) =>
+  z
+    .unknown()
+    .optional()
+    .refine((v) => v === undefined, message);
+
+export const budgetsSchema = z.strictObject({
+  /** Omitted: the in-memory store, one budget per gateway process. */
+  store: z
+    .strictObject({
+      redis: z.strictObject({ url: z.strictObject({ env: envName }) }),
+      on_store_error: z.enum(['fail_closed', 'fail_open']).default('fail_closed'),
+    })
+    .optional(),
+  owners: z.record(ownerName, ownerSchema).default({}),
+  routes: z.record(z.string().min(1), z.strictObject({ max_request_usd: z.number().positive().finite() })).default({}),
+  admin_key: secretSchema.optional(),
+  timezone: misplaced('budget windows are calendar months in the policy\'s top-level "timezone"; set it there'),
+  on_store_error: misplaced('on_store_error goes under budgets.store, next to the store it is about'),
+});
+
+export const keysSchema = z
+  .array(
+    z.strictObject({
+      name: z.string().min(1),
+      secret: secretSchema,
+      owner: ownerName,
+      /** Omitted: every route and model. */
+      allow: z.array(z.string().min(1)).min(1).optional(),
+    }),
+  )
+  .min(1, 'list at least one key, or remove keys: to leave the gateway open');
+
+type Problem = (path: PolicyPath, message: string, key?: string) => void;
+
+export interface BudgetSections {
+  readonly budgets?: z.output<typeof budgetsSchema>;
+  readonly keys?: z.output<typeof keysSchema>;
+}
+
+/** Cross-checks `budgets:` and `keys:` against the models and routes, and reads their secrets. */
+export function buildBudgets(
+  doc: BudgetSections,
+  env: Readonly<Record<string, string | undefined>>,
+  models: ReadonlyMap<string, ModelConfig>,
+  routes: ReadonlyMap<string, RouteConfig>,
+  problem: Problem,
+): { budgets: BudgetsConfig; keys: readonly ClientKey[] | undefined } {
+  const b = doc.budgets;
+  const readEnv = (path: PolicyPath, name: string, what: string) => {
+    const value = env[name];
+    if (!value) problem(path, `${what} env var ${name} is not set`);
+    return value ?? '';
+  };
+  const digestOf = (path: PolicyPath, s: { env?: string; sha256?: string }, what: string) =>
+    new Secret(s.sha256 !== undefined ? s.sha256.toLowerCase() : sha256(readEnv([...path, 'env'], s.env ?? '', what)));
+
+  const owners = new Map<string, OwnerBudget>();
+  for (const [name, o] of Object.entries(b?.owners ?? {})) {
+    owners.set(name, { name, monthlyUsd: o.monthly_usd, hardStop: o.hard_stop ?? false, maxRequestUsd: o.max_request_usd });
+  }
+  const routeMaxRequestUsd = new Map<string, number>();
+  for (const [name, r] of Object.entries(b?.routes ?? {})) {
+    if (!routes.has(name)) problem(['budgets', 'routes'], `budgets.routes: "${name}" is not a route (routes: ${list(routes.keys())})`, name);
+    routeMaxRequestUsd.set(name, r.max_request_usd);
+  }
+  if ([...owners.values()].some((o) => o.hardStop)) {
+    for (const model of models.values()) {
+      if (!model.price) problem(['models', model.id], `model "${model.id}" needs a price: an owner has hard_stop, and a call to an unpriced model could not be counted`);
+      else if (model.maxOutputTokens === undefined && model.contextWindow === undefined) {
+        problem(['models', model.id], `model "${model.id}" needs max_output_tokens or context_window: an owner has hard_stop, and a call without max_tokens must have a worst case`);
+      }
+    }
+  }
+  const store = b?.store;
+  const budgets: BudgetsConfig = {
+    store: store
+      ? { kind: 'redis', env: store.redis.url.env, url: new Secret(readEnv(['budgets', 'store', 'redis', 'url', 'env'], store.redis.url.env, 'budget store')) }
+      : { kind: 'memory' },
+    onStoreError: store?.on_store_error ?? 'fail_closed',
+    owners,
+    routeMaxRequestUsd,
+    adminKeyDigest: b?.admin_key ? digestOf(['budgets', 'admin_key'], b.admin_key, 'admin key') : undefined,
+  };
+
+  if (!doc.keys) return { budgets, keys: undefined };
+  const names = new Set<string>();
+  const digests = new Map<string, string>();
+  const keys = doc.keys.map((k, i): ClientKey => {
+    const at: PolicyPath = ['keys', i];
+    if (names.has(k.name)) problem([...at, 'name'], `two keys are named "${k.name}"`);
+    names.add(k.name);
+    if (b && !owners.has(k.owner)) {
+      problem([...at, 'owner'], `key "${k.name}": owner "${k.owner}" is not in budgets.owners (owners: ${list(owners.keys())})`);
+    }
+    k.allow?.forEach((name, j) => {
+      if (!routes.has(name) && !models.has(name)) {
+        problem([...at, 'allow', j], `key "${k.name}" allows "${name}", which is neither a route nor a model (routes: ${list(routes.keys())}; models: ${list(models.keys())})`);
+      }
+    });
+    const digest = digestOf([...at, 'secret'], k.secret, `key "${k.name}"`);
+    const hex = digest.reveal();
+    // An unset env var is already reported; its empty digest would only repeat it.
+    if (hex !== EMPTY_DIGEST) {
+      const other = digests.get(hex);
+      if (other !== undefined) problem([...at, 'secret'], `keys "${other}" and "${k.name}" have the same secret; a call could not tell whose it is`);
+      digests.set(hex, k.name);
+    }
+    return { name: k.name, digest, owner: k.owner, allow: k.allow && new Set(k.allow) };
+  });
+  return { budgets, keys };
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+const EMPTY_DIGEST = sha256('');
+
+function list(names: Iterable<string>): string {
+  return [...names].join(', ') || 'none';
+}
