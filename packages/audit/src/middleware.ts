@@ -1,0 +1,165 @@
+// audit(): the routing record as OpenTelemetry spans, metrics and (optionally) an audit log line.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { context, diag, propagation, SpanKind, trace, type Context, type Span, type TimeInput, type Tracer } from '@opentelemetry/api';
+import { routing, type RoutingContext } from '@switchyard/core';
+import type { RequestHandler } from 'express';
+import { ATTR_HTTP_REQUEST_METHOD, ATTR_HTTP_ROUTE, ATTR_URL_PATH } from './attributes.js';
+import { auditLogLine, logWriter, type LogWriter } from './audit-log.js';
+import { FinishReasons } from './finish-reasons.js';
+import { createInstruments, recordMetrics, type Instruments } from './metrics.js';
+import { requestOutcome } from './outcome.js';
+import { providerFacts, type ProviderFacts } from './providers.js';
+import type { RequestFacts } from './record-attributes.js';
+import { SCOPE_NAME, SCOPE_VERSION } from './scope.js';
+import { writeSpans, type ServerSpan } from './spans.js';
+import type { AuditHandler, AuditOptions } from './types.js';
+
+const KNOWN = new Set<string>(['policy', 'tracerProvider', 'meterProvider', 'metrics', 'useActiveSpan', 'log']);
+const WORKFLOW = 'workflow';
+/** Requests some audit() already records: mounted twice (an app's and the stack's), it writes once. */
+const audited = new WeakSet<IncomingMessage>();
+
+/**
+ * Mount first, so it sees every outcome, errors included. When the response closes (finished, failed or
+ * abandoned by the client) it writes the routing record onto the request's server span (the active one,
+ * e.g. `@opentelemetry/instrumentation-http`'s, else one it starts), adds one CLIENT span per upstream
+ * attempt (`chat {model}`) with the record's events on it, records the GenAI client metrics and, when
+ * `log` is set, one JSON line. Prompt and completion text, client keys and provider credentials are never
+ * written. It never fails a request: a failure of its own is reported through `diag`.
+ * @throws TypeError for an unknown option or a `log` sink it cannot open.
+ */
+export function audit(options: AuditOptions = {}): AuditHandler {
+  if (typeof options !== 'object' || options === null) throw new TypeError('audit(): options must be an object');
+  for (const key of Object.keys(options)) {
+    if (!KNOWN.has(key)) throw new TypeError(`audit(): unknown option "${key}" (options: ${[...KNOWN].join(', ')})`);
+  }
+  const providers = providerFacts(options.policy);
+  const tracer = (options.tracerProvider ?? trace.getTracerProvider()).getTracer(SCOPE_NAME, SCOPE_VERSION);
+  const useActiveSpan = options.useActiveSpan ?? true;
+  const log = options.log === undefined ? undefined : logWriter(options.log);
+  const wantsMetrics = options.metrics ?? true;
+  // Looked up at the first request, so a meter provider registered after the stack was built is used.
+  let instruments: Instruments | undefined | null = wantsMetrics ? null : undefined;
+
+  const handler: RequestHandler = function switchyardAudit(req, res, next) {
+    if (audited.has(req)) return next();
+    audited.add(req);
+    if (instruments === null) instruments = createInstruments(options.meterProvider);
+    const ctx = routing(req);
+
+    let server: ServerSpan | undefined;
+    let inner: Context | undefined;
+    const active = useActiveSpan ? trace.getActiveSpan() : undefined;
+    if (active?.isRecording()) {
+      server = { span: active, own: false, release: holdEnd(active) };
+    } else {
+      // A caller's `traceparent` makes this span part of the caller's trace.
+      const parent = propagation.extract(context.active(), req.headers);
+      const path = req.baseUrl + req.path;
+      const span = tracer.startSpan(
+        `${req.method} ${path}`,
+        {
+          kind: SpanKind.SERVER,
+          startTime: ctx.record.startedAt,
+          attributes: { [ATTR_HTTP_REQUEST_METHOD]: req.method, [ATTR_HTTP_ROUTE]: path, [ATTR_URL_PATH]: path },
+        },
+        parent,
+      );
+      if (span.isRecording()) server = { span, own: true, release: undefined };
+      inner = trace.setSpan(parent, span);
+    }
+
+    if (server || instruments || log) {
+      const finish = server || log ? new FinishReasons() : undefined;
+      finish?.observe(res);
+      const done = { server, instruments, log, finish, tracer, providers };
+      res.once('close', () => {
+        const closedAt = Date.now();
+        pending++;
+        // Other middlewares complete the record as the response closes, and budget() a turn later (it
+        // settles the cost in a setImmediate): the record is written after both.
+        setImmediate(() => setImmediate(() => complete(req, res, ctx, done, closedAt)));
+      });
+    }
+    if (inner) context.with(inner, next);
+    else next();
+  };
+  return Object.assign(handler, { close: () => log?.close() });
+}
+
+interface Completion {
+  readonly server: ServerSpan | undefined;
+  readonly instruments: Instruments | undefined;
+  readonly log: LogWriter | undefined;
+  readonly finish: FinishReasons | undefined;
+  readonly tracer: Tracer;
+  readonly providers: ReadonlyMap<string, ProviderFacts>;
+}
+
+function complete(req: IncomingMessage, res: ServerResponse, ctx: RoutingContext, done: Completion, closedAt: number): void {
+  try {
+    const { record } = ctx;
+    // Taken before workflow() may add its reading: the span lists the signals that rules read.
+    const signalNames = Object.keys(record.signals);
+    const facts: RequestFacts = {
+      record,
+      signalNames,
+      outcome: requestOutcome(record, res, closedAt),
+      providers: done.providers,
+      maxTokens: maxTokens(ctx),
+      finishReasons: done.finish?.reasons,
+      workflow: done.server || done.log ? workflow(ctx) : undefined,
+    };
+    if (done.server) writeSpans(done.tracer, done.server, facts);
+    if (done.instruments) recordMetrics(done.instruments, facts);
+    if (done.log) done.log.write(auditLogLine(facts, done.server?.span.spanContext().traceId));
+  } catch (err) {
+    diag.error(`switchyard audit: could not record ${req.method} ${req.url ?? ''}`, err);
+  } finally {
+    done.server?.release?.();
+    if (--pending === 0) for (const resolve of idle.splice(0)) resolve();
+  }
+}
+
+/** Requests whose response has closed and whose record audit() has not written yet. */
+let pending = 0;
+const idle: (() => void)[] = [];
+
+/**
+ * Resolves once every request whose response has closed is written (spans ended, metrics recorded): what
+ * `setupTracing()`'s `shutdown()` waits for before it flushes, so the last calls before a SIGTERM are sent.
+ */
+export function recordsWritten(): Promise<void> {
+  return pending === 0 ? Promise.resolve() : new Promise((resolve) => idle.push(resolve));
+}
+
+/**
+ * Keeps a span its creator ends when the response closes (instrumentation-http does) open until audit has
+ * written it: the end is taken when it is asked for, and applied with that time by the returned function.
+ */
+function holdEnd(span: Span): () => void {
+  const end = span.end;
+  let endTime: TimeInput | undefined;
+  span.end = (time?: TimeInput) => {
+    endTime = time ?? performance.timeOrigin + performance.now();
+  };
+  return () => {
+    span.end = end;
+    if (endTime !== undefined) span.end(endTime);
+  };
+}
+
+/** The `workflow` signal, read now (a header or body field) when no rule read it. */
+function workflow(ctx: RoutingContext): string | undefined {
+  if (ctx.record.signals[WORKFLOW] === undefined) void ctx.signals?.read([WORKFLOW]);
+  const reading = ctx.record.signals[WORKFLOW];
+  return reading?.kind === 'value' && typeof reading.value === 'string' ? reading.value : undefined;
+}
+
+/** The request's output token limit; only this number is read from the body, never its text. */
+function maxTokens(ctx: RoutingContext): number | undefined {
+  const body = ctx.request?.body;
+  if (!body) return undefined;
+  const max = body.max_completion_tokens ?? body.max_tokens ?? body.max_output_tokens;
+  return typeof max === 'number' && Number.isSafeInteger(max) && max >= 0 ? max : undefined;
+}
