@@ -1,4 +1,5 @@
 // Errors a client sees: typed, with a stable code, rendered in the client's wire format.
+import type { IncomingMessage } from 'node:http';
 import type { ErrorRequestHandler } from 'express';
 import { routing } from './context.js';
 
@@ -50,6 +51,56 @@ export interface OpenAIErrorBody {
 
 export function openAIErrorBody(err: SwitchyardError): OpenAIErrorBody {
   return { error: { message: err.message, type: err.type, param: err.param ?? null, code: err.code } };
+}
+
+/** Anthropic's error body: `{ type: "error", error: { type, message } }`. */
+export interface AnthropicErrorBody {
+  type: 'error';
+  error: { type: string; message: string };
+}
+
+/** Anthropic's error type for an HTTP status (https://docs.anthropic.com/en/api/errors); 503 is its overload. */
+export function anthropicErrorType(status: number): string {
+  switch (status) {
+    case 401:
+      return 'authentication_error';
+    case 402:
+      return 'billing_error';
+    case 403:
+      return 'permission_error';
+    case 404:
+      return 'not_found_error';
+    case 413:
+      return 'request_too_large';
+    case 429:
+      return 'rate_limit_error';
+    case 503:
+    case 529:
+      return 'overloaded_error';
+    case 504:
+      return 'timeout_error';
+    default:
+      return status >= 500 ? 'api_error' : 'invalid_request_error';
+  }
+}
+
+/** The gateway's error in Anthropic's shape. Anthropic's body has no `code`: the type is the status's. */
+export function anthropicErrorBody(err: SwitchyardError): AnthropicErrorBody {
+  return { type: 'error', error: { type: anthropicErrorType(err.status), message: err.message } };
+}
+
+/** The wire format a client reads errors in. */
+export type ErrorFormat = 'openai' | 'anthropic';
+
+/**
+ * Anthropic's on the Messages endpoint (`record.endpoint === 'messages'`), and for a request outside
+ * the routed endpoints (`GET /models`, an unknown path) that carries `anthropic-version`, which
+ * Anthropic's SDKs always send; OpenAI's everywhere else.
+ */
+export function errorFormat(req: IncomingMessage): ErrorFormat {
+  const { endpoint } = routing(req).record;
+  if (endpoint === 'messages') return 'anthropic';
+  return endpoint === undefined && req.headers?.['anthropic-version'] !== undefined ? 'anthropic' : 'openai';
 }
 
 /** Turns body-parser failures and anything unexpected into a SwitchyardError; never leaks internals. */
@@ -127,7 +178,7 @@ export interface ErrorHandlerOptions {
   readonly onInternalError?: (err: unknown) => void;
 }
 
-/** Express error handler that answers in the OpenAI error shape and records the error. */
+/** Express error handler that answers in the client's error shape (see `errorFormat`) and records the error. */
 export function errorHandler(options: ErrorHandlerOptions = {}): ErrorRequestHandler {
   const onInternalError = options.onInternalError ?? ((err) => console.error('switchyard: internal error', err));
   return function switchyardErrorHandler(err, req, res, _next) {
@@ -139,6 +190,6 @@ export function errorHandler(options: ErrorHandlerOptions = {}): ErrorRequestHan
       return;
     }
     routing(req).record.error = { status: error.status, type: error.type, code: error.code };
-    res.status(error.status).json(openAIErrorBody(error));
+    res.status(error.status).json(errorFormat(req) === 'anthropic' ? anthropicErrorBody(error) : openAIErrorBody(error));
   };
 }

@@ -207,7 +207,7 @@ describe('dispatch() response', () => {
 });
 
 describe('dispatch() configuration', () => {
-  it('should answer 501 format_not_supported for a provider that speaks another format, without calling it', async () => {
+  it("should answer 501 format_not_supported for an endpoint that is not translated to the provider's format, without calling it", async () => {
     const upstream = await startTestUpstream();
     const policy = testPolicy(upstream.baseUrl, {
       providers: `claude: { format: anthropic, base_url: ${upstream.baseUrl} }`,
@@ -215,13 +215,13 @@ describe('dispatch() configuration', () => {
     });
     const gateway = await startGateway({ policy });
 
-    const res = await post(gateway, { model: 'claude-test', messages: [] });
+    const res = await post(gateway, { model: 'claude-test', input: 'hi' }, { path: '/embeddings' });
 
     expect(res.status).toBe(501);
     expect(res.headers.get('x-switchyard-route')).toBe('exact');
     expect(await res.json()).toStrictEqual({
       error: {
-        message: 'Provider "claude" speaks the anthropic format, which this gateway cannot call yet; only OpenAI-compatible providers are supported.',
+        message: 'Provider "claude" speaks the anthropic format, which this gateway calls for chat completions and messages only, not for embeddings.',
         type: 'api_error',
         param: null,
         code: 'format_not_supported',

@@ -28,7 +28,7 @@ describe('dispatch() streaming', () => {
     const upstream = await startTestUpstream(sse(events, 120));
     const gateway = await startGateway({ policy: testPolicy(upstream.baseUrl) });
 
-    const res = await post(gateway, { model: 'gpt-test', stream: true, messages: [] });
+    const res = await post(gateway, { model: 'gpt-test', stream: true, stream_options: { include_usage: true }, messages: [] });
     const { text, times } = await readChunks(res);
 
     expect(res.headers.get('content-type')).toBe('text/event-stream');
@@ -45,7 +45,7 @@ describe('dispatch() streaming', () => {
     const upstream = await startTestUpstream(sse(writes, 30));
     const gateway = await startGateway({ policy: testPolicy(upstream.baseUrl) });
 
-    const res = await post(gateway, { model: 'gpt-test', stream: true, messages: [] });
+    const res = await post(gateway, { model: 'gpt-test', stream: true, stream_options: { include_usage: true }, messages: [] });
     expect((await readChunks(res)).text).toBe(writes.join(''));
 
     const record = await gateway.lastRecord();
@@ -66,26 +66,33 @@ describe('dispatch() streaming', () => {
     expect(record.attempts).toMatchObject([{ outcome: 'ok' }]);
   });
 
-  it('should cut the client stream, not end it cleanly, when the upstream drops mid-stream', async () => {
-    const upstream = await startTestUpstream(sse(chatChunks('gpt-test', ['One', 'two']).slice(0, 2), 20, 'drop'));
+  it('should end the client stream with an error event and no [DONE] when the upstream drops mid-stream', async () => {
+    const sent = chatChunks('gpt-test', ['One', 'two']).slice(0, 2);
+    const upstream = await startTestUpstream(sse(sent, 20, 'drop'));
     const gateway = await startGateway({ policy: testPolicy(upstream.baseUrl) });
 
     const res = await post(gateway, { model: 'gpt-test', stream: true, messages: [] });
 
     expect(res.status).toBe(200);
-    await expect(readChunks(res)).rejects.toThrow();
+    const { text } = await readChunks(res);
+    expect(text).toBe(
+      `${sent.join('')}\ndata: {"error":{"message":"The upstream closed the connection before the answer was complete.","type":"api_error","code":"stream_cut"}}\n\n`,
+    );
     const record = await gateway.lastRecord();
     expect(record.attempts).toMatchObject([{ status: 200, outcome: 'stream_cut', errorClass: 'upstream_dropped' }]);
+    expect(record.error).toStrictEqual({ status: 200, type: 'api_error', code: 'stream_cut' });
   });
 
-  it('should cut the client stream when the upstream stalls mid-stream longer than timeoutMs', async () => {
+  it('should end the client stream with an error event when the upstream stalls mid-stream longer than timeoutMs', async () => {
     const upstream = await startTestUpstream(sse(chatChunks('gpt-test', ['One']).slice(0, 1), 10, 'hang'));
     const gateway = await startGateway({ policy: testPolicy(upstream.baseUrl), timeoutMs: 300 });
 
     const started = Date.now();
     const res = await post(gateway, { model: 'gpt-test', stream: true, messages: [] });
 
-    await expect(readChunks(res)).rejects.toThrow();
+    const { text } = await readChunks(res);
+    expect(text).toMatch(/\ndata: \{"error":\{"message":"The upstream stopped sending before the answer was complete\.","type":"api_error","code":"stream_cut"\}\}\n\n$/);
+    expect(text).not.toContain('[DONE]');
     expect(Date.now() - started).toBeGreaterThanOrEqual(290);
     const record = await gateway.lastRecord();
     expect(record.attempts).toMatchObject([{ outcome: 'stream_cut', errorClass: 'upstream_stalled' }]);

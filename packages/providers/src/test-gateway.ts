@@ -1,7 +1,7 @@
 // Test helper: dispatch() mounted at /v1 behind a stand-in for signals(), rules() and pin(), with core's
 // errorHandler() after it; every request's routing record is kept for the test to read.
 import type { AddressInfo } from 'node:net';
-import { errorHandler, parsePolicy, routing, type Policy, type RoutingRecord, type Selection } from '@switchyard/core';
+import { errorHandler, parsePolicy, routing, type Endpoint, type Policy, type RoutingRecord, type Selection } from '@switchyard/core';
 import express from 'express';
 import { dispatch } from './dispatch.js';
 import { afterThisTest } from './test-upstream.js';
@@ -75,7 +75,9 @@ export async function startGateway(options: GatewayOptions): Promise<TestGateway
       const provider = model && policy.providers.get(model.provider);
       if (!provider) return next(new Error(`test: unknown model ${chosen.model}`));
       const ctx = routing(req);
-      ctx.request = { endpoint: 'chat', path: req.path, body, raw };
+      const endpoint = ENDPOINTS[req.path] ?? 'other';
+      ctx.request = { endpoint, path: req.path, body, raw };
+      ctx.record.endpoint = endpoint;
       ctx.record.selection = chosen;
       ctx.record.target = { model: chosen.model, provider: provider.name, format: provider.format };
       next();
@@ -113,9 +115,21 @@ export async function startGateway(options: GatewayOptions): Promise<TestGateway
   };
 }
 
-/** POSTs `body` (JSON-encoded unless a string) to `${gateway.url}/chat/completions`. */
-export function post(gateway: TestGateway, body: unknown, init: { headers?: Record<string, string>; signal?: AbortSignal } = {}) {
-  return fetch(`${gateway.url}/chat/completions`, {
+const ENDPOINTS: Readonly<Record<string, Endpoint>> = {
+  '/chat/completions': 'chat',
+  '/messages': 'messages',
+  '/embeddings': 'embeddings',
+  '/completions': 'completions',
+  '/responses': 'responses',
+};
+
+/** POSTs `body` (JSON-encoded unless a string) to `${gateway.url}/chat/completions`, or `init.path`. */
+export function post(
+  gateway: TestGateway,
+  body: unknown,
+  init: { headers?: Record<string, string>; signal?: AbortSignal; path?: string } = {},
+) {
+  return fetch(`${gateway.url}${init.path ?? '/chat/completions'}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...init.headers },
     body: typeof body === 'string' ? body : JSON.stringify(body),

@@ -41,6 +41,13 @@ describe('built-in signals', () => {
     expect((await read('has_schema', CHAT)).body.signals.has_schema.value).toBe(false);
     const responses = await read('has_schema', { model: 'smart', input: 'hi', text: { format: schema } }, {}, '/v1/responses');
     expect(responses.body.signals.has_schema.value).toBe(true);
+    const output = { type: 'json_schema', schema: { type: 'object' } };
+    const anthropic = await read('has_schema', { ...CHAT, max_tokens: 9, output_config: { format: output } }, {}, '/v1/messages');
+    expect(anthropic.body.signals.has_schema.value).toBe(true);
+    const beta = await read('has_schema', { ...CHAT, max_tokens: 9, output_format: output }, {}, '/v1/messages');
+    expect(beta.body.signals.has_schema.value).toBe(true);
+    const plain = await read('has_schema', { ...CHAT, max_tokens: 9, output_config: { effort: 'low' } }, {}, '/v1/messages');
+    expect(plain.body.signals.has_schema.value).toBe(false);
   });
 
   it('should set has_tools for non-empty tools or legacy functions only', async () => {

@@ -34,8 +34,14 @@ export function builtinSignals(clock: LocalClock): SignalDef[] {
       return max === undefined || max === null ? NOT_PRESENT : checked('int', max);
     },
     [SIGNAL_HAS_SCHEMA]: ({ parsed: { body } }) =>
-      // `/responses` asks for structured output under text.format.
-      bool(isJsonSchema(body.response_format) || (isObject(body.text) && isJsonSchema(body.text.format))),
+      // `/responses` asks for structured output under text.format; Anthropic's Messages under
+      // output_config.format (output_format in its beta).
+      bool(
+        isJsonSchema(body.response_format) ||
+          (isObject(body.text) && isJsonSchema(body.text.format)) ||
+          (isObject(body.output_config) && isJsonSchema(body.output_config.format)) ||
+          isJsonSchema(body.output_format),
+      ),
     [SIGNAL_HAS_TOOLS]: ({ parsed: { body } }) => bool(isNonEmptyArray(body.tools) || isNonEmptyArray(body.functions)),
     [SIGNAL_HAS_IMAGES]: ({ parsed: { body } }) => bool(hasImage(body.messages) || hasImage(body.input)),
     [SIGNAL_STREAMING]: ({ parsed: { body } }) => bool(body.stream === true),

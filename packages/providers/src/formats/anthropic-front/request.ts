@@ -37,7 +37,22 @@ export function toOpenAIRequest(body: unknown, options: OpenAIRequestOptions): J
     request.tools = tools;
     Object.assign(request, toolChoice(body.tool_choice));
   }
+  const schema = outputSchema(body);
+  if (schema) request.response_format = { type: 'json_schema', json_schema: { name: 'output', schema } };
   return request;
+}
+
+/**
+ * Anthropic's structured output (`output_config.format`, or the beta's `output_format`):
+ * `{type: "json_schema", schema}` is OpenAI's `response_format` json_schema, answered as text.
+ */
+function outputSchema(body: JsonObject): JsonObject | undefined {
+  const format = isRecord(body.output_config) && body.output_config.format !== undefined ? body.output_config.format : body.output_format;
+  if (format === undefined || format === null) return undefined;
+  if (!isRecord(format) || format.type !== 'json_schema' || !isRecord(format.schema)) {
+    throw invalidField('output_config.format', 'The output format must be {type: "json_schema", schema}.');
+  }
+  return format.schema;
 }
 
 function systemText(system: unknown): string {

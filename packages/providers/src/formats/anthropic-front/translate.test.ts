@@ -202,6 +202,25 @@ const CASES: Case[] = [
     client: TEXT_CLIENT,
   },
   {
+    name: 'structured output (output_config.format, and the beta output_format) → response_format json_schema, answered as text',
+    request: { model: 'smart', max_tokens: 100, messages: HI, output_config: { format: { type: 'json_schema', schema: { type: 'object', properties: { n: { type: 'integer' } } } } } },
+    upstream: {
+      model: MODEL,
+      max_tokens: 100,
+      messages: [{ role: 'user', content: 'Hi' }],
+      response_format: { type: 'json_schema', json_schema: { name: 'output', schema: { type: 'object', properties: { n: { type: 'integer' } } } } },
+    },
+    reply: { status: 200, body: completion({ content: '{"n":1}' }, 'stop') },
+    client: { status: 200, body: message([{ type: 'text', text: '{"n":1}' }], 'end_turn') },
+  },
+  {
+    name: 'the beta output_format',
+    request: { model: 'smart', max_tokens: 100, messages: HI, output_format: { type: 'json_schema', schema: { type: 'object' } } },
+    upstream: { model: MODEL, max_tokens: 100, messages: [{ role: 'user', content: 'Hi' }], response_format: { type: 'json_schema', json_schema: { name: 'output', schema: { type: 'object' } } } },
+    reply: TEXT_REPLY,
+    client: TEXT_CLIENT,
+  },
+  {
     name: 'length → max_tokens',
     request: { model: 'smart', max_tokens: 3, messages: HI },
     upstream: { model: MODEL, max_tokens: 3, messages: [{ role: 'user', content: 'Hi' }] },
@@ -260,6 +279,7 @@ describe('/v1/messages front door: Anthropic Messages ⇄ OpenAI chat', () => {
     ['no messages', { messages: [] }, 'messages'],
     ['a system role message', { messages: [{ role: 'system', content: 'x' }] }, 'messages.0.role'],
     ['an unknown tool_choice', { messages: HI, tools: [WEATHER], tool_choice: { type: 'sometimes' } }, 'tool_choice'],
+    ['an output format without a schema', { messages: HI, output_format: { type: 'json_schema' } }, 'output_config.format'],
   ])('should answer 400 invalid_request for %s', (_name, body, param) => {
     expect(() => toOpenAIRequest({ model: 'smart', ...body }, { model: MODEL })).toThrow(expect.objectContaining({ status: 400, code: 'invalid_request', param }));
   });

@@ -71,10 +71,7 @@ export interface AnthropicResponse {
 }
 
 /** Anthropic's error body: `{ type: 'error', error: { type, message } }`. */
-export interface AnthropicErrorBody {
-  type: 'error';
-  error: { type: string; message: string };
-}
+export type { AnthropicErrorBody } from '@switchyard/core';
 
 /** The tool a `response_format` JSON schema is served through; its input is the answer. */
 export const JSON_TOOL_NAME = 'json_response';

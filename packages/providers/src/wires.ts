@@ -1,0 +1,98 @@
+// Which client endpoint can be spoken to which provider format, and how: the request that goes up, and
+// whether the answer comes back as the upstream sent it or translated. Built once, shared by every request.
+import type { Endpoint, ModelConfig, ParsedRequest, ProviderConfig, ProviderFormat } from '@switchyard/core';
+import { toAnthropicRequest, toGeminiRequest, toOpenAIRequest } from './formats/index.js';
+import { requestBody } from './outgoing.js';
+import { ANTHROPIC_ANSWERS, ANTHROPIC_TO_OPENAI_ANSWERS, GEMINI_ANSWERS, GEMINI_TO_ANTHROPIC_ANSWERS, type AnswerTranslator } from './translate-answer.js';
+
+/** What one attempt sends: the path below the provider's base URL and the body's bytes. */
+export interface Outgoing {
+  readonly path: string;
+  readonly body: Buffer;
+}
+
+/** How a client's endpoint reaches a provider of one format. */
+export interface Wire {
+  /**
+   * The request for `model`, in the provider's format. Throws a 400 SwitchyardError when the request
+   * holds something that format cannot express.
+   */
+  outgoing(request: ParsedRequest, model: ModelConfig, provider: ProviderConfig): Outgoing;
+  /** Turns the provider's answers into the client's format; `undefined` when they pass through as sent. */
+  readonly answer: AnswerTranslator | undefined;
+}
+
+type Wires = ReadonlyMap<ProviderFormat, Wire>;
+
+/** Same format: the client's bytes, with only `model` replaced (and a stream asked for its usage). */
+const OPENAI_PASSTHROUGH: Wire = {
+  outgoing: (request, model) => ({ path: request.path, body: requestBody(request, model.id) }),
+  answer: undefined,
+};
+
+const ANTHROPIC_PASSTHROUGH: Wire = {
+  outgoing: (request, model, provider) => ({ path: messagesPath(provider), body: requestBody(request, model.id) }),
+  answer: undefined,
+};
+
+const CHAT_TO_ANTHROPIC: Wire = {
+  outgoing: (request, model, provider) => ({
+    path: messagesPath(provider),
+    body: json(toAnthropicRequest(request.body, { model: model.id, defaultMaxTokens: model.maxOutputTokens })),
+  }),
+  answer: ANTHROPIC_ANSWERS,
+};
+
+const CHAT_TO_GEMINI: Wire = {
+  outgoing(request, model) {
+    const { path, body } = toGeminiRequest(request.body, { model: model.id });
+    return { path, body: json(body) };
+  },
+  answer: GEMINI_ANSWERS,
+};
+
+const MESSAGES_TO_OPENAI: Wire = {
+  outgoing: (request, model) => ({ path: '/chat/completions', body: json(toOpenAIRequest(request.body, { model: model.id })) }),
+  answer: ANTHROPIC_TO_OPENAI_ANSWERS,
+};
+
+/** Through OpenAI's chat shape, the pivot both translations share. */
+const MESSAGES_TO_GEMINI: Wire = {
+  outgoing(request, model) {
+    const { path, body } = toGeminiRequest(toOpenAIRequest(request.body, { model: model.id }), { model: model.id });
+    return { path, body: json(body) };
+  },
+  answer: GEMINI_TO_ANTHROPIC_ANSWERS,
+};
+
+const CHAT: Wires = new Map([
+  ['openai', OPENAI_PASSTHROUGH],
+  ['anthropic', CHAT_TO_ANTHROPIC],
+  ['gemini', CHAT_TO_GEMINI],
+]);
+const MESSAGES: Wires = new Map([
+  ['anthropic', ANTHROPIC_PASSTHROUGH],
+  ['openai', MESSAGES_TO_OPENAI],
+  ['gemini', MESSAGES_TO_GEMINI],
+]);
+/** Completions, embeddings, the Responses API: OpenAI-compatible providers only. */
+const OPENAI_ONLY: Wires = new Map([['openai', OPENAI_PASSTHROUGH]]);
+
+/** The wires of one client endpoint, by provider format. */
+export function wiresFor(endpoint: Endpoint): Wires {
+  if (endpoint === 'chat') return CHAT;
+  if (endpoint === 'messages') return MESSAGES;
+  return OPENAI_ONLY;
+}
+
+/**
+ * Anthropic's base URL is the one its SDK takes, `https://api.anthropic.com`, below which the API
+ * lives at `/v1/messages`; a base URL that already ends in `/v1` is taken as meant.
+ */
+function messagesPath(provider: ProviderConfig): string {
+  return provider.baseUrl.endsWith('/v1') ? '/messages' : '/v1/messages';
+}
+
+function json(value: unknown): Buffer {
+  return Buffer.from(JSON.stringify(value));
+}
