@@ -2,7 +2,7 @@
 import { fileURLToPath } from 'node:url';
 import { serve } from '@switchyard/cli';
 import { startMockProvider } from '@switchyard/mock-provider';
-import { loadPolicy, PolicyError } from 'switchyard';
+import { loadPolicy, otlpEndpointConfigured, PolicyError, setupTracing } from 'switchyard';
 
 const policyFile = fileURLToPath(new URL('./policy.yaml', import.meta.url));
 // The mocks accept only these provider keys; the gateway sends them, clients never see them.
@@ -14,12 +14,18 @@ const mocks = await Promise.all([
   startMockProvider({ port: 4102, apiKeys: [process.env.DEMO_GROQ_KEY] }),
 ]);
 
+// Spans go over OTLP when the standard variables name an endpoint (see examples/jaeger); otherwise each
+// request's spans print here as a few compact lines, unless SWITCHYARD_CONSOLE_SPANS=0.
+const consoleSpans = !otlpEndpointConfigured() && process.env.SWITCHYARD_CONSOLE_SPANS !== '0';
+const tracing = otlpEndpointConfigured() || consoleSpans ? await setupTracing({ exporter: consoleSpans ? 'console' : 'otlp' }) : undefined;
+
 let gateway;
 try {
   gateway = await serve(await loadPolicy(policyFile), { port: Number(process.env.PORT ?? 8080), host: process.env.HOST });
 } catch (err) {
   console.error(err instanceof PolicyError ? `policy rejected:\n${err.message}` : err);
   await Promise.all(mocks.map((m) => m.close()));
+  await tracing?.shutdown();
   process.exit(1);
 }
 
@@ -31,11 +37,12 @@ Try it:
     -d '{"model":"smart","messages":[{"role":"user","content":"Hello!"}]}' -D - 
 
   curl -s ${gateway.url}/models
-`);
+${consoleSpans ? '\nEach request prints its spans below (SWITCHYARD_CONSOLE_SPANS=0 hides them; OTEL_EXPORTER_OTLP_ENDPOINT sends them to Jaeger).\n' : tracing ? '\nSpans and metrics go over OTLP (OTEL_EXPORTER_OTLP_* variables).\n' : ''}`);
 
 const stop = async () => {
   await gateway.close(2000);
   await Promise.all(mocks.map((m) => m.close()));
+  await tracing?.shutdown();
   process.exit(0);
 };
 process.once('SIGINT', stop);

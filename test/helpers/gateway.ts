@@ -3,7 +3,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve, type RunningGateway } from '@switchyard/cli';
-import { startMockProvider, type MockProvider, type RecordedCall } from '@switchyard/mock-provider';
+import { startMockProvider, type MockProvider, type MockProviderOptions, type RecordedCall } from '@switchyard/mock-provider';
 import OpenAI from 'openai';
 import type { ChatCompletion, ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
 import { compilePolicy, parsePolicy, type CompileOptions } from 'switchyard';
@@ -37,6 +37,10 @@ export interface HarnessOptions {
   readonly plugins?: CompileOptions['plugins'];
   readonly now?: CompileOptions['now'];
   readonly bodyLimit?: number | string;
+  /** Further options of the mocks by name (scripts, reply, extra keys), merged over the defaults. */
+  readonly mockOptions?: Readonly<Record<string, Omit<MockProviderOptions, 'port'>>>;
+  /** Env vars the policy may read besides the mocks' own keys (e.g. a second credential). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 export interface Harness {
@@ -59,10 +63,10 @@ export const POLICY_FILE_NAME = 'e2e-policy.yaml';
 export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const mocks: Record<string, MockProvider> = {};
   const started = await Promise.all(
-    options.mocks.map((name) => startMockProvider({ port: 0, apiKeys: [providerKey(name)] })),
+    options.mocks.map((name) => startMockProvider({ port: 0, apiKeys: [providerKey(name)], ...options.mockOptions?.[name] })),
   );
   options.mocks.forEach((name, i) => (mocks[name] = started[i]!));
-  const env: Record<string, string> = {};
+  const env: Record<string, string> = { ...options.env };
   for (const name of options.mocks) env[providerEnv(name)] = providerKey(name);
 
   const deadUrl = `http://127.0.0.1:${await closedPort()}/v1`;

@@ -1,14 +1,16 @@
 #!/usr/bin/env node
-// switchyard serve --policy FILE [--port N] [--host H] [--plugin MODULE]... | switchyard check FILE
+// switchyard serve --policy FILE [--port N] [--host H] [--plugin MODULE]... | switchyard check FILE | switchyard budget --policy FILE
 import { parseArgs } from 'node:util';
-import { PolicyError, loadPolicy } from 'switchyard';
+import { PolicyError, loadPolicy, otlpEndpointConfigured, setupTracing } from 'switchyard';
+import { budgetCommand } from './budget-command.js';
 import { loadPlugins } from './plugins.js';
 import { serve } from './server.js';
 import { summarize } from './summary.js';
 
 const USAGE = `usage:
   switchyard serve --policy FILE [--port N] [--host H] [--body-limit SIZE] [--plugin MODULE]...
-  switchyard check FILE [--plugin MODULE]...`;
+  switchyard check FILE [--plugin MODULE]...
+  switchyard budget --policy FILE [--json]`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -21,10 +23,11 @@ async function main(argv: string[]): Promise<number> {
       host: { type: 'string' },
       'body-limit': { type: 'string' },
       plugin: { type: 'string', multiple: true },
+      json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
-  if (values.help || (command !== 'serve' && command !== 'check')) {
+  if (values.help || (command !== 'serve' && command !== 'check' && command !== 'budget')) {
     console.log(USAGE);
     return values.help ? 0 : 2;
   }
@@ -39,14 +42,26 @@ async function main(argv: string[]): Promise<number> {
     console.log(summarize(file, compiled));
     return 0;
   }
+  if (command === 'budget') {
+    console.log(await budgetCommand(file, compiled, values.json === true));
+    return 0;
+  }
   const port = values.port === undefined ? Number(process.env.PORT ?? 8080) : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     console.error(`switchyard serve: --port must be 0-65535, got ${values.port}`);
     return 2;
   }
+  // Spans and metrics go out over OTLP when the standard variables name an endpoint (docs/tracing.md).
+  const tracing = otlpEndpointConfigured() ? await setupTracing() : undefined;
   const gateway = await serve(compiled, { port, host: values.host, bodyLimit: values['body-limit'] });
   console.log(`switchyard listening on ${gateway.url}`);
-  const stop = () => void gateway.close().then(() => process.exit(0));
+  if (tracing) console.log('switchyard: exporting traces and metrics over OTLP (OTEL_EXPORTER_OTLP_* variables)');
+  // In-flight calls finish first, so their spans are in what shutdown() flushes.
+  const stop = () =>
+    void gateway
+      .close()
+      .then(() => Promise.all([tracing?.shutdown(), compiled.budget.shutdown()]))
+      .then(() => process.exit(0));
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
   return -1; // keep running

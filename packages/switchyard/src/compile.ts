@@ -1,4 +1,5 @@
 // One policy, checked and compiled once: the signal catalog and every route's CEL rules.
+import { BudgetLedger, budgetSignals, type BudgetLedgerOptions } from '@switchyard/budget';
 import { loadPolicyFile, type LoadPolicyOptions, type Policy } from '@switchyard/core';
 import { compileRules, type CompiledRules } from '@switchyard/rules';
 import { signalCatalog, type SignalCatalog, type SignalPlugin } from '@switchyard/signals';
@@ -8,6 +9,8 @@ export interface CompiledPolicy {
   readonly policy: Policy;
   readonly catalog: SignalCatalog;
   readonly rules: CompiledRules;
+  /** Owners, limits and the spend store; the store opens on first use. Call `budget.shutdown()` when done with the policy. */
+  readonly budget: BudgetLedger;
 }
 
 export interface CompileOptions {
@@ -15,12 +18,16 @@ export interface CompileOptions {
   readonly plugins?: readonly SignalPlugin[];
   /** Clock for `hour_local` and `weekday`. Default: the system clock. */
   readonly now?: () => Date;
+  /** The budget ledger's store (default: the policy's), reservation ttl and logger; its clock defaults to `now`. */
+  readonly budget?: BudgetLedgerOptions;
 }
 
 /** Catalogues the policy's signals and compiles its rules. Throws PolicyError naming file:line. */
 export function compilePolicy(policy: Policy, options: CompileOptions = {}): CompiledPolicy {
-  const catalog = signalCatalog(policy, { plugins: options.plugins, now: options.now });
-  return { policy, catalog, rules: compileRules(policy, catalog.types) };
+  const { now } = options;
+  const budget = new BudgetLedger(policy, { now: now && (() => now().getTime()), ...options.budget });
+  const catalog = signalCatalog(policy, { plugins: [...budgetSignals(budget), ...(options.plugins ?? [])], now });
+  return { policy, catalog, rules: compileRules(policy, catalog.types), budget };
 }
 
 /** Reads, validates and compiles a policy file. Throws PolicyError naming file:line and cause. */

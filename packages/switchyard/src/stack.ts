@@ -1,5 +1,7 @@
 // switchyard(policy): the whole stack as one Express router, for teams that want it all.
-import { errorHandler, SwitchyardError, type ErrorHandlerOptions } from '@switchyard/core';
+import { audit, type AuditOptions } from '@switchyard/audit';
+import { budget, budgetReport, keyAllowList, keys } from '@switchyard/budget';
+import { errorHandler, routing, SwitchyardError, type ErrorHandlerOptions } from '@switchyard/core';
 import { modelList, pin } from '@switchyard/pinning';
 import { dispatch } from '@switchyard/providers';
 import { rules } from '@switchyard/rules';
@@ -7,24 +9,42 @@ import { signals } from '@switchyard/signals';
 import express, { type Router } from 'express';
 import type { CompiledPolicy } from './compile.js';
 
-/** The OpenAI-compatible endpoints the stack routes. */
-export const ROUTED_PATHS = ['/chat/completions', '/completions', '/embeddings', '/responses'] as const;
+/** Anthropic's Messages API: the front door for Anthropic clients, whose errors are answered in Anthropic's shape. */
+export const MESSAGES_PATH = '/messages';
+
+/** The endpoints the stack routes: OpenAI's, and Anthropic's Messages. */
+export const ROUTED_PATHS = ['/chat/completions', '/completions', '/embeddings', '/responses', MESSAGES_PATH] as const;
+
+/** Every owner's spend this month, for the policy's `budgets.admin_key` only. */
+export const BUDGET_REPORT_PATH = '/switchyard/budget';
 
 export interface SwitchyardOptions extends ErrorHandlerOptions {
   /** Largest request body accepted, in bytes or as `'4mb'`. Default: `'4mb'`. */
   readonly bodyLimit?: number | string;
+  /** Spans, metrics and the audit log of every routed call (see `@switchyard/audit`). Default: spans and metrics, no log. */
+  readonly audit?: Omit<AuditOptions, 'policy'>;
 }
 
 /** Mount it where OpenAI clients expect the API: `app.use('/v1', switchyard(await loadPolicy(file)))`. */
 export function switchyard(compiled: CompiledPolicy, options: SwitchyardOptions = {}): Router {
-  const { policy } = compiled;
+  const { policy, budget: ledger } = compiled;
   const router = express.Router();
-  router.get('/models', modelList({ policy }));
+  if (policy.budgets?.adminKeyDigest) router.get(BUDGET_REPORT_PATH, budgetReport({ ledger }));
+  // First, so that every outcome of a routed call is recorded, a refused key included.
+  router.post([...ROUTED_PATHS], audit({ ...options.audit, policy }));
+  // Before keys(), so that a refused key is answered in Anthropic's shape there too.
+  router.post(MESSAGES_PATH, function anthropicFrontDoor(req, _res, next) {
+    routing(req).record.endpoint = 'messages';
+    next();
+  });
+  router.use(keys({ policy }));
+  router.get('/models', modelList({ policy, allowedModels: keyAllowList }));
   router.post(
     [...ROUTED_PATHS],
     signals({ catalog: compiled.catalog, bodyLimit: options.bodyLimit }),
     rules({ compiled: compiled.rules }),
-    pin({ policy }),
+    pin({ policy, allowedModels: keyAllowList }),
+    budget({ ledger }),
     dispatch({ policy }),
   );
   router.use(function unknownEndpoint(req, _res, next) {

@@ -208,7 +208,7 @@ describe('parsePolicy with a wrong policy', () => {
   });
 
   it('should report an unknown top-level key at the key', () => {
-    expect(problemsOf(BASE + 'failover: { retry: { attempts: 2 } }\n')).toEqual(['policy.yaml:20:1: unknown key "failover"']);
+    expect(problemsOf(BASE + 'retries: { attempts: 2 }\n')).toEqual(['policy.yaml:20:1: unknown key "retries"']);
   });
 
   it('should report an unknown nested key at the key', () => {

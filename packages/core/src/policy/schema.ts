@@ -1,6 +1,8 @@
 // The policy file's shape (version 1), validated with zod. Cross-references are checked in validate.ts.
 import { z } from 'zod';
 import { SIGNAL_TYPES } from '../signal-types.js';
+import { failoverSchema } from './failover-schema.js';
+import { budgetsSchema, keysSchema } from './budget-schema.js';
 
 const name = z.string().min(1);
 
@@ -20,6 +22,8 @@ export const CAPABILITIES = ['tools', 'json_schema', 'streaming', 'vision'] as c
 const modelSchema = z.strictObject({
   provider: name,
   context_window: z.int().positive().optional(),
+  /** The most tokens one answer may have; a budget's worst case for calls without max_tokens. */
+  max_output_tokens: z.int().positive().optional(),
   capabilities: z.array(z.enum(CAPABILITIES)).default([]),
   price: z
     .strictObject({
@@ -68,6 +72,9 @@ export const policySchema = z.strictObject({
   models: z.record(name, modelSchema),
   signals: z.record(z.string().regex(/^[a-z_][a-z0-9_]*$/, 'signal names are lower_snake_case'), signalSchema).default({}),
   routes: z.record(name, routeSchema).default({}),
+  failover: failoverSchema.default({}),
+  budgets: budgetsSchema.optional(),
+  keys: keysSchema.optional(),
 });
 
 /** The policy file as written, after schema validation. */

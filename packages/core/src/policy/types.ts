@@ -1,9 +1,14 @@
 // The loaded policy: validated, cross-checked, credentials resolved. What the middlewares read.
 import type { ProviderFormat } from '../record.js';
 import type { SignalType } from '../signal-types.js';
+import type { BudgetsConfig, ClientKey } from './budget-types.js';
+import type { FailoverPolicy } from './failover-types.js';
 import type { CAPABILITIES } from './schema.js';
 import type { Secret } from './secret.js';
 import type { PolicySource } from './source.js';
+
+export type * from './failover-types.js';
+export type * from './budget-types.js';
 
 export type Capability = (typeof CAPABILITIES)[number];
 
@@ -37,6 +42,8 @@ export interface ModelConfig {
   /** The one provider this model is pinned to. */
   readonly provider: string;
   readonly contextWindow?: number;
+  /** The most tokens one answer may have (`max_output_tokens`). */
+  readonly maxOutputTokens?: number;
   readonly capabilities: ReadonlySet<Capability>;
   readonly price?: ModelPrice;
 }
@@ -75,6 +82,12 @@ export interface Policy {
   readonly models: ReadonlyMap<string, ModelConfig>;
   readonly signals: ReadonlyMap<string, DeclaredSignal>;
   readonly routes: ReadonlyMap<string, RouteConfig>;
+  /** Retries, fallbacks, timeouts and cooldowns (`failover:`), defaults filled in. */
+  readonly failover: FailoverPolicy;
+  /** Owners, their budgets and the spend store (`budgets:`), defaults filled in. */
+  readonly budgets?: BudgetsConfig;
+  /** Client keys (`keys:`); `undefined` = the gateway is open and every call belongs to owner `default`. */
+  readonly keys?: readonly ClientKey[];
   /** Where each part was written, for errors found after loading (e.g. CEL type errors). */
   readonly source: PolicySource;
 }

@@ -1,4 +1,6 @@
 // Cross-reference checks on a schema-valid policy, and the conversion into the loaded Policy.
+import { buildBudgets } from './budget-schema.js';
+import { buildFailover } from './failover-build.js';
 import type { PolicyProblem } from './policy-error.js';
 import type { PolicyDocument } from './schema.js';
 import { Secret } from './secret.js';
@@ -41,6 +43,7 @@ export function buildPolicy(
       id,
       provider: m.provider,
       contextWindow: m.context_window,
+      maxOutputTokens: m.max_output_tokens,
       capabilities: new Set(m.capabilities),
       price,
     });
@@ -69,7 +72,9 @@ export function buildPolicy(
     signals.set(name, { name, type: s.type as DeclaredSignal['type'], from: signalSource(s.from) });
   }
 
-  const policy: Policy = { version: 1, timezone: doc.timezone, providers, models, signals, routes, source };
+  const failover = buildFailover(doc.failover, routes, problem);
+  const { budgets, keys } = buildBudgets(doc, env, models, routes, problem);
+  const policy: Policy = { version: 1, timezone: doc.timezone, providers, models, signals, routes, failover, budgets, keys, source };
   // The parse tree is for error locations; keep it out of logs and JSON of the policy.
   Object.defineProperty(policy, 'source', { enumerable: false });
   return { policy, problems };
