@@ -1,9 +1,8 @@
 // budget(): checks the owner's budget and the per-call ceiling before dispatch, reserves the worst case,
 // and settles the real cost when the answer ends.
 import { randomUUID } from 'node:crypto';
-import { routing, type ModelConfig, type OwnerBudget, type RoutingContext, type RoutingRecord } from '@switchyard/core';
+import { ANSWER_USAGE_EVENT, routing, type AnswerUsage, type ModelConfig, type OwnerBudget, type RoutingContext, type RoutingRecord } from '@switchyard/core';
 import type { RequestHandler, Response } from 'express';
-import { ANSWER_USAGE_EVENT, type AnswerUsage } from './answer-usage.js';
 import { budgetExceeded, costUnbounded, requestTooExpensive, storeUnavailable } from './errors.js';
 import { highestWorstCase, requestSize, servingModels } from './estimate.js';
 import { pct, type BudgetLedger } from './ledger.js';

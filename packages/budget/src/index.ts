@@ -1,12 +1,11 @@
 // @switchyard/budget: client keys and owners, prices, monthly windows, reservations, stores (memory, Redis).
 export * from './types.js';
-export { ANSWER_USAGE_EVENT, type AnswerUsage } from './answer-usage.js';
 export { budget, COST_HEADER, type BudgetOptions } from './budget.js';
 export { BudgetLedger, DEFAULT_RESERVATION_TTL_MS, type BudgetLedgerOptions, type OwnerSpend } from './ledger.js';
 export { keys, keyAllowList, clientKey, type KeysOptions } from './keys.js';
 export { MemoryStore, type MemoryStoreOptions } from './memory-store.js';
 export { costOf, worstCase, type RequestSize } from './pricing.js';
 export { DEFAULT_REDIS_PREFIX, RedisStore, StoreUnavailableError, type RedisStoreOptions } from './redis-store.js';
-export { budgetReport, spendReport, type BudgetReportOptions, type SpendReport } from './report.js';
+export { budgetReport, reportJson, spendReport, type BudgetReportOptions, type SpendReport } from './report.js';
 export { budgetSignals, SIGNAL_ESTIMATED_COST_USD, SIGNAL_MONTHLY_SPEND_PCT } from './signals.js';
 export { monthlyWindows, type MonthlyWindows } from './window.js';

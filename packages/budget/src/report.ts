@@ -24,6 +24,24 @@ export async function spendReport(ledger: BudgetLedger): Promise<SpendReport> {
   return { window: window.id, timeZone: ledger.windows.timeZone, resetsAt: window.endsAt, store: ledger.storeName, owners };
 }
 
+/** The report in its JSON shape (snake_case), as the admin endpoint and `switchyard budget --json` print it. */
+export function reportJson(report: SpendReport) {
+  return {
+    window: report.window,
+    timezone: report.timeZone,
+    resets_at: new Date(report.resetsAt).toISOString(),
+    store: report.store,
+    owners: report.owners.map((o) => ({
+      owner: o.owner,
+      spend_usd: o.spendUsd,
+      reserved_usd: o.reservedUsd,
+      limit_usd: o.limitUsd ?? null,
+      hard_stop: o.hardStop,
+      spend_pct: o.spendPct ?? null,
+    })),
+  };
+}
+
 export interface BudgetReportOptions {
   /** The policy's budgets, from `compilePolicy()` (`compiled.budget`). Its policy must have `budgets.admin_key`. Required. */
   readonly ledger: BudgetLedger;
@@ -51,20 +69,6 @@ export function budgetReport(options: BudgetReportOptions): RequestHandler {
     } catch (err) {
       return next(err);
     }
-    res.json({
-      object: 'budget.report',
-      window: report.window,
-      timezone: report.timeZone,
-      resets_at: new Date(report.resetsAt).toISOString(),
-      store: report.store,
-      owners: report.owners.map((o) => ({
-        owner: o.owner,
-        spend_usd: o.spendUsd,
-        reserved_usd: o.reservedUsd,
-        limit_usd: o.limitUsd ?? null,
-        hard_stop: o.hardStop,
-        spend_pct: o.spendPct ?? null,
-      })),
-    });
+    res.json({ object: 'budget.report', ...reportJson(report) });
   };
 }

@@ -1,6 +1,6 @@
 // `switchyard budget --policy FILE [--json]`: each owner's spend, reservations and limit this month, read
 // from the policy's store.
-import { spendReport, type CompiledPolicy, type OwnerSpend, type SpendReport } from 'switchyard';
+import { reportJson, spendReport, type CompiledPolicy, type OwnerSpend, type SpendReport } from 'switchyard';
 
 /**
  * The report as text (a table) or JSON (the admin endpoint's shape). Closes the budget store after
@@ -12,27 +12,10 @@ export async function budgetCommand(file: string, compiled: CompiledPolicy, json
   try {
     if (ledger.storeName === 'memory') return inMemory(file, compiled, json);
     const report = await spendReport(ledger);
-    return json ? JSON.stringify(toJson(report), null, 2) : table(file, report);
+    return json ? JSON.stringify(reportJson(report), null, 2) : table(file, report);
   } finally {
     await ledger.shutdown();
   }
-}
-
-function toJson(report: SpendReport) {
-  return {
-    window: report.window,
-    timezone: report.timeZone,
-    resets_at: new Date(report.resetsAt).toISOString(),
-    store: report.store,
-    owners: report.owners.map((o) => ({
-      owner: o.owner,
-      spend_usd: o.spendUsd,
-      reserved_usd: o.reservedUsd,
-      limit_usd: o.limitUsd ?? null,
-      hard_stop: o.hardStop,
-      spend_pct: o.spendPct ?? null,
-    })),
-  };
 }
 
 function table(file: string, report: SpendReport): string {

@@ -1,3 +1,4 @@
+export * from './answer-usage.js';
 export * from './context.js';
 export * from './errors.js';
 export * from './record.js';

@@ -1,7 +1,7 @@
 // Passes an upstream answer to the client as it arrives: status, headers, then the body chunk by chunk,
 // with the usage tap reading alongside, and tells whoever prices calls what the answer used.
 import type { IncomingHttpHeaders, OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import { routing, type AttemptOutcome, type RoutingRecord, type Usage } from '@switchyard/core';
+import { ANSWER_USAGE_EVENT, routing, type AnswerUsage, type AttemptOutcome, type RoutingRecord, type Usage } from '@switchyard/core';
 import { STALLED, type AttemptAnswered } from './forward-attempt.js';
 import { SERVED_MODEL_HEADER } from './headers.js';
 import { asksUsageForClient } from './outgoing.js';
@@ -20,24 +20,6 @@ export interface RelayOptions {
    * upstream's own events). Default: read from the body as it passes.
    */
   readonly usage?: UsageTap;
-}
-
-/**
- * Emitted on the client's response with an {@link AnswerUsage} when a 2xx answer's usage is known, or
- * will never be (the answer was cut or the client left). Listened to by @switchyard/budget's `budget()`,
- * which mirrors this name and shape (budget/src/answer-usage.ts).
- */
-export const ANSWER_USAGE_EVENT = 'switchyard:usage';
-
-export interface AnswerUsage {
-  readonly model: string;
-  readonly usage: Usage | undefined;
-  /** False when the client left or the upstream cut the answer before its end. */
-  readonly complete: boolean;
-  /** `data:` events of a stream that reached the client (0 for JSON). */
-  readonly streamedEvents: number;
-  /** Headers of a JSON answer (held back until its usage is read) or trailers of a stream, set by listeners. */
-  readonly fields: Record<string, string>;
 }
 
 /** Upstream response headers about its connection to us, not about the answer (RFC 9110 §7.6.1). */

@@ -1,7 +1,7 @@
-// How the budget learns an answer's usage while it can still put the cost on it. relayResponse() in
-// @switchyard/providers emits this event on the client's response; its name and shape are mirrored there
-// (providers/src/relay.ts), and the budget e2e tests fail if the two drift apart.
-import type { Usage } from '@switchyard/core';
+// How a listener (the budget guard) learns an answer's usage while it can still put the cost on it:
+// the dispatch emits this event on the client's response when a 2xx answer's usage is known, or will
+// never be (the answer was cut or the client left).
+import type { Usage } from './record.js';
 
 export const ANSWER_USAGE_EVENT = 'switchyard:usage';
 
