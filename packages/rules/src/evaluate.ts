@@ -20,8 +20,13 @@ export async function evaluateRoute(
   reader: SignalReader,
 ): Promise<RouteSelection> {
   let selection: RouteSelection = { kind: 'route', route: route.name, rule: 'default', model: route.default };
+  // One async frame per request, not two per rule: the read is awaited here, and only when a signal is
+  // missing; the match itself is synchronous.
   for (const rule of route.rules) {
-    if (await ruleMatches(rule, compiled.signalTypes, record, reader)) {
+    const bound = settlingBound(rule, record, reader);
+    const exact = bound === undefined ? rule.reads : rule.reads.filter((name) => name !== INPUT_TOKENS);
+    if (forgetInexact(exact, record)) await reader.read(exact);
+    if (ruleMatches(rule, compiled.signalTypes, record, bound)) {
       selection = { kind: 'route', route: route.name, rule: rule.name, model: rule.use };
       break;
     }
@@ -30,15 +35,13 @@ export async function evaluateRoute(
   return selection;
 }
 
-async function ruleMatches(
+/** Whether `rule` matches the readings recorded so far; `bound` stands in for `input_tokens` when it settles the rule. */
+function ruleMatches(
   rule: CompiledRule,
   types: ReadonlyMap<string, SignalType>,
   record: RoutingRecord,
-  reader: SignalReader,
-): Promise<boolean> {
-  const bound = settlingBound(rule, record, reader);
-  const exact = bound === undefined ? rule.reads : rule.reads.filter((name) => name !== INPUT_TOKENS);
-  await readExactly(exact, record, reader);
+  bound: number | undefined,
+): boolean {
   const activation = activationFor(rule.reads, record.signals, types);
   if (bound !== undefined) {
     activation[INPUT_TOKENS] = BigInt(bound);
@@ -67,8 +70,11 @@ function settlingBound(rule: CompiledRule, record: RoutingRecord, reader: Signal
   return settledByBound(rule.inputTokensBound, bound) ? bound : undefined;
 }
 
-/** Has the reader compute whichever of `names` the record holds no exact reading of yet. */
-async function readExactly(names: readonly string[], record: RoutingRecord, reader: SignalReader): Promise<void> {
+/**
+ * Whether the reader must compute some of `names` (the record holds no exact reading of them yet); bounds
+ * from earlier rules are dropped so that the reader computes the exact count.
+ */
+function forgetInexact(names: readonly string[], record: RoutingRecord): boolean {
   let missing = false;
   for (const name of names) {
     const reading = record.signals[name];
@@ -80,7 +86,7 @@ async function readExactly(names: readonly string[], record: RoutingRecord, read
       missing = true;
     }
   }
-  if (missing) await reader.read(names);
+  return missing;
 }
 
 function ruleError(rule: CompiledRule, err: unknown, record: RoutingRecord): RuleError {

@@ -6,7 +6,7 @@ import { modelList, pin } from '@switchyard/pinning';
 import { dispatch } from '@switchyard/providers';
 import { rules } from '@switchyard/rules';
 import { signals } from '@switchyard/signals';
-import express, { type Router } from 'express';
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { CompiledPolicy } from './compile.js';
 
 /** Anthropic's Messages API: the front door for Anthropic clients, whose errors are answered in Anthropic's shape. */
@@ -14,6 +14,8 @@ export const MESSAGES_PATH = '/messages';
 
 /** The endpoints the stack routes: OpenAI's, and Anthropic's Messages. */
 export const ROUTED_PATHS = ['/chat/completions', '/completions', '/embeddings', '/responses', MESSAGES_PATH] as const;
+
+const OPENAI_PATHS = ROUTED_PATHS.filter((path) => path !== MESSAGES_PATH);
 
 /** Every owner's spend this month, for the policy's `budgets.admin_key` only. */
 export const BUDGET_REPORT_PATH = '/switchyard/budget';
@@ -30,23 +32,22 @@ export function switchyard(compiled: CompiledPolicy, options: SwitchyardOptions 
   const { policy, budget: ledger } = compiled;
   const router = express.Router();
   if (policy.budgets?.adminKeyDigest) router.get(BUDGET_REPORT_PATH, budgetReport({ ledger }));
-  // First, so that every outcome of a routed call is recorded, a refused key included.
-  router.post([...ROUTED_PATHS], audit({ ...options.audit, policy }));
-  // Before keys(), so that a refused key is answered in Anthropic's shape there too.
-  router.post(MESSAGES_PATH, function anthropicFrontDoor(req, _res, next) {
-    routing(req).record.endpoint = 'messages';
-    next();
-  });
-  router.use(keys({ policy }));
-  router.get('/models', modelList({ policy, allowedModels: keyAllowList }));
-  router.post(
-    [...ROUTED_PATHS],
+  const auditCall = audit({ ...options.audit, policy });
+  const checkKey = keys({ policy });
+  const routed = [
     signals({ catalog: compiled.catalog, bodyLimit: options.bodyLimit }),
     rules({ compiled: compiled.rules }),
     pin({ policy, allowedModels: keyAllowList }),
     budget({ ledger }),
     dispatch({ policy }),
-  );
+  ];
+  // A routed call runs its whole chain in one route (one router step, not five): audit() first, so that
+  // every outcome is recorded, a refused key included; Anthropic's front door before keys(), so that a
+  // refused key is answered in Anthropic's shape there too. Every other request meets keys() below.
+  router.post([...OPENAI_PATHS], auditCall, checkKey, ...routed);
+  router.post(MESSAGES_PATH, auditCall, anthropicFrontDoor, checkKey, ...routed);
+  router.use(checkKey);
+  router.get('/models', modelList({ policy, allowedModels: keyAllowList }));
   router.use(function unknownEndpoint(req, _res, next) {
     next(
       new SwitchyardError({
@@ -59,4 +60,9 @@ export function switchyard(compiled: CompiledPolicy, options: SwitchyardOptions 
   });
   router.use(errorHandler(options));
   return router;
+}
+
+function anthropicFrontDoor(req: Request, _res: Response, next: NextFunction): void {
+  routing(req).record.endpoint = 'messages';
+  next();
 }
