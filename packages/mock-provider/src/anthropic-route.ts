@@ -10,7 +10,7 @@ import { passAnthropicGate } from './anthropic-gate.js';
 import { ANTHROPIC_FRAMING, messageBody, messageEvents } from './anthropic-message.js';
 import { planAnthropicReply } from './anthropic-reply.js';
 import { validateMessagesRequest } from './anthropic-validation.js';
-import { MockHeaderError, resolveBehaviour, type ScriptBook } from './behaviour.js';
+import { scriptedBehaviour, type ScriptBook } from './behaviour.js';
 import { sendBody } from './body-send.js';
 import type { MockConfig } from './config.js';
 import { sendEventStream } from './event-stream.js';
@@ -18,7 +18,6 @@ import { playLeadingFaults } from './faults.js';
 import { nextId } from './ids.js';
 import type { PromptCache } from './prompt-cache.js';
 import type { Route } from './router.js';
-import type { Behaviour } from './types.js';
 
 const DEFAULT_CHUNKS = 4;
 
@@ -39,14 +38,12 @@ export function anthropicMessagesRoute(config: MockConfig, scripts: ScriptBook, 
       sendAnthropicError(res, 404, { type: 'not_found_error', message: `model: ${request.model}` });
       return;
     }
-    let behaviour: Behaviour;
-    try {
-      behaviour = resolveBehaviour(scripts, request.model, req.headers);
-    } catch (error) {
-      if (!(error instanceof MockHeaderError)) throw error;
-      sendAnthropicError(res, 400, anthropicInvalid(error.message));
+    const scripted = scriptedBehaviour(scripts, request.model, req.headers);
+    if ('headerError' in scripted) {
+      sendAnthropicError(res, 400, anthropicInvalid(scripted.headerError));
       return;
     }
+    const { behaviour } = scripted;
 
     const streaming = request.stream === true;
     if (!(await playLeadingFaults(res, behaviour, request.model, streaming, sendAnthropicStatus))) return;

@@ -126,6 +126,23 @@ export function resolveBehaviour(
   return fromScript ? { ...fromScript, ...fromHeaders } : fromHeaders;
 }
 
+/**
+ * {@link resolveBehaviour} for a route that answers a bad `x-mock-*` header with a 400 in its own API's
+ * shape: the behaviour, or the header's problem as a message.
+ */
+export function scriptedBehaviour(
+  book: ScriptBook,
+  model: string | undefined,
+  headers: IncomingHttpHeaders,
+): { readonly behaviour: Behaviour } | { readonly headerError: string } {
+  try {
+    return { behaviour: resolveBehaviour(book, model, headers) };
+  } catch (error) {
+    if (!(error instanceof MockHeaderError)) throw error;
+    return { headerError: error.message };
+  }
+}
+
 function header(headers: IncomingHttpHeaders, name: string): string | undefined {
   const value = headers[name];
   return Array.isArray(value) ? value[0] : value;

@@ -1,4 +1,4 @@
-import { MockHeaderError, resolveBehaviour, type ScriptBook } from './behaviour.js';
+import { scriptedBehaviour, type ScriptBook } from './behaviour.js';
 import { completionBody, streamChunks } from './chat-completion.js';
 import { applyScriptedUsage, planReply } from './chat-reply.js';
 import { sendCompletion, sendCompletionStream } from './chat-send.js';
@@ -9,7 +9,6 @@ import { playLeadingFaults } from './faults.js';
 import { nextId, unixSeconds } from './ids.js';
 import { sendError } from './respond.js';
 import type { Route } from './router.js';
-import type { Behaviour } from './types.js';
 
 const DEFAULT_CHUNKS = 4;
 
@@ -26,14 +25,12 @@ export function chatCompletionsRoute(config: MockConfig, scripts: ScriptBook): R
       sendError(res, 404, modelNotFound(request.model));
       return;
     }
-    let behaviour: Behaviour;
-    try {
-      behaviour = resolveBehaviour(scripts, request.model, req.headers);
-    } catch (error) {
-      if (!(error instanceof MockHeaderError)) throw error;
-      sendError(res, 400, invalidRequest(error.message));
+    const scripted = scriptedBehaviour(scripts, request.model, req.headers);
+    if ('headerError' in scripted) {
+      sendError(res, 400, invalidRequest(scripted.headerError));
       return;
     }
+    const { behaviour } = scripted;
 
     const streaming = request.stream === true;
     if (!(await playLeadingFaults(res, behaviour, request.model, streaming))) return;

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { MockHeaderError, resolveBehaviour, type ScriptBook } from './behaviour.js';
+import { scriptedBehaviour, type ScriptBook } from './behaviour.js';
 import { sendBody } from './body-send.js';
 import type { MockConfig } from './config.js';
 import { sendEventStream } from './event-stream.js';
@@ -51,14 +51,12 @@ export function geminiRoute(config: MockConfig, scripts: ScriptBook): Route {
       sendGoogleError(res, { code: 404, message, status: 'NOT_FOUND' });
       return;
     }
-    let behaviour: Behaviour;
-    try {
-      behaviour = resolveBehaviour(scripts, model, req.headers);
-    } catch (error) {
-      if (!(error instanceof MockHeaderError)) throw error;
-      sendGoogleError(res, googleInvalid(error.message));
+    const scripted = scriptedBehaviour(scripts, model, req.headers);
+    if ('headerError' in scripted) {
+      sendGoogleError(res, googleInvalid(scripted.headerError));
       return;
     }
+    const { behaviour } = scripted;
     if (!(await playLeadingFaults(res, behaviour, model, streaming, sendGoogleStatus))) return;
 
     const reply = planGeminiReply(validation.request, model, req, behaviour, config.geminiReply);
