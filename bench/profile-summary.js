@@ -41,7 +41,12 @@ export function summarise(profile, topN = 15) {
     const from = origin(cf.url);
     const file = cf.url ? cf.url.replace(/^file:\/\/\/work\/main\//, '').replace(/^file:\/\//, '') : '';
     const key = `${cf.functionName || '(anonymous)'}\t${file}:${cf.lineNumber + 1}`;
-    const entry = fns.get(key) ?? { fn: cf.functionName || '(anonymous)', where: `${file}:${cf.lineNumber + 1}`, origin: from, us: 0 };
+    const entry = fns.get(key) ?? {
+      fn: cf.functionName || '(anonymous)',
+      where: `${file}:${cf.lineNumber + 1}`,
+      origin: from,
+      us: 0,
+    };
     entry.us += us;
     fns.set(key, entry);
     origins.set(from, (origins.get(from) ?? 0) + us);
@@ -59,7 +64,12 @@ export function summarise(profile, topN = 15) {
       if (cf.functionName === '(idle)' || cf.functionName === '(root)') continue;
       if (!cf.url || seen.has(keyOf(cf))) continue;
       seen.add(keyOf(cf));
-      const e = inclusive.get(keyOf(cf)) ?? { fn: cf.functionName || '(anonymous)', where: `${cf.url.replace(/^file:\/\/\/work\/main\//, '')}:${cf.lineNumber + 1}`, origin: origin(cf.url), us: 0 };
+      const e = inclusive.get(keyOf(cf)) ?? {
+        fn: cf.functionName || '(anonymous)',
+        where: `${cf.url.replace(/^file:\/\/\/work\/main\//, '')}:${cf.lineNumber + 1}`,
+        origin: origin(cf.url),
+        us: 0,
+      };
       e.us += us;
       inclusive.set(keyOf(cf), e);
     }
@@ -67,13 +77,24 @@ export function summarise(profile, topN = 15) {
   const busyUs = totalUs - idleUs;
   const pct = (us) => Number(((100 * us) / busyUs).toFixed(2));
   const all = [...fns.values()].sort((a, b) => b.us - a.us);
-  const row = (e) => ({ fn: e.fn, where: e.where, origin: e.origin, selfMs: Number((e.us / 1000).toFixed(1)), pctOfBusy: pct(e.us) });
+  const row = (e) => ({
+    fn: e.fn,
+    where: e.where,
+    origin: e.origin,
+    selfMs: Number((e.us / 1000).toFixed(1)),
+    pctOfBusy: pct(e.us),
+  });
   return {
     busyMs: Number((busyUs / 1000).toFixed(0)),
     idleMs: Number((idleUs / 1000).toFixed(0)),
-    byOrigin: [...origins.entries()].sort((a, b) => b[1] - a[1]).map(([o, us]) => ({ origin: o, selfMs: Number((us / 1000).toFixed(1)), pctOfBusy: pct(us) })),
+    byOrigin: [...origins.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .map(([o, us]) => ({ origin: o, selfMs: Number((us / 1000).toFixed(1)), pctOfBusy: pct(us) })),
     top: all.slice(0, topN).map(row),
-    topSwitchyard: all.filter((e) => e.origin.startsWith('switchyard:')).slice(0, topN).map(row),
+    topSwitchyard: all
+      .filter((e) => e.origin.startsWith('switchyard:'))
+      .slice(0, topN)
+      .map(row),
     topSwitchyardInclusive: [...inclusive.values()]
       .filter((e) => e.origin.startsWith('switchyard:'))
       .sort((a, b) => b.us - a.us)

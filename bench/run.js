@@ -139,8 +139,12 @@ process.on('SIGINT', () => {
   process.exit(130);
 });
 
-const indent = (s, pad = '    ') => String(s).split('\n').map((l) => pad + l).join('\n');
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const indent = (s, pad = '    ') =>
+  String(s)
+    .split('\n')
+    .map((l) => pad + l)
+    .join('\n');
+const _sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const log = (...a) => console.log(...a);
 
 // ---- the targets ----
@@ -238,22 +242,37 @@ async function measureAll(live, upstream) {
 
   log(`\n▶ warm-up: ${config.warmupS} s at ${config.connections} connections + 10 streamed requests per target`);
   for (const t of live) {
-    const warm = await throughput(t.url, { body: t.body, headers: t.headers, connections: config.connections, durationS: config.warmupS });
+    const warm = await throughput(t.url, {
+      body: t.body,
+      headers: t.headers,
+      connections: config.connections,
+      durationS: config.warmupS,
+    });
     t.out.warmup = { ok: warm.ok, rps: warm.rps, non2xx: warm.non2xx, errors: warm.errors + warm.timeouts };
     await streamTtfb(t.url, { body: t.streamBody, headers: t.headers, n: 0, warmup: 10 });
     log(`  ${t.label}: ${fmt(warm.rps, 0)} req/s`);
   }
 
   const perRound = config.durationS / R;
-  log(`\n▶ throughput: autocannon, ${config.connections} connections, ${R} rounds × ${fmt(perRound, 1)} s per target, interleaved`);
+  log(
+    `\n▶ throughput: autocannon, ${config.connections} connections, ${R} rounds × ${fmt(perRound, 1)} s per target, interleaved`,
+  );
   for (const t of live) t.acc = { lat: new Samples(1 << 18), rounds: [] };
   for (let r = 0; r < R; r++) {
     for (const t of rotated(live, r)) {
       const { result, cpu } = await accounted(t.server, upstream, () =>
-        throughput(t.url, { body: t.body, headers: t.headers, connections: config.connections, durationS: perRound, latencies: t.acc.lat }),
+        throughput(t.url, {
+          body: t.body,
+          headers: t.headers,
+          connections: config.connections,
+          durationS: perRound,
+          latencies: t.acc.lat,
+        }),
       );
       t.acc.rounds.push({ ...result, latency: undefined, cpu });
-      log(`  round ${r + 1} ${t.label.padEnd(30)} ${fmt(result.rps, 0).padStart(7)} req/s  non-2xx ${result.non2xx}  errors ${result.errors + result.timeouts}  other procs ${fmt(cpu.otherProcessesCores * 100, 0)}% of a core`);
+      log(
+        `  round ${r + 1} ${t.label.padEnd(30)} ${fmt(result.rps, 0).padStart(7)} req/s  non-2xx ${result.non2xx}  errors ${result.errors + result.timeouts}  other procs ${fmt(cpu.otherProcessesCores * 100, 0)}% of a core`,
+      );
     }
   }
   for (const t of live) {
@@ -294,7 +313,15 @@ async function measureAll(live, upstream) {
   for (const t of live) t.acc.rate = { lat: new Samples(), runs: [] };
   for (let r = 0; r < R; r++) {
     for (const t of rotated(live, r)) {
-      t.acc.rate.runs.push(await fixedRate(t.url, { body: t.body, headers: t.headers, rate: config.rate, durationS: rateSlice, latencies: t.acc.rate.lat }));
+      t.acc.rate.runs.push(
+        await fixedRate(t.url, {
+          body: t.body,
+          headers: t.headers,
+          rate: config.rate,
+          durationS: rateSlice,
+          latencies: t.acc.rate.lat,
+        }),
+      );
     }
   }
   for (const t of live) {
@@ -317,7 +344,9 @@ async function measureAll(live, upstream) {
   for (let r = 0; r < R; r++) {
     for (const t of rotated(live, r)) {
       const a = t.acc.stream;
-      a.runs.push(await streamTtfb(t.url, { body: t.streamBody, headers: t.headers, n: nSlice, warmup: 2, ttfb: a.ttfb, total: a.total }));
+      a.runs.push(
+        await streamTtfb(t.url, { body: t.streamBody, headers: t.headers, n: nSlice, warmup: 2, ttfb: a.ttfb, total: a.total }),
+      );
     }
   }
   for (const t of live) {
@@ -331,7 +360,9 @@ async function measureAll(live, upstream) {
       total: a.total.summary(),
       dataEventsPerStream: a.ttfb.length ? events / a.ttfb.length : null,
     };
-    log(`  ${t.label.padEnd(30)} TTFB p50 ${fmt(t.out.stream.ttfb.p50)} ms  p99 ${fmt(t.out.stream.ttfb.p99)} ms  whole stream p50 ${fmt(t.out.stream.total.p50)} ms`);
+    log(
+      `  ${t.label.padEnd(30)} TTFB p50 ${fmt(t.out.stream.ttfb.p50)} ms  p99 ${fmt(t.out.stream.ttfb.p99)} ms  whole stream p50 ${fmt(t.out.stream.total.p50)} ms`,
+    );
   }
 }
 
@@ -357,13 +388,18 @@ function report(results, machine) {
   lines.push('');
   lines.push('='.repeat(100));
   lines.push(`Switchyard bench — ${machine.date}${config.quick ? '  (QUICK smoke run: figures are indicative only)' : ''}`);
-  lines.push(`machine: ${machine.cpu}, ${machine.cores} cores, node ${machine.node}, ${machine.platform}, load avg ${machine.loadavg.join(' / ')}`);
+  lines.push(
+    `machine: ${machine.cpu}, ${machine.cores} cores, node ${machine.node}, ${machine.platform}, load avg ${machine.loadavg.join(' / ')}`,
+  );
   lines.push(
     `layout: load generator (autocannon) in the parent process${pinning ? ` on ${pinning.loadGenerator}` : ''}; ` +
       `mock upstream and server under test each in their own process${pinning ? ` on ${pinning.servers}` : ' (unpinned)'}`,
   );
-  lines.push(`request: POST …/chat/completions, ${r[Object.keys(r)[0]]?.bodyBytes ?? '?'}-byte JSON body; stream: ${config.streamChunks} deltas ${config.streamIntervalMs} ms apart`);
-  if (config.cpuProf) lines.push(`NOTE: targets/${config.cpuProf}.js ran under --cpu-prof: its figures are slowed by the profiler.`);
+  lines.push(
+    `request: POST …/chat/completions, ${r[Object.keys(r)[0]]?.bodyBytes ?? '?'}-byte JSON body; stream: ${config.streamChunks} deltas ${config.streamIntervalMs} ms apart`,
+  );
+  if (config.cpuProf)
+    lines.push(`NOTE: targets/${config.cpuProf}.js ran under --cpu-prof: its figures are slowed by the profiler.`);
   lines.push('');
 
   const keys = Object.keys(r);
@@ -373,7 +409,20 @@ function report(results, machine) {
   );
   lines.push(
     table(
-      ['target', 'req/s', 'rounds min–max', 'p50 ms', 'p99 ms', 'errors', 'non-2xx', 'x bare', 'CPU ms/req', 'GC ms/1k req', 'RSS MB', 'other procs'],
+      [
+        'target',
+        'req/s',
+        'rounds min–max',
+        'p50 ms',
+        'p99 ms',
+        'errors',
+        'non-2xx',
+        'x bare',
+        'CPU ms/req',
+        'GC ms/1k req',
+        'RSS MB',
+        'other procs',
+      ],
       keys.map((k) => {
         const t = r[k];
         if (t.error) return [t.label, 'FAILED', '', '', '', '', '', '', '', '', '', ''];
@@ -399,7 +448,9 @@ function report(results, machine) {
   lines.push('  CPU ms/req: CPU time of the server process only (not the upstream) per 2xx response. other procs: CPU used by');
   lines.push('  processes outside the bench during the runs, in % of one core (a shared machine makes every figure noisier).');
   lines.push('');
-  lines.push(`Latency at a fixed ${config.rate} req/s — open loop, evenly spaced, ${config.rateDurationS} s per target; added = this target minus the reference`);
+  lines.push(
+    `Latency at a fixed ${config.rate} req/s — open loop, evenly spaced, ${config.rateDurationS} s per target; added = this target minus the reference`,
+  );
   const d = (t, ref, f) => (ref && !ref.error && t && !t.error ? signed(f(t) - f(ref)) : '—');
   lines.push(
     table(
@@ -425,7 +476,16 @@ function report(results, machine) {
   lines.push(`Streaming — ${config.ttfbN} sequential streamed requests per target (stream: true), time to first body byte`);
   lines.push(
     table(
-      ['target', 'TTFB p50', 'TTFB p99', 'added TTFB p50 / p99 vs upstream', 'vs bare p50', 'stream total p50', 'reads/stream', 'errors/non-2xx'],
+      [
+        'target',
+        'TTFB p50',
+        'TTFB p99',
+        'added TTFB p50 / p99 vs upstream',
+        'vs bare p50',
+        'stream total p50',
+        'reads/stream',
+        'errors/non-2xx',
+      ],
       keys.map((k) => {
         const t = r[k];
         if (t.error) return [t.label, 'FAILED', '', '', '', '', '', ''];
@@ -471,9 +531,12 @@ async function main() {
     totalMemGB: Number((os.totalmem() / 2 ** 30).toFixed(1)),
     pinning,
   };
-  log(`Switchyard bench${quick ? ' (quick)' : ''}: ${machine.cpu}, ${cores} cores, node ${machine.node}, load avg ${machine.loadavg.join(' ')}`);
+  log(
+    `Switchyard bench${quick ? ' (quick)' : ''}: ${machine.cpu}, ${cores} cores, node ${machine.node}, load avg ${machine.loadavg.join(' ')}`,
+  );
   log(`config: ${JSON.stringify({ ...config, targets: config.targets.join(',') })}`);
-  if (machine.loadavg[0] > cores * 0.5) log(`WARNING: load average ${machine.loadavg[0]} on ${cores} cores: other work is running, figures will be noisy.`);
+  if (machine.loadavg[0] > cores * 0.5)
+    log(`WARNING: load average ${machine.loadavg[0]} on ${cores} cores: other work is running, figures will be noisy.`);
 
   const results = { machine, config, targets: {}, problems: [] };
   const upstream = await startChild('targets/mock.js', {
@@ -491,7 +554,8 @@ async function main() {
       try {
         let server = servers.get(target.process);
         if (!server) {
-          const execArgv = cpuProf && target.process === `targets/${cpuProf}.js` ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+          const execArgv =
+            cpuProf && target.process === `targets/${cpuProf}.js` ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
           server = await startChild(target.process, { env: { UPSTREAM_URL: upstream.url }, execArgv });
           servers.set(target.process, server);
           log(`${target.process}: ${server.url} (pid ${server.pid})`);
@@ -514,7 +578,8 @@ async function main() {
     if (live.length > 0) await measureAll(live, upstream);
     for (const [script, server] of servers) {
       const { warnings } = await server.stats();
-      for (const w of new Set(warnings)) (results.warnings ??= []).push(`${script === 'upstream' ? 'targets/mock.js' : script} emitted ${w}`);
+      for (const w of new Set(warnings))
+        (results.warnings ??= []).push(`${script === 'upstream' ? 'targets/mock.js' : script} emitted ${w}`);
     }
   } finally {
     for (const server of servers.values()) await server.stop();
@@ -533,7 +598,8 @@ async function main() {
         results.problems.push(`${key} ${phase}: ${non2xx} non-2xx, ${errors} errors/timeouts${codes}`);
       }
     }
-    if (t.warmup.non2xx > 0 || t.warmup.errors > 0) results.problems.push(`${key} warm-up: ${t.warmup.non2xx} non-2xx, ${t.warmup.errors} errors`);
+    if (t.warmup.non2xx > 0 || t.warmup.errors > 0)
+      results.problems.push(`${key} warm-up: ${t.warmup.non2xx} non-2xx, ${t.warmup.errors} errors`);
   }
 
   // Ratios vs the bare forward, for the JSON (the table shows the same).
@@ -559,7 +625,8 @@ async function main() {
   }
   results.valid = results.problems.length === 0;
   const noisy = Object.values(results.targets).some((t) => !t.error && t.process.otherProcessesCores > 0.15);
-  if (noisy) (results.warnings ??= []).push('other processes used more than 15% of a core during the throughput runs: figures are noisy');
+  if (noisy)
+    (results.warnings ??= []).push('other processes used more than 15% of a core during the throughput runs: figures are noisy');
 
   const text = report(results, machine);
   log(text);

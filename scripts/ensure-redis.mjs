@@ -8,10 +8,15 @@ if (found.status === 0) process.exit(0);
 const isRoot = process.getuid?.() === 0;
 const hasApt = spawnSync('apt-get', ['--version']).status === 0;
 if (!isRoot || !hasApt) {
-  console.error('redis-server is not installed; the budget tests need it. Install it (Debian: sudo apt-get install -y redis-server) and run again.');
+  console.error(
+    'redis-server is not installed; the budget tests need it. Install it (Debian: sudo apt-get install -y redis-server) and run again.',
+  );
   process.exit(1);
 }
-console.log('redis-server is missing: installing Debian\'s redis-server for the budget tests');
+console.log("redis-server is missing: installing Debian's redis-server for the budget tests");
 const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
 execFileSync('apt-get', ['update', '-qq'], { stdio: ['ignore', 'ignore', 'inherit'], env });
-execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'redis-server'], { stdio: ['ignore', 'ignore', 'inherit'], env });
+execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'redis-server'], {
+  stdio: ['ignore', 'ignore', 'inherit'],
+  env,
+});

@@ -63,7 +63,9 @@ describe('switchyard check with a Redis store', () => {
     const port = (listener.address() as { port: number }).port;
     try {
       const path = await file(policy('  store: { redis: { url: { env: REDIS_URL } } }\n'));
-      const { stdout } = await run(process.execPath, [CLI, 'check', path], { env: { ...ENV, REDIS_URL: `redis://127.0.0.1:${port}` } });
+      const { stdout } = await run(process.execPath, [CLI, 'check', path], {
+        env: { ...ENV, REDIS_URL: `redis://127.0.0.1:${port}` },
+      });
       expect(stdout).toContain(`${path}: OK`);
       await new Promise((r) => setTimeout(r, 100));
       expect(connections).toBe(0);
@@ -74,7 +76,7 @@ describe('switchyard check with a Redis store', () => {
 });
 
 describe('switchyard budget', () => {
-  it('should print each owner\'s spend, reservations and limit from the shared store, as a table or JSON', async () => {
+  it("should print each owner's spend, reservations and limit from the shared store, as a table or JSON", async () => {
     const yaml = policy('  store: { redis: { url: { env: REDIS_URL } } }\n');
     const env = { ...ENV, REDIS_URL: redis.url };
     const g = await startBudgetGateway({ yaml, env });
@@ -97,10 +99,19 @@ describe('switchyard budget', () => {
     expect(lines[0]).toMatch(new RegExp(`^${path}: \\d{4}-\\d\\d \\(Asia/Tokyo\\), resets \\S+; store redis \\(REDIS_URL\\)$`));
     expect(lines[1]).toMatch(/^owner\s+spent\s+reserved\s+limit\s+used\s+hard stop$/);
     expect(lines[2]).toMatch(/^lab\s+\$0\.00\s+\$0\.00\s+-\s+-\s+-$/);
-    expect(lines[3]).toMatch(new RegExp(`^search-team\\s+\\$${spent.toFixed(6).replace('.', '\\.')}\\s+\\$0\\.00\\s+\\$5\\.00\\s+0\\.0%\\s+yes$`));
+    expect(lines[3]).toMatch(
+      new RegExp(`^search-team\\s+\\$${spent.toFixed(6).replace('.', '\\.')}\\s+\\$0\\.00\\s+\\$5\\.00\\s+0\\.0%\\s+yes$`),
+    );
 
     const json = JSON.parse((await run(process.execPath, [CLI, 'budget', '--policy', path, '--json'], { env })).stdout);
-    expect(json.owners).toContainEqual({ owner: 'search-team', spend_usd: spent, reserved_usd: 0, limit_usd: 5, hard_stop: true, spend_pct: spent / 5 });
+    expect(json.owners).toContainEqual({
+      owner: 'search-team',
+      spend_usd: spent,
+      reserved_usd: 0,
+      limit_usd: 5,
+      hard_stop: true,
+      spend_pct: spent / 5,
+    });
   });
 
   it('should say where to look when the policy keeps spend in memory', async () => {
@@ -110,9 +121,14 @@ describe('switchyard budget', () => {
     expect(stdout).toMatch(/search-team\s+\$5\.00\s+yes/);
   });
 
-  it('should fail with the store\'s error when Redis cannot be reached', async () => {
+  it("should fail with the store's error when Redis cannot be reached", async () => {
     const path = await file(policy('  store: { redis: { url: { env: REDIS_URL } } }\n'));
-    const failed = await run(process.execPath, [CLI, 'budget', '--policy', path], { env: { ...ENV, REDIS_URL: 'redis://127.0.0.1:1' } }).catch((e: unknown) => e);
-    expect(failed).toMatchObject({ code: 1, stderr: expect.stringMatching(/^switchyard: redis \(REDIS_URL\) (is unreachable|did not answer)/) });
+    const failed = await run(process.execPath, [CLI, 'budget', '--policy', path], {
+      env: { ...ENV, REDIS_URL: 'redis://127.0.0.1:1' },
+    }).catch((e: unknown) => e);
+    expect(failed).toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/^switchyard: redis \(REDIS_URL\) (is unreachable|did not answer)/),
+    });
   });
 });

@@ -58,7 +58,11 @@ keys:
 const CLIENT_KEY = 'sk-client-redis-e2e';
 
 async function start(yaml: string): Promise<BudgetGateway> {
-  const g = await startBudgetGateway({ yaml, env: { ALPHA_KEY: PROVIDER_KEY, REDIS_URL: redis.url, CLIENT_KEY }, budget: { logger: { warn() {} } } });
+  const g = await startBudgetGateway({
+    yaml,
+    env: { ALPHA_KEY: PROVIDER_KEY, REDIS_URL: redis.url, CLIENT_KEY },
+    budget: { logger: { warn() {} } },
+  });
   gateways.push(g);
   return g;
 }
@@ -83,7 +87,10 @@ describe('a budget shared through Redis', () => {
 
     const costs = served.map((r) => Number(r.headers.get('x-switchyard-cost-usd')));
     const { spendUsd, reservedUsd } = await a.compiled.budget.spend(owner);
-    expect(spendUsd).toBeCloseTo(costs.reduce((x, y) => x + y, 0), 8);
+    expect(spendUsd).toBeCloseTo(
+      costs.reduce((x, y) => x + y, 0),
+      8,
+    );
     expect(spendUsd).toBeLessThanOrEqual(50 * RESERVATION);
     expect(reservedUsd).toBe(0);
     // Both instances served part of the burst: they shared one budget, not one each.
@@ -110,7 +117,9 @@ describe('a budget shared through Redis', () => {
   it('should switch one instance to the cheaper model once spend through the other passes 80%', async () => {
     const { yaml } = setup({ limit: 10 * RESERVATION, hardStop: false });
     const [a, b] = await Promise.all([start(yaml), start(yaml)]);
-    expect((await chat(b.url, { model: 'smart', max_tokens: 8 }, CLIENT_KEY)).headers.get('x-switchyard-route')).toBe('smart/default');
+    expect((await chat(b.url, { model: 'smart', max_tokens: 8 }, CLIENT_KEY)).headers.get('x-switchyard-route')).toBe(
+      'smart/default',
+    );
     for (let i = 0; i < 20; i++) await chat(a.url, CALL, CLIENT_KEY);
     await a.settled();
     const r = await chat(b.url, { model: 'smart', max_tokens: 8 }, CLIENT_KEY);
@@ -131,7 +140,9 @@ describe('when Redis stops mid-run', () => {
     const r = await chat(g.url, CALL, CLIENT_KEY);
     expect(r.status).toBe(503);
     expect(r.json.error).toMatchObject({ type: 'api_error', code: 'budget_store_unavailable', param: null });
-    expect(r.json.error.message).toMatch(/^The budget store failed: redis \(REDIS_URL\) is unreachable \(.+\)\. The policy says on_store_error: fail_closed, so calls are refused until it is back\.$/);
+    expect(r.json.error.message).toMatch(
+      /^The budget store failed: redis \(REDIS_URL\) is unreachable \(.+\)\. The policy says on_store_error: fail_closed, so calls are refused until it is back\.$/,
+    );
     expect(r.json.error.message).not.toContain(redis.url);
 
     await redis.start();

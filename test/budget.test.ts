@@ -66,7 +66,14 @@ describe('keys', () => {
     const g = await start(KEYED);
     const missing = await chat(g.url, { model: 'smart' });
     expect(missing.status).toBe(401);
-    expect(missing.json).toEqual({ error: { message: expect.stringContaining('Authorization: Bearer'), type: 'authentication_error', param: null, code: 'missing_api_key' } });
+    expect(missing.json).toEqual({
+      error: {
+        message: expect.stringContaining('Authorization: Bearer'),
+        type: 'authentication_error',
+        param: null,
+        code: 'missing_api_key',
+      },
+    });
     const wrong = await chat(g.url, { model: 'smart' }, 'sk-not-a-key');
     expect(wrong.status).toBe(401);
     expect(wrong.json.error.code).toBe('invalid_api_key');
@@ -76,7 +83,7 @@ describe('keys', () => {
     expect(mock.calls).toHaveLength(0);
   });
 
-  it('should bill the key\'s owner, accept x-api-key too, and never forward the client key', async () => {
+  it("should bill the key's owner, accept x-api-key too, and never forward the client key", async () => {
     const g = await start(KEYED);
     const r = await chat(g.url, { model: 'smart' }, undefined, { 'x-api-key': KEYS.lab });
     expect(r.status).toBe(200);
@@ -85,14 +92,16 @@ describe('keys', () => {
     expect(JSON.stringify(call.headers)).not.toContain(KEYS.lab);
   });
 
-  it('should answer 403 for a route or model outside the key\'s allow list, and list only what it may use', async () => {
+  it("should answer 403 for a route or model outside the key's allow list, and list only what it may use", async () => {
     const g = await start(KEYED);
     const route = await chat(g.url, { model: 'cheap' }, KEYS.search);
     expect(route.status).toBe(403);
     expect(route.json.error).toMatchObject({ type: 'permission_error', code: 'model_not_allowed', param: 'model' });
     expect(route.json.error.message).toContain('Use one of: smart.');
     expect((await chat(g.url, { model: 'small-model' }, KEYS.search)).status).toBe(403);
-    const list = (await (await fetch(`${g.url}/models`, { headers: { authorization: `Bearer ${KEYS.search}` } })).json()) as { data: { id: string }[] };
+    const list = (await (await fetch(`${g.url}/models`, { headers: { authorization: `Bearer ${KEYS.search}` } })).json()) as {
+      data: { id: string }[];
+    };
     expect(list.data.map((m) => m.id)).toEqual(['smart']);
     expect(mock.calls).toHaveLength(0);
     expect((await chat(g.url, { model: 'smart', max_tokens: 5 }, KEYS.search)).status).toBe(200);
@@ -116,13 +125,21 @@ describe('cost', () => {
     expect(Number(r.headers.get('x-switchyard-cost-usd'))).toBeCloseTo(cost, 9);
     const record = await g.lastRecord();
     expect(record.costUsd).toBeCloseTo(cost, 12);
-    expect(record.usage).toEqual({ inputTokens: r.json.usage.prompt_tokens, outputTokens: r.json.usage.completion_tokens, cachedInputTokens: 0 });
+    expect(record.usage).toEqual({
+      inputTokens: r.json.usage.prompt_tokens,
+      outputTokens: r.json.usage.completion_tokens,
+      cachedInputTokens: 0,
+    });
     expect((await g.compiled.budget.spend('default')).spendUsd).toBeCloseTo(cost, 9);
   });
 
   it('should price a stream from the usage it asked for, hide that chunk, and send the cost as a trailer', async () => {
     const g = await start('');
-    const { text, trailers } = await streamed(g.url, { model: 'smart', stream: true, messages: [{ role: 'user', content: 'Hello!' }] });
+    const { text, trailers } = await streamed(g.url, {
+      model: 'smart',
+      stream: true,
+      messages: [{ role: 'user', content: 'Hello!' }],
+    });
     expect(text).toContain('data: [DONE]');
     expect(text).not.toContain('"usage":{');
     expect(JSON.parse(JSON.stringify(mock.calls.at(-1)!.body)).stream_options).toEqual({ include_usage: true });
@@ -135,7 +152,12 @@ describe('cost', () => {
 
   it('should pass the usage chunk to a client that asked for it', async () => {
     const g = await start('');
-    const { text } = await streamed(g.url, { model: 'smart', stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: 'Hi' }] });
+    const { text } = await streamed(g.url, {
+      model: 'smart',
+      stream: true,
+      stream_options: { include_usage: true },
+      messages: [{ role: 'user', content: 'Hi' }],
+    });
     expect(text).toMatch(/"choices":\[\],"usage":\{"prompt_tokens"/);
   });
 
@@ -153,14 +175,21 @@ describe('cost', () => {
     const g = await start('budgets: { owners: { default: { monthly_usd: 1, hard_stop: true } } }\n');
     const content = 'Hello!';
     await new Promise<void>((resolve, reject) => {
-      const req = httpRequest(`${g.url}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-mock-chunks': '20', 'x-mock-chunk-interval-ms': '30' } }, (res) => {
-        let events = 0;
-        res.on('data', (chunk: Buffer) => {
-          events += chunk.toString().split('data:').length - 1;
-          if (events >= 3) res.destroy();
-        });
-        res.on('close', resolve);
-      });
+      const req = httpRequest(
+        `${g.url}/chat/completions`,
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-mock-chunks': '20', 'x-mock-chunk-interval-ms': '30' },
+        },
+        (res) => {
+          let events = 0;
+          res.on('data', (chunk: Buffer) => {
+            events += chunk.toString().split('data:').length - 1;
+            if (events >= 3) res.destroy();
+          });
+          res.on('close', resolve);
+        },
+      );
       req.on('error', reject);
       req.end(JSON.stringify({ model: 'smart', stream: true, messages: [{ role: 'user', content }] }));
     });
@@ -177,7 +206,7 @@ describe('cost', () => {
 });
 
 describe('limits', () => {
-  it('should refuse a call whose worst case passes the route\'s ceiling with 400, before any upstream call', async () => {
+  it("should refuse a call whose worst case passes the route's ceiling with 400, before any upstream call", async () => {
     const g = await start('budgets: { routes: { smart: { max_request_usd: 0.001 } } }\n');
     const big = await chat(g.url, { model: 'smart', max_tokens: 500 });
     expect(big.status).toBe(400);
@@ -199,7 +228,9 @@ describe('limits', () => {
     }
     expect(statuses.filter((s) => s === 200).length).toBeGreaterThanOrEqual(3);
     expect(refused.error).toMatchObject({ type: 'rate_limit_error', code: 'budget_exceeded', param: null });
-    expect(refused.error.message).toMatch(/^Owner "default" has spent \$0\.00\d+ of its \$0\.0022 budget for \d{4}-\d\d \(Europe\/Berlin\); this call could cost up to \$0\.000\d+, which would pass the limit\. The budget resets at /);
+    expect(refused.error.message).toMatch(
+      /^Owner "default" has spent \$0\.00\d+ of its \$0\.0022 budget for \d{4}-\d\d \(Europe\/Berlin\); this call could cost up to \$0\.000\d+, which would pass the limit\. The budget resets at /,
+    );
     const { spendUsd, reservedUsd } = await g.compiled.budget.spend('default');
     expect(spendUsd).toBeLessThanOrEqual(0.0022);
     expect(reservedUsd).toBe(0);
@@ -227,7 +258,7 @@ describe('limits', () => {
 });
 
 describe('admin report', () => {
-  it('should show each owner\'s spend, reservations and limit to the admin key only', async () => {
+  it("should show each owner's spend, reservations and limit to the admin key only", async () => {
     const g = await start(KEYED);
     await chat(g.url, { model: 'smart', max_tokens: 5 }, KEYS.search);
     await g.settled();
@@ -237,10 +268,22 @@ describe('admin report', () => {
     expect(asClient.status).toBe(403);
     expect(((await asClient.json()) as any).error.code).toBe('admin_key_required');
     const report = (await (await fetch(url, { headers: { authorization: `Bearer ${KEYS.admin}` } })).json()) as any;
-    expect(report).toMatchObject({ object: 'budget.report', timezone: 'Europe/Berlin', store: 'memory', window: expect.stringMatching(/^\d{4}-\d\d$/) });
+    expect(report).toMatchObject({
+      object: 'budget.report',
+      timezone: 'Europe/Berlin',
+      store: 'memory',
+      window: expect.stringMatching(/^\d{4}-\d\d$/),
+    });
     expect(report.owners).toEqual([
       { owner: 'lab', spend_usd: 0, reserved_usd: 0, limit_usd: null, hard_stop: false, spend_pct: null },
-      { owner: 'search-team', spend_usd: expect.any(Number), reserved_usd: 0, limit_usd: 1, hard_stop: true, spend_pct: expect.any(Number) },
+      {
+        owner: 'search-team',
+        spend_usd: expect.any(Number),
+        reserved_usd: 0,
+        limit_usd: 1,
+        hard_stop: true,
+        spend_pct: expect.any(Number),
+      },
     ]);
     expect(report.owners[1].spend_usd).toBeGreaterThan(0);
   });
@@ -249,13 +292,17 @@ describe('admin report', () => {
 /** A streamed chat completion read with node:http, which exposes trailers. */
 function streamed(url: string, body: object): Promise<{ text: string; trailers: NodeJS.Dict<string> }> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest(`${url}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (text += chunk));
-      res.on('end', () => resolve({ text, trailers: res.trailers }));
-      res.on('error', reject);
-    });
+    const req = httpRequest(
+      `${url}/chat/completions`,
+      { method: 'POST', headers: { 'content-type': 'application/json' } },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => resolve({ text, trailers: res.trailers }));
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end(JSON.stringify(body));
   });

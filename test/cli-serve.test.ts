@@ -66,7 +66,10 @@ describe('switchyard serve (built CLI)', () => {
     });
 
     const client = new OpenAI({ baseURL: url, apiKey: 'sk-cli-client', maxRetries: 0, timeout: 5_000 });
-    const r = await chat(client, { model: 'auto', messages: [{ role: 'user', content: 'Refactor this function, it throws an exception' }] });
+    const r = await chat(client, {
+      model: 'auto',
+      messages: [{ role: 'user', content: 'Refactor this function, it throws an exception' }],
+    });
     expect(r.route).toBe('auto/code');
     expect(r.servedModel).toBe('o3-mini-2025-01-31');
     expect(onlyCall(mock).headers.authorization).toBe(`Bearer ${KEY}`);

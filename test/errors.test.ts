@@ -1,5 +1,5 @@
 // Requests the gateway refuses, each in the OpenAI error shape and never forwarded upstream.
-import OpenAI, { APIError } from 'openai';
+import OpenAI, { type APIError } from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { basicPolicy, chat, MODELS, rawPost, startHarness, type Harness } from './helpers/gateway.js';
 
@@ -66,7 +66,10 @@ describe('404 model_not_found', () => {
   });
 
   it('the raw body is the OpenAI error shape', async () => {
-    const res = await rawPost(`${h.url}/chat/completions`, JSON.stringify({ model: 'claude', messages: [{ role: 'user', content: 'hi' }] }));
+    const res = await rawPost(
+      `${h.url}/chat/completions`,
+      JSON.stringify({ model: 'claude', messages: [{ role: 'user', content: 'hi' }] }),
+    );
     expect(res.status).toBe(404);
     expect(res.headers.get('content-type')).toMatch(/application\/json/);
     expectErrorShape(res.json);

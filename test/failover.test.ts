@@ -3,7 +3,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { routing, type RoutingRecord } from '@switchyard/core';
 import type { Behaviour, MockProvider } from '@switchyard/mock-provider';
-import OpenAI, { APIError } from 'openai';
+import { APIError } from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { chat, chatCalls, providerKey, rawPost, startHarness, type Harness, type PolicyContext } from './helpers/gateway.js';
 
@@ -53,7 +53,8 @@ failover:
 /** Replies `{"nom": …}` (schema-invalid) to the next `invalidReplies` schema requests, then valid JSON. */
 let invalidReplies = 0;
 const reply = (request: { model: string; response_format?: unknown }) => {
-  if ((request.response_format as { type?: string } | undefined)?.type !== 'json_schema') return `Mock reply from ${request.model}.`;
+  if ((request.response_format as { type?: string } | undefined)?.type !== 'json_schema')
+    return `Mock reply from ${request.model}.`;
   return invalidReplies-- > 0 ? '{"nom":"Ada"}' : '{"name":"Ada"}';
 };
 
@@ -122,7 +123,13 @@ function events(record: RoutingRecord): string[] {
 /** Each call a mock received, as `model key` (the key's owner, never its value). */
 function calls(mock: MockProvider): string[] {
   const owner = (auth: unknown) =>
-    auth === `Bearer ${providerKey('alpha')}` ? 'alpha-key' : auth === `Bearer ${ALPHA_BACKUP_KEY}` ? 'backup-key' : auth === `Bearer ${providerKey('beta')}` ? 'beta-key' : 'other';
+    auth === `Bearer ${providerKey('alpha')}`
+      ? 'alpha-key'
+      : auth === `Bearer ${ALPHA_BACKUP_KEY}`
+        ? 'backup-key'
+        : auth === `Bearer ${providerKey('beta')}`
+          ? 'beta-key'
+          : 'other';
   return chatCalls(mock).map((c) => `${c.model} ${owner(c.headers.authorization)}`);
 }
 
@@ -168,7 +175,9 @@ describe('retry: the same model again', () => {
     expect(calls(beta)).toEqual([`${B} beta-key`, `${B} beta-key`]);
     const record = await lastRecord();
     expect(attempts(record)).toEqual([`beta/${B}/0 http_500`, `beta/${B}/0 ok`]);
-    expect(failoverEvents(record)).toMatchObject([{ name: 'switchyard.retry', attempt: 0, attributes: { reason: 'http_500', model: B, credential: 0 } }]);
+    expect(failoverEvents(record)).toMatchObject([
+      { name: 'switchyard.retry', attempt: 0, attributes: { reason: 'http_500', model: B, credential: 0 } },
+    ]);
     const delay = failoverEvents(record)[0]!.attributes.delay_ms as number;
     expect(delay).toBeGreaterThanOrEqual(10);
     expect(delay).toBeLessThanOrEqual(20);
@@ -191,7 +200,9 @@ describe('retry: the same model again', () => {
     expect(ms).toBeLessThan(1600);
     const record = await lastRecord();
     expect(attempts(record)).toEqual([`beta/${B}/0 http_429`, `beta/${B}/0 ok`]);
-    expect(failoverEvents(record)).toMatchObject([{ name: 'switchyard.retry', attributes: { reason: 'http_429', delay_ms: 1000 } }]);
+    expect(failoverEvents(record)).toMatchObject([
+      { name: 'switchyard.retry', attributes: { reason: 'http_429', delay_ms: 1000 } },
+    ]);
   });
 
   it('should not wait a Retry-After longer than max_delay_ms: the client gets the 429 with it at once', async () => {
@@ -222,7 +233,7 @@ describe('retry: the same model again', () => {
 });
 
 describe('credential failover', () => {
-  it("should try every credential of the provider on 503, each round, before falling back", async () => {
+  it('should try every credential of the provider on 503, each round, before falling back', async () => {
     alpha.script(A, { status: 503 });
 
     const { value: r, ms } = await timed(() => chat(h.client, { model: 'smart' }));
@@ -249,7 +260,13 @@ describe('credential failover', () => {
       ['switchyard.fallback', 3, B],
     ]);
     expect(failoverEvents(record)[0]!.attributes.delay_ms).toBe(0);
-    expect(failoverEvents(record)[3]!.attributes).toStrictEqual({ reason: 'http_503', from_model: A, from_provider: 'alpha', to_model: B, to_provider: 'beta' });
+    expect(failoverEvents(record)[3]!.attributes).toStrictEqual({
+      reason: 'http_503',
+      from_model: A,
+      from_provider: 'alpha',
+      to_model: B,
+      to_provider: 'beta',
+    });
     expect(record.fallbackReason).toBe('http_503');
     expect(record.servedModel).toBe(B);
     // The body sent to the fallback is the client's, with only the model changed.
@@ -285,7 +302,11 @@ describe('fallback', () => {
     alpha.script(A, { firstByteDelayMs: 1000 });
 
     const { value: text, ms } = await timed(async () => {
-      const stream = await h.client.chat.completions.create({ model: 'smart', stream: true, messages: [{ role: 'user', content: 'Hi' }] });
+      const stream = await h.client.chat.completions.create({
+        model: 'smart',
+        stream: true,
+        messages: [{ role: 'user', content: 'Hi' }],
+      });
       let out = '';
       for await (const chunk of stream) out += chunk.choices[0]?.delta.content ?? '';
       return out;
@@ -312,14 +333,23 @@ describe('fallback', () => {
     const record = await lastRecord();
     expect(attempts(record).at(-1)).toBe(`beta/${B}/0 ok`);
     const skipped = failoverEvents(record).filter((e) => e.name === 'switchyard.fallback.skipped');
-    expect(skipped).toMatchObject([{ attempt: 3, attributes: { model: LITE, provider: 'beta', reason: 'missing_capability', capability: 'tools' } }]);
-    expect(failoverEvents(record).at(-1)).toMatchObject({ name: 'switchyard.fallback', attributes: { from_model: A, to_model: B } });
+    expect(skipped).toMatchObject([
+      { attempt: 3, attributes: { model: LITE, provider: 'beta', reason: 'missing_capability', capability: 'tools' } },
+    ]);
+    expect(failoverEvents(record).at(-1)).toMatchObject({
+      name: 'switchyard.fallback',
+      attributes: { from_model: A, to_model: B },
+    });
   });
 
   it('should skip a fallback whose context window is smaller than input_tokens plus max_tokens', async () => {
     alpha.script(A, { status: 503 });
 
-    const r = await chat(h.client, { model: 'roomy', max_tokens: 100, messages: [{ role: 'user', content: 'Tell me about Ada Lovelace.' }] });
+    const r = await chat(h.client, {
+      model: 'roomy',
+      max_tokens: 100,
+      messages: [{ role: 'user', content: 'Tell me about Ada Lovelace.' }],
+    });
 
     expect(r.servedModel).toBe(B);
     const record = await lastRecord();
@@ -348,7 +378,12 @@ describe('strict: an exact model ID, or a route without fallbacks, never moves',
     const { value: err, ms } = await timed(() => sdkError(() => chat(h.client, { model: A })));
 
     expect(err.status).toBe(503);
-    expect(err.error).toStrictEqual({ message: 'The engine is currently overloaded, please try again later.', type: 'server_error', param: null, code: null });
+    expect(err.error).toStrictEqual({
+      message: 'The engine is currently overloaded, please try again later.',
+      type: 'server_error',
+      param: null,
+      code: null,
+    });
     expect(err.headers?.get('x-switchyard-served-model')).toBe(A);
     expect(err.headers?.get('x-switchyard-attempts')).toBe('4');
     expect(err.headers?.get('x-switchyard-fallback-reason')).toBeNull();
@@ -386,7 +421,11 @@ describe('streams cut after the first byte', () => {
   it('should end the stream with an error event the openai client throws on, with no fallback', async () => {
     alpha.script(A, { dropAfterChunks: 2, chunkIntervalMs: 10 });
 
-    const stream = await h.client.chat.completions.create({ model: 'smart', stream: true, messages: [{ role: 'user', content: 'Hi' }] });
+    const stream = await h.client.chat.completions.create({
+      model: 'smart',
+      stream: true,
+      messages: [{ role: 'user', content: 'Hi' }],
+    });
     const received: string[] = [];
     const err = await (async () => {
       for await (const chunk of stream) received.push(chunk.choices[0]?.delta.content ?? '');
@@ -408,11 +447,18 @@ describe('streams cut after the first byte', () => {
   it('should send the error event as the last event, and no [DONE]', async () => {
     alpha.script(A, { dropAfterChunks: 1 });
 
-    const res = await rawPost(`${h.url}/chat/completions`, JSON.stringify({ model: 'smart', stream: true, messages: [{ role: 'user', content: 'Hi' }] }));
+    const res = await rawPost(
+      `${h.url}/chat/completions`,
+      JSON.stringify({ model: 'smart', stream: true, messages: [{ role: 'user', content: 'Hi' }] }),
+    );
 
     expect(res.status).toBe(200);
     expect(res.text).not.toContain('[DONE]');
-    expect(res.text.endsWith('\ndata: {"error":{"message":"The upstream closed the connection before the answer was complete.","type":"api_error","code":"stream_cut"}}\n\n')).toBe(true);
+    expect(
+      res.text.endsWith(
+        '\ndata: {"error":{"message":"The upstream closed the connection before the answer was complete.","type":"api_error","code":"stream_cut"}}\n\n',
+      ),
+    ).toBe(true);
   });
 });
 
@@ -421,7 +467,11 @@ describe('structured output', () => {
     model,
     response_format: {
       type: 'json_schema' as const,
-      json_schema: { name: 'person', strict: true, schema: { type: 'object', properties: { name: { type: 'string' } }, required: ['name'], additionalProperties: false } },
+      json_schema: {
+        name: 'person',
+        strict: true,
+        schema: { type: 'object', properties: { name: { type: 'string' } }, required: ['name'], additionalProperties: false },
+      },
     },
   });
 
@@ -496,7 +546,10 @@ describe('deadlines and client aborts', () => {
     alpha.script(A, { status: 503 });
     const abort = new AbortController();
 
-    const request = h.client.chat.completions.create({ model: 'patient', messages: [{ role: 'user', content: 'Hi' }] }, { signal: abort.signal });
+    const request = h.client.chat.completions.create(
+      { model: 'patient', messages: [{ role: 'user', content: 'Hi' }] },
+      { signal: abort.signal },
+    );
     const settled = request.then(
       () => 'answered',
       () => 'aborted',
@@ -518,7 +571,10 @@ describe('deadlines and client aborts', () => {
     alpha.script(A, { hang: true });
     const abort = new AbortController();
 
-    const request = h.client.chat.completions.create({ model: 'smart', messages: [{ role: 'user', content: 'Hi' }] }, { signal: abort.signal });
+    const request = h.client.chat.completions.create(
+      { model: 'smart', messages: [{ role: 'user', content: 'Hi' }] },
+      { signal: abort.signal },
+    );
     const settled = request.then(
       () => 'answered',
       () => 'aborted',
@@ -539,15 +595,24 @@ describe('under load', () => {
   it('should give each of fifty concurrent requests to a flapping upstream an answer or a clean error', async () => {
     // Deterministic flapping: 503, 200, 500, 429, 200, 502, …
     const faults: Behaviour[] = [{ status: 503 }, {}, { status: 500 }, { status: 429 }, {}, { status: 502 }];
-    alpha.script(A, Array.from({ length: 400 }, (_, i) => faults[i % faults.length]!));
-    beta.script(B, Array.from({ length: 400 }, (_, i) => faults[(i + 3) % faults.length]!));
+    alpha.script(
+      A,
+      Array.from({ length: 400 }, (_, i) => faults[i % faults.length]!),
+    );
+    beta.script(
+      B,
+      Array.from({ length: 400 }, (_, i) => faults[(i + 3) % faults.length]!),
+    );
 
     const { value: outcomes, ms } = await timed(() =>
       Promise.all(
         Array.from({ length: 50 }, (_, i) =>
           chat(h.client, { model: i % 2 === 0 ? 'smart' : A }).then(
             (r) => ({ status: r.status, model: r.completion.model }),
-            (e: unknown) => ({ status: e instanceof APIError ? (e.status ?? -1) : -1, model: e instanceof APIError ? e.type : String(e) }),
+            (e: unknown) => ({
+              status: e instanceof APIError ? (e.status ?? -1) : -1,
+              model: e instanceof APIError ? e.type : String(e),
+            }),
           ),
         ),
       ),

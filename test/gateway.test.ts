@@ -1,7 +1,7 @@
 // The gateway as an OpenAI endpoint: non-streaming and streaming completions, exact-ID pinning,
 // provider credentials, /v1/models, and an unreachable upstream.
 import type { MockProvider } from '@switchyard/mock-provider';
-import OpenAI, { APIError } from 'openai';
+import OpenAI, { type APIError } from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   basicPolicy,
@@ -166,7 +166,11 @@ describe('credentials', () => {
   it('the provider key from the policy env reaches the mock; the client key never does', async () => {
     await chat(h.client, { model: 'smart' });
     await chat(h.client, { model: 'cheap' });
-    const stream = await h.client.chat.completions.create({ model: 'smart', messages: [{ role: 'user', content: 'x' }], stream: true });
+    const stream = await h.client.chat.completions.create({
+      model: 'smart',
+      messages: [{ role: 'user', content: 'x' }],
+      stream: true,
+    });
     for await (const _chunk of stream) void _chunk;
     const calls = [...alpha.calls, ...beta.calls];
     expect(chatCalls(alpha)).toHaveLength(2);

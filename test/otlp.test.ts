@@ -135,7 +135,11 @@ function anyValue(bytes: Uint8Array): Value {
       reader.pos += 8;
     } else if (field === 5) {
       const list: Value[] = [];
-      messages(reader.readBytes(), (f, r) => f === 1 && (list.push(anyValue(r.readBytes())), true));
+      messages(reader.readBytes(), (f, r) => {
+        if (f !== 1) return false;
+        list.push(anyValue(r.readBytes()));
+        return true;
+      });
       value = list;
     } else return false;
     return true;
@@ -161,12 +165,22 @@ function protobufSpans(body: Buffer): Span[] {
     if (field !== 1) return false; // ResourceSpans
     const resource: Record<string, Value> = {};
     messages(reader.readBytes(), (f, r) => {
-      if (f === 1) messages(r.readBytes(), (rf, rr) => rf === 1 && (keyValue(rr.readBytes(), resource), true));
-      else if (f === 2) {
+      if (f === 1) {
+        messages(r.readBytes(), (rf, rr) => {
+          if (rf !== 1) return false;
+          keyValue(rr.readBytes(), resource);
+          return true;
+        });
+      } else if (f === 2) {
         let scope = '';
         messages(r.readBytes(), (sf, sr) => {
-          if (sf === 1) messages(sr.readBytes(), (xf, xr) => xf === 1 && ((scope = xr.readString()), true));
-          else if (sf === 2) spans.push(protobufSpan(sr.readBytes(), resource, scope));
+          if (sf === 1) {
+            messages(sr.readBytes(), (xf, xr) => {
+              if (xf !== 1) return false;
+              scope = xr.readString();
+              return true;
+            });
+          } else if (sf === 2) spans.push(protobufSpan(sr.readBytes(), resource, scope));
           else return false;
           return true;
         });
@@ -179,7 +193,18 @@ function protobufSpans(body: Buffer): Span[] {
 }
 
 function protobufSpan(bytes: Uint8Array, resource: Record<string, Value>, scope: string): Span {
-  const span = { traceId: '', spanId: '', parentSpanId: '', name: '', kind: 0, attributes: {}, events: [], status: { code: 0, message: '' }, resource, scope } as {
+  const span = {
+    traceId: '',
+    spanId: '',
+    parentSpanId: '',
+    name: '',
+    kind: 0,
+    attributes: {},
+    events: [],
+    status: { code: 0, message: '' },
+    resource,
+    scope,
+  } as {
     -readonly [K in keyof Span]: Span[K];
   };
   messages(bytes, (field, reader) => {
@@ -291,7 +316,11 @@ interface Run {
 async function run(env: Record<string, string>): Promise<Run> {
   const receiver = await startReceiver();
   const saved = { ...process.env };
-  Object.assign(process.env, { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_EXPORTER_OTLP_HEADERS: 'x-collector-token=e2e-token', ...env });
+  Object.assign(process.env, {
+    OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+    OTEL_EXPORTER_OTLP_HEADERS: 'x-collector-token=e2e-token',
+    ...env,
+  });
   let tracing: Tracing | undefined;
   let harness: Harness | undefined;
   const statuses: Record<string, number> = {};
@@ -320,13 +349,19 @@ async function run(env: Record<string, string>): Promise<Run> {
       }
     };
     await call('default', () =>
-      client.chat.completions.create({ model: 'smart', max_tokens: 20, messages }, { headers: { 'x-switchyard-workflow': 'deal-desk' } }),
+      client.chat.completions.create(
+        { model: 'smart', max_tokens: 20, messages },
+        { headers: { 'x-switchyard-workflow': 'deal-desk' } },
+      ),
     );
     await call('rule', () =>
       client.chat.completions.create({
         model: 'smart',
         messages,
-        response_format: { type: 'json_schema', json_schema: { name: 'memo', schema: { type: 'object', properties: { summary: { type: 'string' } } } } },
+        response_format: {
+          type: 'json_schema',
+          json_schema: { name: 'memo', schema: { type: 'object', properties: { summary: { type: 'string' } } } },
+        },
       }),
     );
     await call('stream', async () => {
@@ -366,7 +401,12 @@ function request(spans: Span[], match: Record<string, Value>): { server: Span; a
 
 describe.each<{ protocol: string; contentType: string; env: Record<string, string>; service: string }>([
   { protocol: 'http/protobuf', contentType: 'application/x-protobuf', env: {}, service: 'switchyard' },
-  { protocol: 'http/json', contentType: 'application/json', env: { OTEL_SERVICE_NAME: 'switchyard-e2e' }, service: 'switchyard-e2e' },
+  {
+    protocol: 'http/json',
+    contentType: 'application/json',
+    env: { OTEL_SERVICE_NAME: 'switchyard-e2e' },
+    service: 'switchyard-e2e',
+  },
 ])('OTLP export over $protocol', ({ protocol, contentType, env, service }) => {
   let result: Run;
   beforeAll(async () => {
@@ -374,15 +414,27 @@ describe.each<{ protocol: string; contentType: string; env: Record<string, strin
   }, 30_000);
 
   it('should send traces and metrics in the protocol the variables choose, with their headers', () => {
-    expect(result.statuses).toEqual({ default: 200, rule: 200, stream: 200, fallback: 200, 'upstream-error': 503, unreachable: 502, budget: 429 });
+    expect(result.statuses).toEqual({
+      default: 200,
+      rule: 200,
+      stream: 200,
+      fallback: 200,
+      'upstream-error': 503,
+      unreachable: 502,
+      budget: 429,
+    });
     const paths = new Set(result.exports.map((e) => e.path));
     expect(paths).toEqual(new Set(['/v1/traces', '/v1/metrics']));
     for (const e of result.exports) {
       expect(e.headers['content-type']).toBe(contentType);
       expect(e.headers['x-collector-token']).toBe('e2e-token');
     }
-    const metricNames = result.exports.filter((e) => e.path === '/v1/metrics').map((e) => e.body.toString('latin1')).join('');
-    for (const name of ['gen_ai.client.token.usage', 'gen_ai.client.operation.duration', 'switchyard.cost']) expect(metricNames).toContain(name);
+    const metricNames = result.exports
+      .filter((e) => e.path === '/v1/metrics')
+      .map((e) => e.body.toString('latin1'))
+      .join('');
+    for (const name of ['gen_ai.client.token.usage', 'gen_ai.client.operation.duration', 'switchyard.cost'])
+      expect(metricNames).toContain(name);
     expect(result.spans.every((s) => s.resource['service.name'] === service && s.scope === '@switchyard/audit')).toBe(true);
   });
 
@@ -430,7 +482,11 @@ describe.each<{ protocol: string; contentType: string; env: Record<string, strin
 
   it('should name the rule that matched and the signal it read', () => {
     const { server, attempts } = request(result.spans, { 'switchyard.rule': 'schema' });
-    expect(server.attributes).toMatchObject({ 'switchyard.signal.has_schema': true, 'switchyard.served_model': GPT4O, 'switchyard.selected_model': GPT4O });
+    expect(server.attributes).toMatchObject({
+      'switchyard.signal.has_schema': true,
+      'switchyard.served_model': GPT4O,
+      'switchyard.selected_model': GPT4O,
+    });
     expect(attempts.map((a) => a.name)).toEqual([`chat ${GPT4O}`]);
   });
 
@@ -443,7 +499,12 @@ describe.each<{ protocol: string; contentType: string; env: Record<string, strin
   it('should show retries and the fallback: one span per attempt, the events on them, the reason', () => {
     const { server, attempts } = request(result.spans, { 'switchyard.route': 'resilient' });
     expect(server.status.code).toBe(0);
-    expect(server.attributes).toMatchObject({ 'switchyard.selected_model': FLAKY, 'switchyard.served_model': LLAMA, 'switchyard.provider': 'beta', 'switchyard.attempts': 3 });
+    expect(server.attributes).toMatchObject({
+      'switchyard.selected_model': FLAKY,
+      'switchyard.served_model': LLAMA,
+      'switchyard.provider': 'beta',
+      'switchyard.attempts': 3,
+    });
     expect(server.attributes['switchyard.fallback.reason']).toEqual(expect.stringContaining('503'));
     expect(attempts.map((a) => [a.name, a.status.code, a.attributes['error.type']])).toEqual([
       [`chat ${FLAKY}`, ERROR, 'http_503'],
@@ -468,7 +529,11 @@ describe.each<{ protocol: string; contentType: string; env: Record<string, strin
     const budget = request(result.spans, { 'switchyard.owner': 'intern' });
     expect(budget.attempts).toEqual([]);
     expect(budget.server.status.code).toBe(ERROR);
-    expect(budget.server.attributes).toMatchObject({ 'error.type': result.errorCodes.budget, 'switchyard.budget.owner': 'intern', 'http.response.status_code': 429 });
+    expect(budget.server.attributes).toMatchObject({
+      'error.type': result.errorCodes.budget,
+      'switchyard.budget.owner': 'intern',
+      'http.response.status_code': 429,
+    });
   });
 
   it('should never export the prompt, the completion, a client key or a provider credential', () => {
@@ -492,7 +557,11 @@ describe('examples/jaeger, with this receiver standing in for Jaeger', () => {
   /** Runs a script of the example (built packages) and collects its output. */
   function node(args: string[], env: Record<string, string>): { child: ChildProcess; output: () => string } {
     let output = '';
-    const child = spawn(process.execPath, args, { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, args, {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     children.push(child);
     child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
@@ -502,11 +571,16 @@ describe('examples/jaeger, with this receiver standing in for Jaeger', () => {
   it('should trace every call of send-requests.js: each rule, the fallback, the budget stop', async () => {
     const receiver = await startReceiver();
     try {
-      const gateway = node(['examples/jaeger/start.js'], { PORT: '0', HOST: '127.0.0.1', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url });
+      const gateway = node(['examples/jaeger/start.js'], {
+        PORT: '0',
+        HOST: '127.0.0.1',
+        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+      });
       const started = Date.now();
       let url: string | undefined;
       while (!(url = /switchyard gateway on (http:\/\/\S+\/v1)/.exec(gateway.output())?.[1])) {
-        if (Date.now() - started > 10_000 || gateway.child.exitCode !== null) throw new Error(`the example did not start:\n${gateway.output()}`);
+        if (Date.now() - started > 10_000 || gateway.child.exitCode !== null)
+          throw new Error(`the example did not start:\n${gateway.output()}`);
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
       const sender = node(['examples/jaeger/send-requests.js', url], {});
@@ -525,12 +599,20 @@ describe('examples/jaeger, with this receiver standing in for Jaeger', () => {
     const servers = spans.filter((s) => s.kind === SERVER);
     expect(servers).toHaveLength(9);
     expect(new Set(servers.map((s) => s.resource['service.name']))).toEqual(new Set(['switchyard']));
-    expect(servers.map((s) => s.attributes['switchyard.rule']).filter(Boolean).sort()).toEqual(
+    expect(
+      servers
+        .map((s) => s.attributes['switchyard.rule'])
+        .filter(Boolean)
+        .sort(),
+    ).toEqual(
       // smart (plain, streamed, the intern's: refused after routing), cheap; three rules; none for the exact ID and "gpt".
       ['default', 'default', 'default', 'default', 'high-priority', 'long-context', 'schema'].sort(),
     );
     const cheap = request(spans, { 'switchyard.route': 'cheap' });
-    expect(cheap.server.attributes).toMatchObject({ 'switchyard.fallback.reason': 'http_503', 'switchyard.served_model': 'llama-3.3-70b-versatile' });
+    expect(cheap.server.attributes).toMatchObject({
+      'switchyard.fallback.reason': 'http_503',
+      'switchyard.served_model': 'llama-3.3-70b-versatile',
+    });
     expect(cheap.attempts.at(-1)!.name).toBe('chat llama-3.3-70b-versatile');
     expect(cheap.attempts.slice(0, -1).every((a) => a.name === 'chat mixtral-8x7b-32768' && a.status.code === ERROR)).toBe(true);
     const stopped = request(spans, { 'switchyard.budget.owner': 'interns' });
@@ -553,7 +635,12 @@ describe('switchyard serve with an OTLP endpoint set', () => {
       );
       let output = '';
       child = spawn(process.execPath, [join(ROOT, 'packages/cli/dist/bin.js'), 'serve', '--policy', file, '--port', '0'], {
-        env: { PATH: process.env.PATH ?? '', SERVE_KEY: 'sk-serve-otlp', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${receiver.url}/v1/traces`, OTEL_METRICS_EXPORTER: 'none' },
+        env: {
+          PATH: process.env.PATH ?? '',
+          SERVE_KEY: 'sk-serve-otlp',
+          OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${receiver.url}/v1/traces`,
+          OTEL_METRICS_EXPORTER: 'none',
+        },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
@@ -561,7 +648,8 @@ describe('switchyard serve with an OTLP endpoint set', () => {
       const started = Date.now();
       let url: string | undefined;
       while (!(url = /listening on (http:\/\/\S+\/v1)/.exec(output)?.[1])) {
-        if (Date.now() - started > 10_000 || child.exitCode !== null) throw new Error(`switchyard serve did not start:\n${output}`);
+        if (Date.now() - started > 10_000 || child.exitCode !== null)
+          throw new Error(`switchyard serve did not start:\n${output}`);
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
       expect(output).toContain('exporting traces and metrics over OTLP');

@@ -192,7 +192,7 @@ describe('loadPolicy in-process', () => {
     expect(policyError.problems.length).toBeGreaterThanOrEqual(1);
     expect(policyError.problems[0]).toMatchObject({ file, line, column: expect.any(Number) });
     expect(policyError.problems[0]!.message).toMatch(bad.cause);
-    expect(policyError.message).toMatch(new RegExp(`^${escape(file)}:${line}:\\d+: `, 'm'));
+    expect(policyError.message).toMatch(new RegExp(`^${escapeRegExp(file)}:${line}:\\d+: `, 'm'));
   });
 
   it('a YAML syntax error names its line too', async () => {
@@ -205,6 +205,6 @@ describe('loadPolicy in-process', () => {
   });
 });
 
-function escape(s: string): string {
+function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -151,7 +151,12 @@ afterAll(() => h?.close());
 beforeEach(() => h.resetMocks());
 
 /** The rule of `route` matched: the picked model served it, on beta only. */
-async function expectPicked(route: string, ruleName: string, params: Parameters<typeof chat>[1], headers?: Record<string, string>) {
+async function expectPicked(
+  route: string,
+  ruleName: string,
+  params: Parameters<typeof chat>[1],
+  headers?: Record<string, string>,
+) {
   const r = await chat(h.client, params, { headers });
   expect(r.status).toBe(200);
   expect(r.route).toBe(`${route}/${ruleName}`);
@@ -205,7 +210,11 @@ describe('built-in signals', () => {
       model: 'by-schema',
       response_format: {
         type: 'json_schema',
-        json_schema: { name: 'answer', strict: true, schema: { type: 'object', properties: { ok: { type: 'boolean' } }, required: ['ok'], additionalProperties: false } },
+        json_schema: {
+          name: 'answer',
+          strict: true,
+          schema: { type: 'object', properties: { ok: { type: 'boolean' } }, required: ['ok'], additionalProperties: false },
+        },
       },
     });
     expect(JSON.parse(r.completion.choices[0]!.message.content!)).toHaveProperty('ok');
@@ -216,7 +225,12 @@ describe('built-in signals', () => {
   it('has_tools', async () => {
     await expectPicked('by-tools', 'tools', {
       model: 'by-tools',
-      tools: [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } } }],
+      tools: [
+        {
+          type: 'function',
+          function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } },
+        },
+      ],
     });
     h.resetMocks();
     await expectDefault('by-tools', { model: 'by-tools' });
@@ -225,11 +239,19 @@ describe('built-in signals', () => {
   it('has_images', async () => {
     const parts: ChatCompletionContentPart[] = [
       { type: 'text', text: 'What is in this picture?' },
-      { type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==' } },
+      {
+        type: 'image_url',
+        image_url: {
+          url: 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
+        },
+      },
     ];
     await expectPicked('by-images', 'images', { model: 'by-images', messages: [{ role: 'user', content: parts }] });
     h.resetMocks();
-    await expectDefault('by-images', { model: 'by-images', messages: [{ role: 'user', content: [{ type: 'text', text: 'no picture' }] }] });
+    await expectDefault('by-images', {
+      model: 'by-images',
+      messages: [{ role: 'user', content: [{ type: 'text', text: 'no picture' }] }],
+    });
   });
 
   it('streaming: a stream request takes the streaming rule; a plain one does not', async () => {
@@ -258,7 +280,13 @@ describe('built-in signals', () => {
       ],
     });
     h.resetMocks();
-    await expectDefault('by-messages', { model: 'by-messages', messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Hi' }] });
+    await expectDefault('by-messages', {
+      model: 'by-messages',
+      messages: [
+        { role: 'system', content: 'Be brief.' },
+        { role: 'user', content: 'Hi' },
+      ],
+    });
   });
 
   it('model: the name the client requested', async () => {

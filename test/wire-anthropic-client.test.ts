@@ -122,12 +122,23 @@ beforeEach(() => {
 describe('@anthropic-ai/sdk → /v1/messages → the Anthropic mock (passthrough)', () => {
   it("should pass the client's exact bytes, with the provider's key in place of the client's", async () => {
     const { data, response } = await client.messages
-      .create({ model: CLAUDE, max_tokens: 64, system: 'Be brief.', messages: HELLO, stop_sequences: ['END'], metadata: { user_id: 'u-1' } })
+      .create({
+        model: CLAUDE,
+        max_tokens: 64,
+        system: 'Be brief.',
+        messages: HELLO,
+        stop_sequences: ['END'],
+        metadata: { user_id: 'u-1' },
+      })
       .withResponse();
 
     expect(data.content).toStrictEqual([{ type: 'text', text: `Mock reply from ${CLAUDE}.` }]);
     expect(data.model).toBe(CLAUDE);
-    expect(data.usage).toMatchObject({ input_tokens: expect.any(Number), output_tokens: expect.any(Number), cache_read_input_tokens: 0 });
+    expect(data.usage).toMatchObject({
+      input_tokens: expect.any(Number),
+      output_tokens: expect.any(Number),
+      cache_read_input_tokens: 0,
+    });
     expect(response.headers.get('x-switchyard-served-model')).toBe(CLAUDE);
     expect(response.headers.get('request-id')).toMatch(/^req_/);
     // Priced from Anthropic's usage, at the served model's price.
@@ -166,14 +177,19 @@ describe('@anthropic-ai/sdk → /v1/messages → the Anthropic mock (passthrough
 
 describe('@anthropic-ai/sdk → /v1/messages → the OpenAI mock (translated)', () => {
   it('should answer a Message translated from the chat completion', async () => {
-    const { data, response } = await client.messages.create({ model: GPT, max_tokens: 64, system: 'Be brief.', messages: HELLO }).withResponse();
+    const { data, response } = await client.messages
+      .create({ model: GPT, max_tokens: 64, system: 'Be brief.', messages: HELLO })
+      .withResponse();
 
     expect(data).toMatchObject({ type: 'message', role: 'assistant', model: GPT, stop_reason: 'end_turn', stop_sequence: null });
     expect(data.content).toStrictEqual([{ type: 'text', text: `Mock reply from ${GPT}.` }]);
     expect(data.usage.input_tokens).toBeGreaterThan(0);
     expect(data.usage.output_tokens).toBeGreaterThan(0);
     expect(response.headers.get('x-switchyard-served-model')).toBe(GPT);
-    expect(Number(response.headers.get('x-switchyard-cost-usd'))).toBeCloseTo((data.usage.input_tokens * 2.5 + data.usage.output_tokens * 10) / 1e6, 12);
+    expect(Number(response.headers.get('x-switchyard-cost-usd'))).toBeCloseTo(
+      (data.usage.input_tokens * 2.5 + data.usage.output_tokens * 10) / 1e6,
+      12,
+    );
     const call = h.mocks.openai!.calls[0]!;
     expect(call.path).toBe('/v1/chat/completions');
     expect(call.body).toStrictEqual({
@@ -200,7 +216,13 @@ describe('@anthropic-ai/sdk → /v1/messages → the OpenAI mock (translated)', 
   });
 
   it('should run a tool round trip through the translation', async () => {
-    const first = await client.messages.create({ model: GPT, max_tokens: 64, tools: [WEATHER], tool_choice: { type: 'any' }, messages: [{ role: 'user', content: 'Weather in Oslo?' }] });
+    const first = await client.messages.create({
+      model: GPT,
+      max_tokens: 64,
+      tools: [WEATHER],
+      tool_choice: { type: 'any' },
+      messages: [{ role: 'user', content: 'Weather in Oslo?' }],
+    });
     expect(first.stop_reason).toBe('tool_use');
     const call = first.content[0]!;
     if (call.type !== 'tool_use') throw new Error('expected a tool_use block');
@@ -236,7 +258,9 @@ describe('@anthropic-ai/sdk → /v1/messages → the OpenAI mock (translated)', 
     const text = data.content[0]!;
     if (text.type !== 'text') throw new Error('expected a text block');
     expect(JSON.parse(text.text)).toMatchObject({ city: expect.any(String) });
-    expect(h.mocks.openai!.calls[0]!.body).toMatchObject({ response_format: { type: 'json_schema', json_schema: { name: 'output', schema } } });
+    expect(h.mocks.openai!.calls[0]!.body).toMatchObject({
+      response_format: { type: 'json_schema', json_schema: { name: 'output', schema } },
+    });
   });
 
   it("should answer the provider's errors in Anthropic's shape", async () => {
@@ -261,12 +285,37 @@ describe("/v1/messages: the gateway's own errors in Anthropic's shape", () => {
   }
 
   it.each([
-    ['an unknown key', () => anthropicClient('sk-nobody').messages.create({ model: 'smart', max_tokens: 9, messages: HELLO }), 401, 'authentication_error'],
-    ['a model outside the key', () => anthropicClient(NARROW_KEY).messages.create({ model: GPT, max_tokens: 9, messages: HELLO }), 403, 'permission_error'],
-    ['a family shortcut', () => client.messages.create({ model: 'claude', max_tokens: 9, messages: HELLO }), 404, 'not_found_error'],
+    [
+      'an unknown key',
+      () => anthropicClient('sk-nobody').messages.create({ model: 'smart', max_tokens: 9, messages: HELLO }),
+      401,
+      'authentication_error',
+    ],
+    [
+      'a model outside the key',
+      () => anthropicClient(NARROW_KEY).messages.create({ model: GPT, max_tokens: 9, messages: HELLO }),
+      403,
+      'permission_error',
+    ],
+    [
+      'a family shortcut',
+      () => client.messages.create({ model: 'claude', max_tokens: 9, messages: HELLO }),
+      404,
+      'not_found_error',
+    ],
     ['no messages', () => client.messages.create({ model: 'smart', max_tokens: 9, messages: [] }), 400, 'invalid_request_error'],
-    ['a body over the limit', () => client.messages.create({ model: 'smart', max_tokens: 9, messages: [{ role: 'user', content: 'x'.repeat(70_000) }] }), 413, 'request_too_large'],
-    ['a spent budget', () => anthropicClient(BROKE_KEY).messages.create({ model: 'smart', max_tokens: 9, messages: HELLO }), 429, 'rate_limit_error'],
+    [
+      'a body over the limit',
+      () => client.messages.create({ model: 'smart', max_tokens: 9, messages: [{ role: 'user', content: 'x'.repeat(70_000) }] }),
+      413,
+      'request_too_large',
+    ],
+    [
+      'a spent budget',
+      () => anthropicClient(BROKE_KEY).messages.create({ model: 'smart', max_tokens: 9, messages: HELLO }),
+      429,
+      'rate_limit_error',
+    ],
   ])('should refuse %s with %i %s', async (_name, call, status, type) => {
     const err = await refusal(call());
     expect(err.status).toBe(status);
@@ -277,7 +326,10 @@ describe("/v1/messages: the gateway's own errors in Anthropic's shape", () => {
   it("should answer a body that is not JSON in Anthropic's shape", async () => {
     const res = await rawPost(`${h.url}/messages`, '{"model": "smart",');
     expect(res.status).toBe(400);
-    expect(res.json).toStrictEqual({ type: 'error', error: { type: 'invalid_request_error', message: 'The request body is not valid JSON.' } });
+    expect(res.json).toStrictEqual({
+      type: 'error',
+      error: { type: 'invalid_request_error', message: 'The request body is not valid JSON.' },
+    });
   });
 
   it("should list the gateway's models in Anthropic's shape to the Anthropic client", async () => {

@@ -2,7 +2,8 @@
 // mock's Anthropic Messages and Gemini sides, streaming and not, tool calls included, errors in OpenAI's
 // shape, and a fallback from an OpenAI-format provider to an Anthropic one.
 import type { MockProvider } from '@switchyard/mock-provider';
-import OpenAI, { APIError } from 'openai';
+import type OpenAI from 'openai';
+import { APIError } from 'openai';
 import type { ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CLIENT_KEY, chat, providerKey, startHarness, type Harness, type PolicyContext } from './helpers/gateway.js';
@@ -44,7 +45,11 @@ let google: MockProvider;
 let openai: MockProvider;
 
 beforeAll(async () => {
-  h = await startHarness({ mocks: ['openai', 'anthropic', 'google'], policy, mockOptions: { openai: { script: { [GPT]: { status: 503 } } } } });
+  h = await startHarness({
+    mocks: ['openai', 'anthropic', 'google'],
+    policy,
+    mockOptions: { openai: { script: { [GPT]: { status: 503 } } } },
+  });
   anthropic = h.mocks.anthropic!;
   google = h.mocks.google!;
   openai = h.mocks.openai!;
@@ -57,7 +62,13 @@ describe.each([
   { name: 'Gemini', model: GEMINI, mock: () => google, path: `/v1beta/models/${GEMINI}:` },
 ])('the openai client → gateway → the $name mock', ({ model, mock, path }) => {
   it('should answer a chat completion with the exact model that served and its usage', async () => {
-    const { completion, servedModel, route } = await chat(h.client, { model, messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Hello!' }] });
+    const { completion, servedModel, route } = await chat(h.client, {
+      model,
+      messages: [
+        { role: 'system', content: 'Be brief.' },
+        { role: 'user', content: 'Hello!' },
+      ],
+    });
 
     expect(completion.object).toBe('chat.completion');
     expect(completion.model).toBe(model);
@@ -74,7 +85,12 @@ describe.each([
   });
 
   it('should stream text chunk by chunk to [DONE], with the usage chunk when asked', async () => {
-    const stream = await h.client.chat.completions.create({ model, messages: [{ role: 'user', content: 'Hello!' }], stream: true, stream_options: { include_usage: true } });
+    const stream = await h.client.chat.completions.create({
+      model,
+      messages: [{ role: 'user', content: 'Hello!' }],
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     const texts: string[] = [];
     let usage: OpenAI.CompletionUsage | null | undefined;
     let finish: string | null | undefined;
@@ -93,7 +109,9 @@ describe.each([
   });
 
   it('should run a tool call round trip, the call streamed and then answered', async () => {
-    const first = await h.client.chat.completions.stream({ model, messages: ASK, tools: [WEATHER], tool_choice: 'required' }).finalChatCompletion();
+    const first = await h.client.chat.completions
+      .stream({ model, messages: ASK, tools: [WEATHER], tool_choice: 'required' })
+      .finalChatCompletion();
     expect(first.choices[0]!.finish_reason).toBe('tool_calls');
     const call = first.choices[0]!.message.tool_calls![0]!;
     if (call.type !== 'function') throw new Error('expected a function call');
@@ -103,7 +121,11 @@ describe.each([
     const second = await h.client.chat.completions.create({
       model,
       tools: [WEATHER],
-      messages: [...ASK, { role: 'assistant', content: null, tool_calls: [call] }, { role: 'tool', tool_call_id: call.id, content: '{"temp_c": 4}' }],
+      messages: [
+        ...ASK,
+        { role: 'assistant', content: null, tool_calls: [call] },
+        { role: 'tool', tool_call_id: call.id, content: '{"temp_c": 4}' },
+      ],
     });
     expect(second.choices[0]!.message.content).toBe(`Mock reply from ${model}.`);
     expect(second.choices[0]!.finish_reason).toBe('stop');
@@ -111,7 +133,10 @@ describe.each([
 
   it("should answer the provider's errors in OpenAI's shape, with the status class kept", async () => {
     const err = await h.client.chat.completions
-      .create({ model, messages: [{ role: 'user', content: 'Hello!' }] }, { headers: { 'x-mock-status': '429', 'x-mock-retry-after': '3' } })
+      .create(
+        { model, messages: [{ role: 'user', content: 'Hello!' }] },
+        { headers: { 'x-mock-status': '429', 'x-mock-retry-after': '3' } },
+      )
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(APIError);
     const api = err as APIError;

@@ -32,7 +32,7 @@ const mocks = {} as Record<(typeof PROVIDERS)[number], MockProvider>;
 beforeAll(async () => {
   const env = Object.fromEntries(Object.values(KEYS));
   const started = await Promise.all(PROVIDERS.map((name, i) => startMockProvider({ port: 4501 + i, apiKeys: [KEYS[name][1]] })));
-  PROVIDERS.forEach((name, i) => (mocks[name] = started[i]!));
+  for (const [i, name] of PROVIDERS.entries()) mocks[name] = started[i]!;
   compiled = await loadPolicy(POLICY, { env, now: () => clock });
   gateway = await serve(compiled, { port: 0 });
   client = new OpenAI({ baseURL: gateway.url, apiKey: 'sk-smart-client', maxRetries: 0, timeout: 10_000 });
@@ -56,7 +56,11 @@ function servedBy(routed: Routed, provider: (typeof PROVIDERS)[number], model: s
   expect(routed.route).toBe(`smart/${route}`);
   expect(routed.servedModel).toBe(model);
   const { completion } = routed;
-  expect(completion).toMatchObject({ object: 'chat.completion', model, choices: [{ index: 0, message: { role: 'assistant' }, finish_reason: 'stop' }] });
+  expect(completion).toMatchObject({
+    object: 'chat.completion',
+    model,
+    choices: [{ index: 0, message: { role: 'assistant' }, finish_reason: 'stop' }],
+  });
   expect(completion.choices[0]!.message.content).toEqual(expect.any(String));
   expect(completion.usage).toMatchObject({ prompt_tokens: expect.any(Number), completion_tokens: expect.any(Number) });
   // No Anthropic or Google header reaches an OpenAI client.
@@ -76,7 +80,9 @@ describe('seed 004: one client, model "smart", five providers in three wire form
   });
 
   it('should stream the default from Anthropic as OpenAI chunks', async () => {
-    const text = await client.chat.completions.stream({ model: 'smart', messages: [{ role: 'user', content: 'Hello!' }] }).finalContent();
+    const text = await client.chat.completions
+      .stream({ model: 'smart', messages: [{ role: 'user', content: 'Hello!' }] })
+      .finalContent();
     expect(text).toBe('Mock reply from claude-sonnet-4-6.');
     expect(mocks.anthropic.calls[0]!.stream).toBe(true);
   });
@@ -91,7 +97,10 @@ describe('seed 004: one client, model "smart", five providers in three wire form
 
   it('should send a schema request to OpenAI and hand back JSON that follows the schema', async () => {
     const schema = { type: 'object', properties: { city: { type: 'string' } }, required: ['city'], additionalProperties: false };
-    const routed = await chat(client, { model: 'smart', response_format: { type: 'json_schema', json_schema: { name: 'place', schema, strict: true } } });
+    const routed = await chat(client, {
+      model: 'smart',
+      response_format: { type: 'json_schema', json_schema: { name: 'place', schema, strict: true } },
+    });
 
     servedBy(routed, 'openai', 'gpt-4o-2024-08-06', 'schema');
     expect(JSON.parse(routed.completion.choices[0]!.message.content!)).toMatchObject({ city: expect.any(String) });
@@ -114,7 +123,10 @@ describe('seed 004: one client, model "smart", five providers in three wire form
     servedBy(routed, 'groq', 'llama-3.3-70b-versatile', 'burn-rate');
     // Rules before it still win: a schema request stays on OpenAI.
     resetMocks();
-    const schema = await chat(client, { model: 'smart', response_format: { type: 'json_schema', json_schema: { name: 'x', schema: { type: 'object' } } } });
+    const schema = await chat(client, {
+      model: 'smart',
+      response_format: { type: 'json_schema', json_schema: { name: 'x', schema: { type: 'object' } } },
+    });
     expect(schema.route).toBe('smart/schema');
   });
 });

@@ -188,5 +188,13 @@ export async function streamTtfb(url, { body, headers, n, warmup = 20, ttfb = ne
   }
   agent.destroy();
   const got = ttfb.length - before;
-  return { n, non2xx, errors, ttfb: ttfb.summary(), total: total.summary(), dataEvents, dataEventsPerStream: got ? dataEvents / got : null };
+  return {
+    n,
+    non2xx,
+    errors,
+    ttfb: ttfb.summary(),
+    total: total.summary(),
+    dataEvents,
+    dataEventsPerStream: got ? dataEvents / got : null,
+  };
 }

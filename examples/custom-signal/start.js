@@ -11,5 +11,12 @@ const mock = await startMockProvider({ port: 4301, apiKeys: [process.env.CUSTOM_
 const compiled = await loadPolicy(fileURLToPath(new URL('./policy.yaml', import.meta.url)), { plugins: [taskSignal] });
 const gateway = await serve(compiled, { port: Number(process.env.PORT ?? 8081) });
 console.log(`gateway with the task signal on ${gateway.url}`);
-console.log(`  curl -s ${gateway.url}/chat/completions -d '{"model":"auto","messages":[{"role":"user","content":"Fix this bug: const x = ;"}]}' -D -`);
-process.once('SIGINT', () => gateway.close(1000).then(() => mock.close()).then(() => process.exit(0)));
+console.log(
+  `  curl -s ${gateway.url}/chat/completions -d '{"model":"auto","messages":[{"role":"user","content":"Fix this bug: const x = ;"}]}' -D -`,
+);
+process.once('SIGINT', () =>
+  gateway
+    .close(1000)
+    .then(() => mock.close())
+    .then(() => process.exit(0)),
+);

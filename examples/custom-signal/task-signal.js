@@ -23,7 +23,11 @@ function lastUserText(messages) {
     const m = messages[i];
     if (m?.role !== 'user') continue;
     if (typeof m.content === 'string') return m.content;
-    if (Array.isArray(m.content)) return m.content.filter((p) => p?.type === 'text').map((p) => p.text).join('\n');
+    if (Array.isArray(m.content))
+      return m.content
+        .filter((p) => p?.type === 'text')
+        .map((p) => p.text)
+        .join('\n');
   }
   return undefined;
 }

@@ -17,7 +17,8 @@ const mocks = await Promise.all([
 // Spans go over OTLP when the standard variables name an endpoint (see examples/jaeger); otherwise each
 // request's spans print here as a few compact lines, unless SWITCHYARD_CONSOLE_SPANS=0.
 const consoleSpans = !otlpEndpointConfigured() && process.env.SWITCHYARD_CONSOLE_SPANS !== '0';
-const tracing = otlpEndpointConfigured() || consoleSpans ? await setupTracing({ exporter: consoleSpans ? 'console' : 'otlp' }) : undefined;
+const tracing =
+  otlpEndpointConfigured() || consoleSpans ? await setupTracing({ exporter: consoleSpans ? 'console' : 'otlp' }) : undefined;
 
 let gateway;
 try {

@@ -9,6 +9,8 @@ const app = await createApp(fileURLToPath(new URL('./policy.yaml', import.meta.u
 const port = Number(process.env.PORT ?? 3000);
 const server = app.listen(port, '127.0.0.1', () => {
   console.log(`existing app on http://127.0.0.1:${port} (its own /api/notes, and the gateway on /v1)`);
-  console.log(`  curl -s http://127.0.0.1:${port}/v1/chat/completions -d '{"model":"assistant","messages":[{"role":"user","content":"hi"}]}'`);
+  console.log(
+    `  curl -s http://127.0.0.1:${port}/v1/chat/completions -d '{"model":"assistant","messages":[{"role":"user","content":"hi"}]}'`,
+  );
 });
 process.once('SIGINT', () => server.close(() => mock.close().then(() => process.exit(0))));

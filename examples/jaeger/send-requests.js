@@ -9,7 +9,10 @@ const base = (process.argv[2] ?? process.env.GATEWAY_URL ?? 'http://127.0.0.1:80
 const search = process.env.JAEGER_KEY_SEARCH ?? KEYS.JAEGER_KEY_SEARCH;
 const intern = process.env.JAEGER_KEY_INTERN ?? KEYS.JAEGER_KEY_INTERN;
 const hello = [{ role: 'user', content: 'Hello!' }];
-const schema = { type: 'json_schema', json_schema: { name: 'ticket', schema: { type: 'object', properties: { title: { type: 'string' } } } } };
+const schema = {
+  type: 'json_schema',
+  json_schema: { name: 'ticket', schema: { type: 'object', properties: { title: { type: 'string' } } } },
+};
 
 const CALLS = [
   { what: 'smart, no rule matches: default', body: { model: 'smart', messages: hello }, workflow: 'support-triage', expect: 200 },
@@ -20,10 +23,19 @@ const CALLS = [
     expect: 200,
   },
   { what: 'smart, JSON schema asked: schema', body: { model: 'smart', messages: hello, response_format: schema }, expect: 200 },
-  { what: 'smart, metadata.priority high: high-priority', body: { model: 'smart', messages: hello, metadata: { priority: 'high' } }, expect: 200 },
+  {
+    what: 'smart, metadata.priority high: high-priority',
+    body: { model: 'smart', messages: hello, metadata: { priority: 'high' } },
+    expect: 200,
+  },
   { what: 'smart, streamed', body: { model: 'smart', messages: hello, stream: true }, expect: 200 },
   { what: 'exact model ID, pinned', body: { model: 'gpt-4o-2024-08-06', messages: hello }, expect: 200 },
-  { what: 'cheap: mixtral fails 503, retried, falls back to llama', body: { model: 'cheap', messages: hello }, workflow: 'support-triage', expect: 200 },
+  {
+    what: 'cheap: mixtral fails 503, retried, falls back to llama',
+    body: { model: 'cheap', messages: hello },
+    workflow: 'support-triage',
+    expect: 200,
+  },
   { what: "intern's key: budget stop", key: intern, body: { model: 'smart', messages: hello }, expect: 429 },
   { what: 'family shortcut "gpt": unknown model', body: { model: 'gpt', messages: hello }, expect: 404 },
 ];
@@ -50,5 +62,7 @@ for (const call of CALLS) {
   console.log(`${String(status).padEnd(7)} ${route.padEnd(20)} ${served.padEnd(27)} ${call.what}${mark}`);
 }
 
-console.log(`\n${CALLS.length - failed} of ${CALLS.length} calls as expected. In Jaeger (http://localhost:16686): service "switchyard".`);
+console.log(
+  `\n${CALLS.length - failed} of ${CALLS.length} calls as expected. In Jaeger (http://localhost:16686): service "switchyard".`,
+);
 process.exitCode = failed === 0 ? 0 : 1;

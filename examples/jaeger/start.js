@@ -12,17 +12,23 @@ const policyFile = fileURLToPath(new URL('./policy.yaml', import.meta.url));
 const env = process.env;
 
 const consoleSpans = !otlpEndpointConfigured() && env.SWITCHYARD_CONSOLE_SPANS !== '0';
-const tracing = otlpEndpointConfigured() || consoleSpans ? await setupTracing({ exporter: consoleSpans ? 'console' : 'otlp' }) : undefined;
+const tracing =
+  otlpEndpointConfigured() || consoleSpans ? await setupTracing({ exporter: consoleSpans ? 'console' : 'otlp' }) : undefined;
 
 // Mocks on free loopback ports; the groq one accepts both of its keys and fails mixtral with 503.
 const [openai, groq] = await Promise.all([
   startMockProvider({ port: 0, apiKeys: [env.JAEGER_OPENAI_KEY] }),
-  startMockProvider({ port: 0, apiKeys: [env.JAEGER_GROQ_KEY, env.JAEGER_GROQ_KEY_BACKUP], script: { 'mixtral-8x7b-32768': { status: 503 } } }),
+  startMockProvider({
+    port: 0,
+    apiKeys: [env.JAEGER_GROQ_KEY, env.JAEGER_GROQ_KEY_BACKUP],
+    script: { 'mixtral-8x7b-32768': { status: 503 } },
+  }),
 ]);
 
 let compiled;
 let gateway;
 try {
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: the policy's placeholders, not templates
   const text = (await readFile(policyFile, 'utf8')).replaceAll('${OPENAI_MOCK}', openai.url).replaceAll('${GROQ_MOCK}', groq.url);
   compiled = compilePolicy(parsePolicy(text, 'examples/jaeger/policy.yaml', { env }));
   gateway = await serve(compiled, { port: Number(env.PORT ?? 8080), host: env.HOST });

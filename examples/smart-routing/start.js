@@ -38,7 +38,8 @@ try {
   process.exit(1);
 }
 
-const curl = (body) => `curl -s ${gateway.url}/chat/completions -H 'content-type: application/json' -D - -o /dev/null -d '${JSON.stringify(body)}'`;
+const curl = (body) =>
+  `curl -s ${gateway.url}/chat/completions -H 'content-type: application/json' -D - -o /dev/null -d '${JSON.stringify(body)}'`;
 const hello = [{ role: 'user', content: 'Hello!' }];
 console.log(`switchyard gateway on ${gateway.url} (policy: examples/smart-routing/policy.yaml)
 

@@ -65,7 +65,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const started = await Promise.all(
     options.mocks.map((name) => startMockProvider({ port: 0, apiKeys: [providerKey(name)], ...options.mockOptions?.[name] })),
   );
-  options.mocks.forEach((name, i) => (mocks[name] = started[i]!));
+  for (const [i, name] of options.mocks.entries()) mocks[name] = started[i]!;
   const env: Record<string, string> = { ...options.env };
   for (const name of options.mocks) env[providerEnv(name)] = providerKey(name);
 

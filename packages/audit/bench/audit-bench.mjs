@@ -50,7 +50,13 @@ class Reader extends MetricReader {
 
 /** What the stack does to one request after audit(): the record filled, the answer written, the response closed. */
 function request(handler) {
-  const req = { method: 'POST', baseUrl: '/v1', path: '/chat/completions', url: '/chat/completions', headers: { 'content-type': 'application/json' } };
+  const req = {
+    method: 'POST',
+    baseUrl: '/v1',
+    path: '/chat/completions',
+    url: '/chat/completions',
+    headers: { 'content-type': 'application/json' },
+  };
   const res = new EventEmitter();
   Object.assign(res, {
     statusCode: 200,
@@ -77,12 +83,24 @@ function request(handler) {
   record.selection = { kind: 'route', route: 'smart', rule: 'default', model: 'gpt-4o-mini-2024-07-18' };
   record.target = { model: 'gpt-4o-mini-2024-07-18', provider: 'openai', format: 'openai' };
   const now = Date.now();
-  record.attempts.push({ provider: 'openai', model: 'gpt-4o-mini-2024-07-18', credentialIndex: 0, startedAt: now, endedAt: now + 5, status: 200, outcome: 'ok' });
+  record.attempts.push({
+    provider: 'openai',
+    model: 'gpt-4o-mini-2024-07-18',
+    credentialIndex: 0,
+    startedAt: now,
+    endedAt: now + 5,
+    status: 200,
+    outcome: 'ok',
+  });
   record.servedModel = 'gpt-4o-mini-2024-07-18';
   record.usage = { inputTokens: 120, outputTokens: 150 };
   record.budget = { owner: 'default', spendUsd: 1.2, reservedUsd: 0, estimateUsd: 0.0001 };
   record.costUsd = 0.000108;
-  record.events.push({ name: 'switchyard.budget.settled', at: now, attributes: { owner: 'default', cost_usd: 0.000108, basis: 'usage' } });
+  record.events.push({
+    name: 'switchyard.budget.settled',
+    at: now,
+    attributes: { owner: 'default', cost_usd: 0.000108, basis: 'usage' },
+  });
   res.statusCode = 200;
   res.headersSent = true;
   res.write(BODY);
@@ -108,7 +126,9 @@ function median(xs) {
   return s[Math.floor(s.length / 2)];
 }
 
-const tracerProvider = new BasicTracerProvider({ spanProcessors: [new BatchSpanProcessor(new DropExporter(), { maxQueueSize: 100_000, maxExportBatchSize: 4096 })] });
+const tracerProvider = new BasicTracerProvider({
+  spanProcessors: [new BatchSpanProcessor(new DropExporter(), { maxQueueSize: 100_000, maxExportBatchSize: 4096 })],
+});
 const meterProvider = new MeterProvider({ readers: [new Reader()] });
 const variants = [
   ['no SDK registered (the default)', audit({ policy })],
@@ -116,7 +136,9 @@ const variants = [
   ['spans + metrics + audit log', audit({ policy, tracerProvider, meterProvider, log: () => {} })],
 ];
 
-console.log(`audit() CPU per request, median of ${RUNS} runs of ${N} requests, ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}`);
+console.log(
+  `audit() CPU per request, median of ${RUNS} runs of ${N} requests, ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}`,
+);
 await cpuPerRequest(undefined); // warm-up
 for (const [, handler] of variants) await cpuPerRequest(handler);
 for (const [name, handler] of variants) {

@@ -6,7 +6,17 @@ import { SwitchyardError } from '@switchyard/core';
 import type { RequestHandler } from 'express';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { audit } from './middleware.js';
-import { answeredAttempt, chatCompletion, memoryTelemetry, parseLikeSignals, post, relay, startAuditApp, testPolicy, until } from './test-utils.js';
+import {
+  answeredAttempt,
+  chatCompletion,
+  memoryTelemetry,
+  parseLikeSignals,
+  post,
+  relay,
+  startAuditApp,
+  testPolicy,
+  until,
+} from './test-utils.js';
 
 const MINI = 'gpt-4o-mini-2024-07-18';
 const GPT4O = 'gpt-4o-2024-08-06';
@@ -16,12 +26,22 @@ let dir: string;
 /** A fallback that served and was priced, or (`model: "nope"`) a 404. */
 const stack: RequestHandler = (req, res, next) => {
   const record = parseLikeSignals(req);
-  if (record.requestedModel === 'nope') return next(new SwitchyardError({ status: 404, type: 'invalid_request_error', code: 'model_not_found', message: 'no' }));
+  if (record.requestedModel === 'nope')
+    return next(new SwitchyardError({ status: 404, type: 'invalid_request_error', code: 'model_not_found', message: 'no' }));
   record.owner = 'search-team';
   record.signals.workflow = { kind: 'value', value: 'support-triage' };
   record.selection = { kind: 'route', route: 'smart', rule: 'schema', model: MINI };
   const at = Date.now();
-  record.attempts.push({ provider: 'openai', model: MINI, credentialIndex: 0, startedAt: at, endedAt: at, status: 503, outcome: 'http_error', errorClass: 'http_503' });
+  record.attempts.push({
+    provider: 'openai',
+    model: MINI,
+    credentialIndex: 0,
+    startedAt: at,
+    endedAt: at,
+    status: 503,
+    outcome: 'http_error',
+    errorClass: 'http_503',
+  });
   record.fallbackReason = 'http_503';
   answeredAttempt(record, res, { provider: 'openai', model: GPT4O, status: 200 });
   record.usage = { inputTokens: 40, outputTokens: 7, cachedInputTokens: 32 };
@@ -40,7 +60,10 @@ afterAll(async () => {
 describe('audit() log', () => {
   it('should write one JSON line of evidence per request, with the trace it belongs to', async () => {
     const lines: string[] = [];
-    const app = await startAuditApp({ tracerProvider: telemetry.tracerProvider, metrics: false, log: (line) => lines.push(line) }, [stack]);
+    const app = await startAuditApp(
+      { tracerProvider: telemetry.tracerProvider, metrics: false, log: (line) => lines.push(line) },
+      [stack],
+    );
     try {
       await post(`${app.url}/chat/completions`, { model: 'smart', messages: [{ role: 'user', content: 'Hi' }] });
       await post(`${app.url}/chat/completions`, { model: 'nope', messages: [{ role: 'user', content: 'Hi' }] });
@@ -97,7 +120,10 @@ describe('audit() log', () => {
       await post(`${toFile.url}/chat/completions`, { model: 'smart', messages: [{ role: 'user', content: 'Hi' }] });
       await post(`${toFile.url}/chat/completions`, { model: 'nope', messages: [{ role: 'user', content: 'Hi' }] });
       await post(`${toStdout.url}/chat/completions`, { model: 'nope', messages: [{ role: 'user', content: 'Hi' }] });
-      await until(() => write.mock.calls.some(([chunk]) => String(chunk).includes('"error_class":"model_not_found"')), 'a stdout line');
+      await until(
+        () => write.mock.calls.some(([chunk]) => String(chunk).includes('"error_class":"model_not_found"')),
+        'a stdout line',
+      );
     } finally {
       write.mockRestore();
       await toFile.close();

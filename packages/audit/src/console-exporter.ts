@@ -31,7 +31,8 @@ export class LineSpanExporter implements SpanExporter {
 export function formatSpan(span: ReadableSpan): string {
   const client = span.kind === SpanKind.CLIENT;
   const ms = toMs(span.duration).toFixed(1);
-  const status = span.status.code === SpanStatusCode.ERROR ? ` ERROR${span.status.message ? ` (${span.status.message})` : ''}` : '';
+  const status =
+    span.status.code === SpanStatusCode.ERROR ? ` ERROR${span.status.message ? ` (${span.status.message})` : ''}` : '';
   const head = `${client ? '    └ ' : '[span] '}${span.name}  ${ms} ms${status}  trace=${span.spanContext().traceId}`;
   const indent = client ? '      ' : '       ';
   const events = span.events.map((e) => `\n${indent}event ${e.name} ${pairs(e.attributes ?? {})}`);

@@ -63,7 +63,12 @@ describe('audit() server span', () => {
       const [attempt, server] = spans;
       expect(server!.name).toBe('POST');
       // Its creator ends it as the response closes; audit holds that end until the record is complete.
-      expect(server!.attributes).toMatchObject({ [A.ATTR_ROUTE]: 'smart', [A.ATTR_RULE]: 'default', [A.ATTR_SERVED_MODEL]: MINI, [A.ATTR_COST_USD]: 0.25 });
+      expect(server!.attributes).toMatchObject({
+        [A.ATTR_ROUTE]: 'smart',
+        [A.ATTR_RULE]: 'default',
+        [A.ATTR_SERVED_MODEL]: MINI,
+        [A.ATTR_COST_USD]: 0.25,
+      });
       expect(hrMs(server!.endTime)).toBeGreaterThanOrEqual(hrMs(attempt!.endTime));
       // HTTP attributes are the instrumentation's to write.
       expect(server!.attributes).not.toHaveProperty(A.ATTR_HTTP_ROUTE);
@@ -111,7 +116,12 @@ describe('audit() server span', () => {
       await post(`${app.url}/chat/completions`, BODY);
       await telemetry.finished(2);
       await new Promise((resolve) => setTimeout(resolve, 50));
-      expect(telemetry.spans.getFinishedSpans().map((s) => s.kind).sort()).toEqual([SpanKind.SERVER, SpanKind.CLIENT].sort());
+      expect(
+        telemetry.spans
+          .getFinishedSpans()
+          .map((s) => s.kind)
+          .sort(),
+      ).toEqual([SpanKind.SERVER, SpanKind.CLIENT].sort());
     } finally {
       await app.close();
     }

@@ -36,7 +36,9 @@ describe('FinishReasons', () => {
   });
 
   it('should not take text the model wrote for a reason, nor read past a cut-short value', () => {
-    expect(read('{"choices":[{"message":{"content":"say \\"finish_reason\\":\\"hacked\\""},"finish_reason":"stop"}]}')).toEqual(['stop']);
+    expect(read('{"choices":[{"message":{"content":"say \\"finish_reason\\":\\"hacked\\""},"finish_reason":"stop"}]}')).toEqual([
+      'stop',
+    ]);
     expect(read('{"finish_reason":"stop')).toBeUndefined();
     expect(read('{"finish_reason":12}')).toBeUndefined();
     expect(read(`{"finish_reason":"${'x'.repeat(40)}"}`)).toBeUndefined();

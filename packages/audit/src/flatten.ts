@@ -21,13 +21,7 @@ export function attributeName(prefix: string, key: string): string {
  * arrays, plain objects one level deeper (`switchyard.budget.window.start`). Keys in `skip` are left out;
  * `undefined`, `null`, functions and anything deeper are dropped.
  */
-export function flattenInto(
-  attrs: Attributes,
-  prefix: string,
-  value: object,
-  skip?: ReadonlySet<string>,
-  depth = 0,
-): void {
+export function flattenInto(attrs: Attributes, prefix: string, value: object, skip?: ReadonlySet<string>, depth = 0): void {
   for (const key of Object.keys(value)) {
     if (skip?.has(key)) continue;
     const v = (value as Record<string, unknown>)[key];

@@ -5,7 +5,17 @@ import { context, SpanKind, trace } from '@opentelemetry/api';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as A from './attributes.js';
-import { answeredAttempt, chatCompletion, memoryTelemetry, parseLikeSignals, post, relay, startAuditApp, StorageContextManager, testPolicy } from './test-utils.js';
+import {
+  answeredAttempt,
+  chatCompletion,
+  memoryTelemetry,
+  parseLikeSignals,
+  post,
+  relay,
+  startAuditApp,
+  StorageContextManager,
+  testPolicy,
+} from './test-utils.js';
 
 const MINI = 'gpt-4o-mini-2024-07-18';
 const telemetry = memoryTelemetry();

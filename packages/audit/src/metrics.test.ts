@@ -3,7 +3,18 @@ import { SwitchyardError, type Attempt } from '@switchyard/core';
 import type { RequestHandler } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as A from './attributes.js';
-import { answeredAttempt, chatCompletion, memoryTelemetry, parseLikeSignals, points, post, relay, startAuditApp, testPolicy, type AuditApp } from './test-utils.js';
+import {
+  answeredAttempt,
+  chatCompletion,
+  memoryTelemetry,
+  parseLikeSignals,
+  points,
+  post,
+  relay,
+  startAuditApp,
+  testPolicy,
+  type AuditApp,
+} from './test-utils.js';
 
 const MINI = 'gpt-4o-mini-2024-07-18';
 const LLAMA = 'llama-3.3-70b-versatile';
@@ -16,7 +27,15 @@ const stack: RequestHandler = (req, res, next) => {
   record.selection = { kind: 'route', route: 'smart', rule: 'default', model: MINI };
   if (record.requestedModel === 'down') {
     const at = Date.now() - 250;
-    const attempt: Attempt = { provider: 'groq', model: LLAMA, credentialIndex: 0, startedAt: at, endedAt: at + 250, outcome: 'connect_error', errorClass: 'ECONNREFUSED' };
+    const attempt: Attempt = {
+      provider: 'groq',
+      model: LLAMA,
+      credentialIndex: 0,
+      startedAt: at,
+      endedAt: at + 250,
+      outcome: 'connect_error',
+      errorClass: 'ECONNREFUSED',
+    };
     record.attempts.push(attempt);
     next(new SwitchyardError({ status: 502, type: 'api_error', code: 'upstream_unavailable', message: 'down' }));
     return;
@@ -28,7 +47,10 @@ const stack: RequestHandler = (req, res, next) => {
 };
 
 beforeAll(async () => {
-  app = await startAuditApp({ policy: testPolicy(), tracerProvider: telemetry.tracerProvider, meterProvider: telemetry.meterProvider }, [stack]);
+  app = await startAuditApp(
+    { policy: testPolicy(), tracerProvider: telemetry.tracerProvider, meterProvider: telemetry.meterProvider },
+    [stack],
+  );
 });
 afterAll(async () => {
   await app.close();
@@ -52,7 +74,11 @@ describe('audit() metrics', () => {
       [A.ATTR_SERVER_ADDRESS]: 'api.openai.example',
       [A.ATTR_SERVER_PORT]: 8443,
     };
-    const tokens = points(collected, A.METRIC_GEN_AI_CLIENT_TOKEN_USAGE).map((p) => [p.attributes, (p.value as Histogram).sum, (p.value as Histogram).count]);
+    const tokens = points(collected, A.METRIC_GEN_AI_CLIENT_TOKEN_USAGE).map((p) => [
+      p.attributes,
+      (p.value as Histogram).sum,
+      (p.value as Histogram).count,
+    ]);
     expect(tokens).toEqual([
       [{ ...served, [A.ATTR_GEN_AI_TOKEN_TYPE]: 'input' }, 600, 2],
       [{ ...served, [A.ATTR_GEN_AI_TOKEN_TYPE]: 'output' }, 40, 2],
@@ -76,11 +102,16 @@ describe('audit() metrics', () => {
     ]);
     expect((durations[1]!.value as Histogram).sum).toBeCloseTo(0.25, 5);
     // Seconds, in the buckets the conventions advise.
-    expect((durations[0]!.value as Histogram).buckets.boundaries).toEqual([0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92]);
+    expect((durations[0]!.value as Histogram).buckets.boundaries).toEqual([
+      0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92,
+    ]);
 
     const cost = points(collected, A.METRIC_COST);
     expect(cost.map((p) => [p.attributes, p.value])).toEqual([
-      [{ [A.ATTR_OWNER]: 'default', [A.ATTR_ROUTE]: 'smart', [A.ATTR_GEN_AI_RESPONSE_MODEL]: MINI, [A.ATTR_PROVIDER]: 'openai' }, 0.001],
+      [
+        { [A.ATTR_OWNER]: 'default', [A.ATTR_ROUTE]: 'smart', [A.ATTR_GEN_AI_RESPONSE_MODEL]: MINI, [A.ATTR_PROVIDER]: 'openai' },
+        0.001,
+      ],
     ]);
   });
 });

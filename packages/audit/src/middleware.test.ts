@@ -41,7 +41,9 @@ function split(spans: ReadableSpan[]): { server: ReadableSpan; attempts: Readabl
   const servers = spans.filter((s) => s.kind === SpanKind.SERVER);
   expect(servers).toHaveLength(1);
   const server = servers[0]!;
-  const attempts = spans.filter((s) => s.kind === SpanKind.CLIENT).sort((a, b) => (a.attributes[A.ATTR_ATTEMPT_INDEX] as number) - (b.attributes[A.ATTR_ATTEMPT_INDEX] as number));
+  const attempts = spans
+    .filter((s) => s.kind === SpanKind.CLIENT)
+    .sort((a, b) => (a.attributes[A.ATTR_ATTEMPT_INDEX] as number) - (b.attributes[A.ATTR_ATTEMPT_INDEX] as number));
   for (const attempt of attempts) {
     expect(attempt.parentSpanContext?.spanId).toBe(server.spanContext().spanId);
     expect(attempt.spanContext().traceId).toBe(server.spanContext().traceId);
@@ -54,7 +56,11 @@ function routeTo(record: RoutingRecord, rule: string, model: string, provider = 
   record.target = { model, provider, format: 'openai' };
 }
 
-const HTTP = { [A.ATTR_HTTP_REQUEST_METHOD]: 'POST', [A.ATTR_HTTP_ROUTE]: '/v1/chat/completions', [A.ATTR_URL_PATH]: '/v1/chat/completions' };
+const HTTP = {
+  [A.ATTR_HTTP_REQUEST_METHOD]: 'POST',
+  [A.ATTR_HTTP_ROUTE]: '/v1/chat/completions',
+  [A.ATTR_URL_PATH]: '/v1/chat/completions',
+};
 
 describe('audit() spans', () => {
   it('should write a default-route call onto a server span and one CLIENT span for its attempt', async () => {
@@ -65,7 +71,11 @@ describe('audit() spans', () => {
       record.usage = { inputTokens: 12, outputTokens: 5 };
       relay(res, 200, 'application/json', [chatCompletion(MINI)]);
     };
-    const res = await post(`${app.url}/chat/completions`, { model: 'smart', max_tokens: 64, messages: [{ role: 'user', content: 'Hi' }] });
+    const res = await post(`${app.url}/chat/completions`, {
+      model: 'smart',
+      max_tokens: 64,
+      messages: [{ role: 'user', content: 'Hi' }],
+    });
     expect(res.status).toBe(200);
 
     const { server, attempts } = split(await telemetry.finished(2));
@@ -127,13 +137,22 @@ describe('audit() spans', () => {
       record.signals.input_tokens = { kind: 'at_most', value: 1234 };
       record.signals.priority = { kind: 'absent', reason: 'not present' };
       record.signals.has_schema = { kind: 'value', value: true };
-      record.ruleErrors.push({ route: 'smart', rule: 'vip', code: 'signal_absent', message: 'signal "priority" is absent: not present' });
+      record.ruleErrors.push({
+        route: 'smart',
+        rule: 'vip',
+        code: 'signal_absent',
+        message: 'signal "priority" is absent: not present',
+      });
       routeTo(record, 'schema', GPT4O);
       answeredAttempt(record, res, { provider: 'openai', model: GPT4O, status: 200 });
       relay(res, 200, 'application/json', [chatCompletion(GPT4O)]);
     };
     const schema = { type: 'json_schema', json_schema: { name: 'x', schema: { type: 'object' } } };
-    await post(`${app.url}/chat/completions`, { model: 'smart', messages: [{ role: 'user', content: 'Hi' }], response_format: schema });
+    await post(`${app.url}/chat/completions`, {
+      model: 'smart',
+      messages: [{ role: 'user', content: 'Hi' }],
+      response_format: schema,
+    });
 
     const { server, attempts } = split(await telemetry.finished(2));
     expect(server.attributes).toMatchObject({
@@ -151,7 +170,11 @@ describe('audit() spans', () => {
     expect(server.events.map((e) => [e.name, e.attributes])).toEqual([
       [
         A.EVENT_RULE_ERROR,
-        { [A.ATTR_RULE]: 'vip', [A.ATTR_RULE_ERROR_CODE]: 'signal_absent', [A.ATTR_RULE_ERROR_MESSAGE]: 'signal "priority" is absent: not present' },
+        {
+          [A.ATTR_RULE]: 'vip',
+          [A.ATTR_RULE_ERROR_CODE]: 'signal_absent',
+          [A.ATTR_RULE_ERROR_MESSAGE]: 'signal "priority" is absent: not present',
+        },
       ],
     ]);
     expect(attempts.map((s) => s.name)).toEqual([`chat ${GPT4O}`]);
@@ -184,7 +207,11 @@ describe('audit() spans', () => {
         2,
       );
     };
-    const res = await post(`${app.url}/chat/completions`, { model: LLAMA, stream: true, messages: [{ role: 'user', content: 'Hi' }] });
+    const res = await post(`${app.url}/chat/completions`, {
+      model: LLAMA,
+      stream: true,
+      messages: [{ role: 'user', content: 'Hi' }],
+    });
     expect(res.text).toContain('[DONE]');
 
     const { server, attempts } = split(await telemetry.finished(2));
@@ -215,14 +242,20 @@ describe('audit() spans', () => {
       const record = parseLikeSignals(req);
       routeTo(record, 'default', MINI);
       answeredAttempt(record, res, { provider: 'openai', model: MINI, status: 503 });
-      relay(res, 503, 'application/json', ['{"error":{"message":"overloaded","type":"server_error","code":null,"finish_reason":"x"}}']);
+      relay(res, 503, 'application/json', [
+        '{"error":{"message":"overloaded","type":"server_error","code":null,"finish_reason":"x"}}',
+      ]);
     };
     const res = await post(`${app.url}/chat/completions`, { model: 'smart', messages: [{ role: 'user', content: 'Hi' }] });
     expect(res.status).toBe(503);
 
     const { server, attempts } = split(await telemetry.finished(2));
     expect(server.status).toEqual({ code: SpanStatusCode.ERROR, message: 'provider "openai" answered HTTP 503' });
-    expect(server.attributes).toMatchObject({ [A.ATTR_ERROR_TYPE]: 'http_503', [A.ATTR_HTTP_RESPONSE_STATUS_CODE]: 503, [A.ATTR_SERVED_MODEL]: MINI });
+    expect(server.attributes).toMatchObject({
+      [A.ATTR_ERROR_TYPE]: 'http_503',
+      [A.ATTR_HTTP_RESPONSE_STATUS_CODE]: 503,
+      [A.ATTR_SERVED_MODEL]: MINI,
+    });
     expect(server.attributes).not.toHaveProperty(A.ATTR_GEN_AI_RESPONSE_FINISH_REASONS);
     expect(server.attributes).not.toHaveProperty(A.ATTR_ERROR_CODE);
     expect(attempts[0]!.status).toEqual({ code: SpanStatusCode.ERROR, message: 'provider "openai" answered HTTP 503' });
@@ -238,9 +271,24 @@ describe('audit() spans', () => {
       const record = parseLikeSignals(req);
       routeTo(record, 'default', LLAMA, 'groq');
       const now = Date.now();
-      const attempt: Attempt = { provider: 'groq', model: LLAMA, credentialIndex: 0, startedAt: now, endedAt: now + 1, outcome: 'connect_error', errorClass: 'ECONNREFUSED' };
+      const attempt: Attempt = {
+        provider: 'groq',
+        model: LLAMA,
+        credentialIndex: 0,
+        startedAt: now,
+        endedAt: now + 1,
+        outcome: 'connect_error',
+        errorClass: 'ECONNREFUSED',
+      };
       record.attempts.push(attempt);
-      next(new SwitchyardError({ status: 502, type: 'api_error', code: 'upstream_unavailable', message: 'Provider "groq" refused the connection (ECONNREFUSED).' }));
+      next(
+        new SwitchyardError({
+          status: 502,
+          type: 'api_error',
+          code: 'upstream_unavailable',
+          message: 'Provider "groq" refused the connection (ECONNREFUSED).',
+        }),
+      );
     };
     const res = await post(`${app.url}/chat/completions`, { model: 'smart', messages: [{ role: 'user', content: 'Hi' }] });
     expect(res.status).toBe(502);
@@ -257,7 +305,10 @@ describe('audit() spans', () => {
     expect(server.attributes).not.toHaveProperty(A.ATTR_SERVED_MODEL);
     expect(server.attributes).not.toHaveProperty(A.ATTR_GEN_AI_RESPONSE_MODEL);
     expect(attempts[0]!.status).toEqual({ code: SpanStatusCode.ERROR, message: 'provider "groq": ECONNREFUSED' });
-    expect(attempts[0]!.attributes).toMatchObject({ [A.ATTR_ERROR_TYPE]: 'ECONNREFUSED', [A.ATTR_ATTEMPT_OUTCOME]: 'connect_error' });
+    expect(attempts[0]!.attributes).toMatchObject({
+      [A.ATTR_ERROR_TYPE]: 'ECONNREFUSED',
+      [A.ATTR_ATTEMPT_OUTCOME]: 'connect_error',
+    });
     expect(attempts[0]!.attributes).not.toHaveProperty(A.ATTR_HTTP_RESPONSE_STATUS_CODE);
     expect(hrMs(attempts[0]!.endTime) - hrMs(attempts[0]!.startTime)).toBe(1);
   });
@@ -265,7 +316,9 @@ describe('audit() spans', () => {
   it('should record a request refused before any attempt with no attempt spans', async () => {
     stack = (req, _res, next) => {
       parseLikeSignals(req);
-      next(new SwitchyardError({ status: 404, type: 'invalid_request_error', code: 'model_not_found', message: 'no such model' }));
+      next(
+        new SwitchyardError({ status: 404, type: 'invalid_request_error', code: 'model_not_found', message: 'no such model' }),
+      );
     };
     const res = await post(`${app.url}/chat/completions`, { model: 'gpt', messages: [{ role: 'user', content: 'Hi' }] });
     expect(res.status).toBe(404);
@@ -274,7 +327,11 @@ describe('audit() spans', () => {
     const { server, attempts } = split(spans);
     expect(attempts).toEqual([]);
     expect(server.status).toEqual({ code: SpanStatusCode.ERROR, message: 'model_not_found (HTTP 404)' });
-    expect(server.attributes).toMatchObject({ [A.ATTR_ERROR_TYPE]: 'model_not_found', [A.ATTR_ATTEMPTS]: 0, [A.ATTR_REQUESTED_MODEL]: 'gpt' });
+    expect(server.attributes).toMatchObject({
+      [A.ATTR_ERROR_TYPE]: 'model_not_found',
+      [A.ATTR_ATTEMPTS]: 0,
+      [A.ATTR_REQUESTED_MODEL]: 'gpt',
+    });
     expect(server.attributes).not.toHaveProperty(A.ATTR_PROVIDER);
   });
 
@@ -285,7 +342,13 @@ describe('audit() spans', () => {
       routeTo(record, 'default', MINI);
       answeredAttempt(record, res, { provider: 'openai', model: MINI, status: 200 });
       res.on('close', () => (closed = true));
-      relay(res, 200, 'text/event-stream', Array.from({ length: 50 }, () => 'data: {"choices":[]}\n\n'), 20);
+      relay(
+        res,
+        200,
+        'text/event-stream',
+        Array.from({ length: 50 }, () => 'data: {"choices":[]}\n\n'),
+        20,
+      );
     };
     const abort = new AbortController();
     const response = await fetch(`${app.url}/chat/completions`, {
@@ -300,9 +363,15 @@ describe('audit() spans', () => {
     await until(() => closed, 'the server to see the client leave');
 
     const { server, attempts } = split(await telemetry.finished(2));
-    expect(server.status).toEqual({ code: SpanStatusCode.ERROR, message: 'the client went away while provider "openai" was answering' });
+    expect(server.status).toEqual({
+      code: SpanStatusCode.ERROR,
+      message: 'the client went away while provider "openai" was answering',
+    });
     expect(server.attributes[A.ATTR_ERROR_TYPE]).toBe('client_aborted');
-    expect(attempts[0]!.attributes).toMatchObject({ [A.ATTR_ATTEMPT_OUTCOME]: 'client_aborted', [A.ATTR_ERROR_TYPE]: 'client_aborted' });
+    expect(attempts[0]!.attributes).toMatchObject({
+      [A.ATTR_ATTEMPT_OUTCOME]: 'client_aborted',
+      [A.ATTR_ERROR_TYPE]: 'client_aborted',
+    });
   });
 
   it('should name embeddings spans by their operation', async () => {

@@ -1,6 +1,16 @@
 // audit(): the routing record as OpenTelemetry spans, metrics and (optionally) an audit log line.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { context, diag, propagation, SpanKind, trace, type Context, type Span, type TimeInput, type Tracer } from '@opentelemetry/api';
+import {
+  context,
+  diag,
+  propagation,
+  SpanKind,
+  trace,
+  type Context,
+  type Span,
+  type TimeInput,
+  type Tracer,
+} from '@opentelemetry/api';
 import { routing, type RoutingContext } from '@switchyard/core';
 import type { RequestHandler } from 'express';
 import { ATTR_HTTP_REQUEST_METHOD, ATTR_HTTP_ROUTE, ATTR_URL_PATH } from './attributes.js';

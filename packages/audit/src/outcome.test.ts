@@ -7,7 +7,13 @@ function response(state: { finished: boolean; headersSent: boolean; status?: num
   return { writableFinished: state.finished, headersSent: state.headersSent, statusCode: state.status ?? 200 } as ServerResponse;
 }
 
-const attempt = (fields: Partial<Attempt> = {}): Attempt => ({ provider: 'p', model: 'm', credentialIndex: 0, startedAt: 1, ...fields });
+const attempt = (fields: Partial<Attempt> = {}): Attempt => ({
+  provider: 'p',
+  model: 'm',
+  credentialIndex: 0,
+  startedAt: 1,
+  ...fields,
+});
 
 describe('requestOutcome', () => {
   it('should end an attempt still in flight when the client left as aborted, at the close', () => {
@@ -46,7 +52,11 @@ describe('requestOutcome', () => {
     record.attempts.push(attempt({ endedAt: 5, outcome: 'timeout', errorClass: 'response_timeout' }));
     record.error = { status: 504, type: 'api_error', code: 'upstream_timeout' };
     const outcome = requestOutcome(record, response({ finished: true, headersSent: true, status: 504 }), 9);
-    expect(outcome).toMatchObject({ errorType: 'upstream_timeout', errorMessage: 'upstream_timeout (HTTP 504)', served: undefined });
+    expect(outcome).toMatchObject({
+      errorType: 'upstream_timeout',
+      errorMessage: 'upstream_timeout (HTTP 504)',
+      served: undefined,
+    });
     expect(outcome.attempts[0]).toMatchObject({ errorClass: 'response_timeout', endedAt: 5 });
   });
 });

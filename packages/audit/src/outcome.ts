@@ -55,7 +55,8 @@ export function requestOutcome(record: RoutingRecord, res: ServerResponse, now: 
 
 function attemptView(attempt: Attempt, index: number, finished: boolean, now: number): AttemptView {
   const inFlight = attempt.endedAt === undefined && attempt.outcome === undefined;
-  const outcome: AttemptOutcome | undefined = inFlight && !finished ? 'client_aborted' : (attempt.outcome ?? settledOutcome(attempt));
+  const outcome: AttemptOutcome | undefined =
+    inFlight && !finished ? 'client_aborted' : (attempt.outcome ?? settledOutcome(attempt));
   const failed = outcome !== undefined && outcome !== 'ok';
   return {
     attempt,

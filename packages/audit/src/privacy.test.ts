@@ -3,7 +3,19 @@
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { RequestHandler } from 'express';
 import { afterAll, describe, expect, it } from 'vitest';
-import { answeredAttempt, CLIENT_KEY, memoryTelemetry, parseLikeSignals, post, PROMPT, PROVIDER_KEY, relay, startAuditApp, testPolicy, until } from './test-utils.js';
+import {
+  answeredAttempt,
+  CLIENT_KEY,
+  memoryTelemetry,
+  parseLikeSignals,
+  post,
+  PROMPT,
+  PROVIDER_KEY,
+  relay,
+  startAuditApp,
+  testPolicy,
+  until,
+} from './test-utils.js';
 
 const MINI = 'gpt-4o-mini-2024-07-18';
 const COMPLETION = 'The vault combination is 31-41-59';
@@ -17,8 +29,14 @@ const stack: RequestHandler = (req, res) => {
   record.target = { model: MINI, provider: 'openai', format: 'openai' };
   answeredAttempt(record, res, { provider: 'openai', model: MINI, status: 200 });
   record.usage = { inputTokens: 10, outputTokens: 8 };
-  const delta = (content: string) => `data: {"choices":[{"index":0,"delta":{"content":${JSON.stringify(content)}},"finish_reason":null}]}\n\n`;
-  relay(res, 200, 'text/event-stream', [delta(COMPLETION.slice(0, 10)), delta(COMPLETION.slice(10)), 'data: {"choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}\n\n', 'data: [DONE]\n\n']);
+  const delta = (content: string) =>
+    `data: {"choices":[{"index":0,"delta":{"content":${JSON.stringify(content)}},"finish_reason":null}]}\n\n`;
+  relay(res, 200, 'text/event-stream', [
+    delta(COMPLETION.slice(0, 10)),
+    delta(COMPLETION.slice(10)),
+    'data: {"choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}\n\n',
+    'data: [DONE]\n\n',
+  ]);
 };
 
 afterAll(() => telemetry.shutdown());
@@ -52,13 +70,27 @@ describe('audit() privacy', () => {
   it('should never record the prompt, the completion, the client key or a provider credential', async () => {
     const lines: string[] = [];
     const app = await startAuditApp(
-      { policy: testPolicy(), tracerProvider: telemetry.tracerProvider, meterProvider: telemetry.meterProvider, log: (line) => lines.push(line) },
+      {
+        policy: testPolicy(),
+        tracerProvider: telemetry.tracerProvider,
+        meterProvider: telemetry.meterProvider,
+        log: (line) => lines.push(line),
+      },
       [stack],
     );
     try {
       const res = await post(
         `${app.url}/chat/completions`,
-        { model: 'smart', stream: true, user: PROMPT, metadata: { note: PROMPT }, messages: [{ role: 'system', content: PROMPT }, { role: 'user', content: PROMPT }] },
+        {
+          model: 'smart',
+          stream: true,
+          user: PROMPT,
+          metadata: { note: PROMPT },
+          messages: [
+            { role: 'system', content: PROMPT },
+            { role: 'user', content: PROMPT },
+          ],
+        },
         { 'x-api-key': CLIENT_KEY, 'x-switchyard-workflow': 'triage' },
       );
       expect(res.text).toContain('31-41-59'); // the answer did pass through
@@ -71,12 +103,17 @@ describe('audit() privacy', () => {
     const everything = [
       ...spans.flatMap(exported),
       ...lines,
-      ...metrics.scopeMetrics.flatMap((s) => s.metrics.flatMap((m) => [m.descriptor.name, ...m.dataPoints.flatMap((p) => strings(p.attributes))])),
+      ...metrics.scopeMetrics.flatMap((s) =>
+        s.metrics.flatMap((m) => [m.descriptor.name, ...m.dataPoints.flatMap((p) => strings(p.attributes))]),
+      ),
     ];
     expect(everything.length).toBeGreaterThan(50);
     expect(everything.join('\n')).toContain(MINI); // the search sees real content
     for (const secret of SECRETS) {
-      expect(everything.filter((s) => s.includes(secret)), secret).toEqual([]);
+      expect(
+        everything.filter((s) => s.includes(secret)),
+        secret,
+      ).toEqual([]);
     }
   });
 });

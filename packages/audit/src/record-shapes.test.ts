@@ -6,7 +6,17 @@ import type { Attempt, RoutingRecord } from '@switchyard/core';
 import type { RequestHandler } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as A from './attributes.js';
-import { answeredAttempt, chatCompletion, memoryTelemetry, parseLikeSignals, post, relay, startAuditApp, testPolicy, type AuditApp } from './test-utils.js';
+import {
+  answeredAttempt,
+  chatCompletion,
+  memoryTelemetry,
+  parseLikeSignals,
+  post,
+  relay,
+  startAuditApp,
+  testPolicy,
+  type AuditApp,
+} from './test-utils.js';
 
 const GPT4O = 'gpt-4o-2024-08-06';
 const LLAMA = 'llama-3.3-70b-versatile';
@@ -23,31 +33,55 @@ const failoverAndBudget: RequestHandler = (req, res) => {
   record.budget = { owner: 'search-team', limitUsd: 500, spendUsd: 400, reservedUsd: 1, estimateUsd: 0.002, spendPct: 0.802 };
   const failed = (credentialIndex: number, at: number): Attempt =>
     Object.assign(
-      { provider: 'groq', model: LLAMA, credentialIndex, startedAt: at, endedAt: at + 50, status: 503, outcome: 'http_error', errorClass: 'http_503' } as Attempt,
+      {
+        provider: 'groq',
+        model: LLAMA,
+        credentialIndex,
+        startedAt: at,
+        endedAt: at + 50,
+        status: 503,
+        outcome: 'http_error',
+        errorClass: 'http_503',
+      } as Attempt,
       { retryAfterMs: 100 }, // a field failover may add: written as switchyard.attempt.retry_after_ms
     );
   record.attempts.push(failed(0, T0), failed(1, T0 + 200));
   record.events.push(
     { name: 'switchyard.budget.reserved', at: T0 - 10, attributes: { 'switchyard.budget.estimate_usd': 0.002 } },
-    { name: 'switchyard.retry', at: T0 + 60, attempt: 0, attributes: { 'switchyard.retry.reason': 'http_503', 'switchyard.retry.delay_ms': 100 } },
+    {
+      name: 'switchyard.retry',
+      at: T0 + 60,
+      attempt: 0,
+      attributes: { 'switchyard.retry.reason': 'http_503', 'switchyard.retry.delay_ms': 100 },
+    },
     { name: 'switchyard.fallback', at: T0 + 260, attempt: 1, attributes: { 'switchyard.fallback.to': GPT4O } },
   );
   record.fallbackReason = 'http_503';
-  Object.assign(record as RoutingRecord & Record<string, unknown>, { cacheHit: false, key: { name: 'search-backend', allow: ['smart', 'cheap'] } });
+  Object.assign(record as RoutingRecord & Record<string, unknown>, {
+    cacheHit: false,
+    key: { name: 'search-backend', allow: ['smart', 'cheap'] },
+  });
   answeredAttempt(record, res, { provider: 'openai', model: GPT4O, status: 200 });
   record.usage = { inputTokens: 100, outputTokens: 20 };
   // As budget() does: the cost is settled a turn after the response closes.
   res.once('close', () =>
     setImmediate(() => {
       record.costUsd = 0.0012;
-      record.events.push({ name: 'switchyard.budget.settled', at: Date.now(), attempt: 7, attributes: { 'switchyard.cost.usd': 0.0012 } });
+      record.events.push({
+        name: 'switchyard.budget.settled',
+        at: Date.now(),
+        attempt: 7,
+        attributes: { 'switchyard.cost.usd': 0.0012 },
+      });
     }),
   );
   relay(res, 200, 'application/json', [chatCompletion(GPT4O)]);
 };
 
 beforeAll(async () => {
-  app = await startAuditApp({ policy: testPolicy(), tracerProvider: telemetry.tracerProvider, metrics: false }, [failoverAndBudget]);
+  app = await startAuditApp({ policy: testPolicy(), tracerProvider: telemetry.tracerProvider, metrics: false }, [
+    failoverAndBudget,
+  ]);
 });
 afterAll(async () => {
   await app.close();
@@ -60,7 +94,9 @@ describe('audit() with failover and budget records', () => {
     expect(res.status).toBe(200);
     const spans = await telemetry.finished(4);
     const server = spans.find((s) => s.kind === SpanKind.SERVER)!;
-    const attempts = spans.filter((s) => s.kind === SpanKind.CLIENT).sort((a, b) => (a.attributes[A.ATTR_ATTEMPT_INDEX] as number) - (b.attributes[A.ATTR_ATTEMPT_INDEX] as number));
+    const attempts = spans
+      .filter((s) => s.kind === SpanKind.CLIENT)
+      .sort((a, b) => (a.attributes[A.ATTR_ATTEMPT_INDEX] as number) - (b.attributes[A.ATTR_ATTEMPT_INDEX] as number));
 
     expect(server.status.code).toBe(SpanStatusCode.UNSET);
     expect(server.attributes).toMatchObject({
@@ -83,19 +119,31 @@ describe('audit() with failover and budget records', () => {
     });
     expect(server.attributes).not.toHaveProperty(A.ATTR_ERROR_TYPE);
 
-    expect(attempts.map((s) => [s.name, s.status.code, s.attributes[A.ATTR_ATTEMPT_CREDENTIAL_INDEX], s.attributes[A.ATTR_ERROR_TYPE]])).toEqual([
+    expect(
+      attempts.map((s) => [
+        s.name,
+        s.status.code,
+        s.attributes[A.ATTR_ATTEMPT_CREDENTIAL_INDEX],
+        s.attributes[A.ATTR_ERROR_TYPE],
+      ]),
+    ).toEqual([
       [`chat ${LLAMA}`, SpanStatusCode.ERROR, 0, 'http_503'],
       [`chat ${LLAMA}`, SpanStatusCode.ERROR, 1, 'http_503'],
       [`chat ${GPT4O}`, SpanStatusCode.UNSET, 0, undefined],
     ]);
     expect(attempts[0]!.attributes['switchyard.attempt.retry_after_ms']).toBe(100);
     expect(attempts[0]!.attributes).not.toHaveProperty(A.ATTR_GEN_AI_RESPONSE_MODEL);
-    expect(attempts[2]!.attributes).toMatchObject({ [A.ATTR_GEN_AI_RESPONSE_MODEL]: GPT4O, [A.ATTR_GEN_AI_USAGE_INPUT_TOKENS]: 100 });
+    expect(attempts[2]!.attributes).toMatchObject({
+      [A.ATTR_GEN_AI_RESPONSE_MODEL]: GPT4O,
+      [A.ATTR_GEN_AI_USAGE_INPUT_TOKENS]: 100,
+    });
     expect(attempts[0]!.attributes).not.toHaveProperty(A.ATTR_GEN_AI_USAGE_INPUT_TOKENS);
 
     // Each event on its attempt's span, at its own time; others (and an index past the attempts) on the server span.
     const events = (span: (typeof spans)[number]) => span.events.map((e) => [e.name, e.attributes, hrMs(e.time)]);
-    expect(events(attempts[0]!)).toEqual([['switchyard.retry', { 'switchyard.retry.reason': 'http_503', 'switchyard.retry.delay_ms': 100 }, T0 + 60]]);
+    expect(events(attempts[0]!)).toEqual([
+      ['switchyard.retry', { 'switchyard.retry.reason': 'http_503', 'switchyard.retry.delay_ms': 100 }, T0 + 60],
+    ]);
     expect(events(attempts[1]!)).toEqual([['switchyard.fallback', { 'switchyard.fallback.to': GPT4O }, T0 + 260]]);
     expect(events(attempts[2]!)).toEqual([]);
     expect(events(server).map(([name]) => name)).toEqual(['switchyard.budget.reserved', 'switchyard.budget.settled']);

@@ -21,7 +21,9 @@ describe('setupTracing', () => {
     span.end();
     // The SDK exports once the resource's asynchronous attributes (host id) are known.
     await until(() => out.mock.calls.length > 0, 'the span line');
-    expect(out.mock.calls.map(([chunk]) => String(chunk)).join('')).toMatch(/^\[span\] hello {2}\d+\.\d ms {2}trace=[0-9a-f]{32}\n {7}switchyard\.route=smart\n$/);
+    expect(out.mock.calls.map(([chunk]) => String(chunk)).join('')).toMatch(
+      /^\[span\] hello {2}\d+\.\d ms {2}trace=[0-9a-f]{32}\n {7}switchyard\.route=smart\n$/,
+    );
     // Console mode exports no metrics.
     expect(metrics.getMeterProvider().getMeter('t').constructor.name).toBe('NoopMeter');
 

@@ -50,7 +50,7 @@ export function writeSpans(tracer: Tracer, server: ServerSpan, facts: RequestFac
   for (const event of record.events) addEvent(children[event.attempt ?? -1] ?? span, event);
   // The parent first: exporters that print as spans end (the console one) then show it above its attempts.
   if (own) span.end(outcome.endedAt);
-  outcome.attempts.forEach((view, i) => children[i]!.end(view.endedAt));
+  for (const [i, view] of outcome.attempts.entries()) children[i]!.end(view.endedAt);
 }
 
 function addEvent(span: Span, event: RoutingEvent): void {

@@ -106,7 +106,12 @@ export class StorageContextManager implements ContextManager {
   active(): Context {
     return this.#storage.getStore() ?? ROOT_CONTEXT;
   }
-  with<A extends unknown[], F extends (...args: A) => ReturnType<F>>(ctx: Context, fn: F, thisArg?: ThisParameterType<F>, ...args: A): ReturnType<F> {
+  with<A extends unknown[], F extends (...args: A) => ReturnType<F>>(
+    ctx: Context,
+    fn: F,
+    thisArg?: ThisParameterType<F>,
+    ...args: A
+  ): ReturnType<F> {
     return this.#storage.run(ctx, () => fn.call(thisArg, ...args));
   }
   bind<T>(_ctx: Context, target: T): T {
@@ -142,8 +147,17 @@ export function parseLikeSignals(req: Request, endpoint: Endpoint = 'chat'): Rou
 }
 
 /** What dispatch() writes for an attempt that got an answer, completed when the client has it all. */
-export function answeredAttempt(record: RoutingRecord, res: Response, init: Pick<Attempt, 'provider' | 'model'> & { status: number; credentialIndex?: number }): Attempt {
-  const attempt: Attempt = { provider: init.provider, model: init.model, credentialIndex: init.credentialIndex ?? 0, startedAt: Date.now() };
+export function answeredAttempt(
+  record: RoutingRecord,
+  res: Response,
+  init: Pick<Attempt, 'provider' | 'model'> & { status: number; credentialIndex?: number },
+): Attempt {
+  const attempt: Attempt = {
+    provider: init.provider,
+    model: init.model,
+    credentialIndex: init.credentialIndex ?? 0,
+    startedAt: Date.now(),
+  };
   record.attempts.push(attempt);
   attempt.status = init.status;
   if (init.status < 200 || init.status > 299) attempt.errorClass = `http_${init.status}`;
@@ -162,7 +176,13 @@ export function answeredAttempt(record: RoutingRecord, res: Response, init: Pick
 }
 
 /** Passes `chunks` to the client the way dispatch() does: piped, so audit sees them go by. */
-export function relay(res: Response, status: number, contentType: string, chunks: readonly (string | Buffer)[], intervalMs = 0): void {
+export function relay(
+  res: Response,
+  status: number,
+  contentType: string,
+  chunks: readonly (string | Buffer)[],
+  intervalMs = 0,
+): void {
   res.writeHead(status, { 'content-type': contentType });
   const source = Readable.from(
     (async function* () {
@@ -181,7 +201,11 @@ export interface AuditApp {
 }
 
 /** `POST /v1/chat/completions` (and `/v1/embeddings`) behind audit(), then `stack`, then core's errorHandler(). */
-export async function startAuditApp(options: AuditOptions, stack: RequestHandler[], before: RequestHandler[] = []): Promise<AuditApp> {
+export async function startAuditApp(
+  options: AuditOptions,
+  stack: RequestHandler[],
+  before: RequestHandler[] = [],
+): Promise<AuditApp> {
   const app = express();
   const router = express.Router();
   router.post(['/chat/completions', '/embeddings'], ...before, audit(options), express.json(), ...stack);
@@ -201,7 +225,11 @@ export async function startAuditApp(options: AuditOptions, stack: RequestHandler
   };
 }
 
-export async function post(url: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; text: string }> {
+export async function post(
+  url: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; text: string }> {
   const res = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${CLIENT_KEY}`, ...headers },
@@ -210,7 +238,11 @@ export async function post(url: string, body: unknown, headers: Record<string, s
   return { status: res.status, text: await res.text() };
 }
 
-export function chatCompletion(model: string, finishReason = 'stop', usage = { prompt_tokens: 12, completion_tokens: 5 }): string {
+export function chatCompletion(
+  model: string,
+  finishReason = 'stop',
+  usage = { prompt_tokens: 12, completion_tokens: 5 },
+): string {
   return JSON.stringify({
     id: 'chatcmpl-1',
     object: 'chat.completion',

@@ -1,7 +1,15 @@
 // budget(): checks the owner's budget and the per-call ceiling before dispatch, reserves the worst case,
 // and settles the real cost when the answer ends.
 import { randomUUID } from 'node:crypto';
-import { ANSWER_USAGE_EVENT, routing, type AnswerUsage, type ModelConfig, type OwnerBudget, type RoutingContext, type RoutingRecord } from '@switchyard/core';
+import {
+  ANSWER_USAGE_EVENT,
+  routing,
+  type AnswerUsage,
+  type ModelConfig,
+  type OwnerBudget,
+  type RoutingContext,
+  type RoutingRecord,
+} from '@switchyard/core';
 import type { RequestHandler, Response } from 'express';
 import { budgetExceeded, costUnbounded, requestTooExpensive, storeUnavailable } from './errors.js';
 import { highestWorstCase, requestSize, servingModels } from './estimate.js';
@@ -50,13 +58,16 @@ export function budget(options: BudgetOptions): RequestHandler {
   return async function switchyardBudget(req, res, next) {
     const ctx = routing(req);
     const { record } = ctx;
-    if (!ctx.request || !ctx.signals || !record.selection) return next(new Error('switchyard: budget() needs signals() and pin() mounted before it'));
+    if (!ctx.request || !ctx.signals || !record.selection)
+      return next(new Error('switchyard: budget() needs signals() and pin() mounted before it'));
 
     const owner = ledger.owner(record.owner);
     const ceiling = ceilingOf(owner, record, config.routeMaxRequestUsd);
     // Owners without a limit or a ceiling need no estimate up front: the store is only told the cost.
-    const estimate = ceiling || owner?.monthlyUsd !== undefined ? highestWorstCase(requestSize(ctx)!, candidates(record.selection)) : undefined;
-    if (ceiling && (estimate === undefined || estimate > ceiling.usd)) return next(requestTooExpensive(estimate, ceiling.usd, ceiling.whose));
+    const estimate =
+      ceiling || owner?.monthlyUsd !== undefined ? highestWorstCase(requestSize(ctx)!, candidates(record.selection)) : undefined;
+    if (ceiling && (estimate === undefined || estimate > ceiling.usd))
+      return next(requestTooExpensive(estimate, ceiling.usd, ceiling.whose));
 
     const key = ledger.key(record.owner);
     const id = randomUUID();
@@ -73,11 +84,29 @@ export function budget(options: BudgetOptions): RequestHandler {
           ttlMs: ledger.reservationTtlMs,
         });
         const { spendUsd, reservedUsd } = result.before;
-        record.budget = { owner: owner.name, limitUsd, spendUsd, reservedUsd, estimateUsd: estimate ?? 0, spendPct: pct(spendUsd + reservedUsd, limitUsd) };
+        record.budget = {
+          owner: owner.name,
+          limitUsd,
+          spendUsd,
+          reservedUsd,
+          estimateUsd: estimate ?? 0,
+          spendPct: pct(spendUsd + reservedUsd, limitUsd),
+        };
         if (!result.ok) {
           event(record, 'switchyard.budget.refused', { owner: owner.name, estimate_usd: estimate ?? 0 });
           const { window } = key;
-          return next(budgetExceeded({ owner: owner.name, window: window.id, timeZone: ledger.windows.timeZone, limitUsd, spendUsd, reservedUsd, estimateUsd: estimate ?? 0, resetsAt: window.endsAt }));
+          return next(
+            budgetExceeded({
+              owner: owner.name,
+              window: window.id,
+              timeZone: ledger.windows.timeZone,
+              limitUsd,
+              spendUsd,
+              reservedUsd,
+              estimateUsd: estimate ?? 0,
+              resetsAt: window.endsAt,
+            }),
+          );
         }
         reserved = true;
       } catch (err) {
@@ -116,7 +145,12 @@ async function settle(ledger: BudgetLedger, call: Call, res: Response): Promise<
 
 type Basis = 'usage' | 'no_answer' | 'unpriced' | 'partial_estimate' | 'usage_missing';
 
-function costOfCall(call: Call, record: RoutingRecord, model: ModelConfig | undefined, finished: boolean): { cost?: number; basis: Basis } {
+function costOfCall(
+  call: Call,
+  record: RoutingRecord,
+  model: ModelConfig | undefined,
+  finished: boolean,
+): { cost?: number; basis: Basis } {
   const price = model?.price;
   if (record.usage && price) return { cost: costOf(record.usage, price), basis: 'usage' };
   const last = record.attempts.at(-1);
@@ -141,7 +175,8 @@ function ceilingOf(
   const route = record.selection?.kind === 'route' ? record.selection.route : undefined;
   const routeUsd = route === undefined ? undefined : routes.get(route);
   const ownerUsd = owner?.maxRequestUsd;
-  if (routeUsd !== undefined && (ownerUsd === undefined || routeUsd <= ownerUsd)) return { usd: routeUsd, whose: `route "${route}"` };
+  if (routeUsd !== undefined && (ownerUsd === undefined || routeUsd <= ownerUsd))
+    return { usd: routeUsd, whose: `route "${route}"` };
   if (ownerUsd !== undefined) return { usd: ownerUsd, whose: `owner "${owner!.name}"` };
   return undefined;
 }

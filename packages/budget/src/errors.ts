@@ -50,7 +50,10 @@ export function budgetExceeded(f: ExceededFacts): SwitchyardError {
 
 /** 400 `request_cost_exceeded`: a single call that could cost more than its owner's or route's ceiling. */
 export function requestTooExpensive(estimateUsd: number | undefined, ceilingUsd: number, whose: string): SwitchyardError {
-  const could = estimateUsd === undefined ? 'has no upper bound on its cost (its model has no output cap)' : `could cost up to ${usdText(estimateUsd)}`;
+  const could =
+    estimateUsd === undefined
+      ? 'has no upper bound on its cost (its model has no output cap)'
+      : `could cost up to ${usdText(estimateUsd)}`;
   return new SwitchyardError({
     status: 400,
     type: 'invalid_request_error',

@@ -16,7 +16,8 @@ export function requestSize(ctx: RoutingContext): RequestSize | undefined {
 /** Every model that may serve a selection: the chosen one, then the route's fallbacks. Built once per policy. */
 export function servingModels(policy: Policy): (selection: Selection) => readonly ModelConfig[] {
   const byRoute = new Map<string, ModelConfig[]>();
-  const models = (ids: readonly string[]) => ids.map((id) => policy.models.get(id)).filter((m): m is ModelConfig => m !== undefined);
+  const models = (ids: readonly string[]) =>
+    ids.map((id) => policy.models.get(id)).filter((m): m is ModelConfig => m !== undefined);
   for (const route of policy.routes.values()) byRoute.set(route.name, models(route.fallbacks));
   return (selection) => {
     const chosen = policy.models.get(selection.model);

@@ -44,7 +44,9 @@ beforeAll(async () => {
   url = `http://127.0.0.1:${(servers[0]!.address() as AddressInfo).port}`;
   openUrl = `http://127.0.0.1:${(servers[1]!.address() as AddressInfo).port}`;
 });
-afterAll(() => servers.forEach((s) => s.close()));
+afterAll(() => {
+  for (const s of servers) s.close();
+});
 
 const who = async (base: string, headers: Record<string, string> = {}) => {
   const res = await fetch(`${base}/who`, { headers });
@@ -53,13 +55,19 @@ const who = async (base: string, headers: Record<string, string> = {}) => {
 
 describe('keys()', () => {
   it('should set the owner and allow list of the key, from Bearer or x-api-key, env or sha256 secrets', async () => {
-    expect(await who(url, { authorization: 'Bearer sk-one' })).toEqual({ status: 200, body: { owner: 'team-one', allow: ['smart'] } });
+    expect(await who(url, { authorization: 'Bearer sk-one' })).toEqual({
+      status: 200,
+      body: { owner: 'team-one', allow: ['smart'] },
+    });
     expect(await who(url, { 'x-api-key': 'sk-two' })).toEqual({ status: 200, body: { owner: 'team-two', allow: null } });
     expect((await who(url, { authorization: 'bearer   sk-two ' })).body.owner).toBe('team-two');
   });
 
   it('should answer 401 missing_api_key or invalid_api_key otherwise, never echoing the key', async () => {
-    for (const headers of [{}, { authorization: 'Basic abc' }, { authorization: 'Bearer' }, { 'x-api-key': ' ' }] as Record<string, string>[]) {
+    for (const headers of [{}, { authorization: 'Basic abc' }, { authorization: 'Bearer' }, { 'x-api-key': ' ' }] as Record<
+      string,
+      string
+    >[]) {
       const r = await who(url, headers);
       expect(r.status, JSON.stringify(headers)).toBe(401);
       expect(r.body.error.code).toBe('missing_api_key');
@@ -70,7 +78,10 @@ describe('keys()', () => {
   });
 
   it('should let every call through as owner "default" when the policy has no keys', async () => {
-    expect(await who(openUrl, { authorization: 'Bearer anything' })).toEqual({ status: 200, body: { owner: 'default', allow: null } });
+    expect(await who(openUrl, { authorization: 'Bearer anything' })).toEqual({
+      status: 200,
+      body: { owner: 'default', allow: null },
+    });
     expect(await who(openUrl)).toEqual({ status: 200, body: { owner: 'default', allow: null } });
   });
 
@@ -90,7 +101,11 @@ describe('presentedKey() and match()', () => {
 
   it('should compare against every key and return the first that matches', () => {
     const digest = (s: string) => createHash('sha256').update(s).digest();
-    const known = [{ digest: digest('x'), n: 1 }, { digest: digest('y'), n: 2 }, { digest: digest('y'), n: 3 }];
+    const known = [
+      { digest: digest('x'), n: 1 },
+      { digest: digest('y'), n: 2 },
+      { digest: digest('y'), n: 3 },
+    ];
     expect(match(known, 'y')?.n).toBe(2);
     expect(match(known, 'z')).toBeUndefined();
   });

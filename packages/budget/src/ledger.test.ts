@@ -49,12 +49,25 @@ describe('BudgetLedger', () => {
     }
   });
 
-  it('should report spend with its limit and share, in the policy\'s month', async () => {
+  it("should report spend with its limit and share, in the policy's month", async () => {
     const now = Date.parse('2025-01-31T15:00:00Z'); // 1 February, 00:00 in Tokyo
     const ledger = new BudgetLedger(policy, { now: () => now });
     await ledger.settle({ key: ledger.key('a'), id: 'x', costUsd: 0.5 });
-    expect(await ledger.spend('a')).toEqual({ owner: 'a', window: '2025-02', spendUsd: 0.5, reservedUsd: 0, limitUsd: 2, hardStop: true, spendPct: 0.25 });
-    expect(await ledger.spend('nobody')).toMatchObject({ owner: 'nobody', limitUsd: undefined, spendPct: undefined, hardStop: false });
+    expect(await ledger.spend('a')).toEqual({
+      owner: 'a',
+      window: '2025-02',
+      spendUsd: 0.5,
+      reservedUsd: 0,
+      limitUsd: 2,
+      hardStop: true,
+      spendPct: 0.25,
+    });
+    expect(await ledger.spend('nobody')).toMatchObject({
+      owner: 'nobody',
+      limitUsd: undefined,
+      spendPct: undefined,
+      hardStop: false,
+    });
     await ledger.shutdown();
   });
 

@@ -102,7 +102,15 @@ export class BudgetLedger {
     const { spendUsd, reservedUsd } = await this.store.get(key);
     const budget = this.owner(owner);
     const limitUsd = budget?.monthlyUsd;
-    return { owner, window: key.window.id, spendUsd, reservedUsd, limitUsd, hardStop: budget?.hardStop ?? false, spendPct: pct(spendUsd + reservedUsd, limitUsd) };
+    return {
+      owner,
+      window: key.window.id,
+      spendUsd,
+      reservedUsd,
+      limitUsd,
+      hardStop: budget?.hardStop ?? false,
+      spendPct: pct(spendUsd + reservedUsd, limitUsd),
+    };
   }
 
   reserve(request: ReserveRequest): Promise<ReserveResult> {
@@ -138,15 +146,21 @@ export class BudgetLedger {
     clearInterval(this.#retry);
     this.#retry = undefined;
     await this.#flush();
-    if (this.#pending.length > 0) this.#logger.warn(`budget: ${this.#pending.length} settlements could not reach ${this.storeName} before shutdown; their cost is not counted`);
+    if (this.#pending.length > 0)
+      this.#logger.warn(
+        `budget: ${this.#pending.length} settlements could not reach ${this.storeName} before shutdown; their cost is not counted`,
+      );
     await this.#store?.shutdown?.();
   }
 
   #keep(request: SettleRequest, err: unknown): void {
-    if (this.#pending.length === 0) this.#logger.warn(`budget: ${this.storeName} failed to settle a call; retrying every ${RETRY_EVERY_MS} ms`, err);
+    if (this.#pending.length === 0)
+      this.#logger.warn(`budget: ${this.storeName} failed to settle a call; retrying every ${RETRY_EVERY_MS} ms`, err);
     if (this.#pending.length >= MAX_PENDING_SETTLEMENTS) {
       const dropped = this.#pending.shift()!;
-      this.#logger.warn(`budget: more than ${MAX_PENDING_SETTLEMENTS} settlements waiting; dropped one of ${dropped.costUsd} USD for "${dropped.key.owner}"`);
+      this.#logger.warn(
+        `budget: more than ${MAX_PENDING_SETTLEMENTS} settlements waiting; dropped one of ${dropped.costUsd} USD for "${dropped.key.owner}"`,
+      );
     }
     this.#pending.push(request);
     this.#retry ??= setInterval(() => void this.#flush(), RETRY_EVERY_MS).unref();

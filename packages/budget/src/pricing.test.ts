@@ -39,8 +39,14 @@ describe('worstCase()', () => {
   const size = { inputTokens: 1000, endpoint: 'chat' as const };
 
   it('should bound the answer by max_tokens, the model cap if lower, else the context window', () => {
-    expect(worstCase({ ...size, maxOutputTokens: 100 }, model({ maxOutputTokens: 16384 }))).toBeCloseTo((1000 * 2.5 + 100 * 10) / 1e6, 12);
-    expect(worstCase({ ...size, maxOutputTokens: 99999 }, model({ maxOutputTokens: 16384 }))).toBeCloseTo((1000 * 2.5 + 16384 * 10) / 1e6, 12);
+    expect(worstCase({ ...size, maxOutputTokens: 100 }, model({ maxOutputTokens: 16384 }))).toBeCloseTo(
+      (1000 * 2.5 + 100 * 10) / 1e6,
+      12,
+    );
+    expect(worstCase({ ...size, maxOutputTokens: 99999 }, model({ maxOutputTokens: 16384 }))).toBeCloseTo(
+      (1000 * 2.5 + 16384 * 10) / 1e6,
+      12,
+    );
     expect(worstCase(size, model({ contextWindow: 128000 }))).toBeCloseTo((1000 * 2.5 + 128000 * 10) / 1e6, 12);
   });
 

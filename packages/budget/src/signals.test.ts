@@ -26,7 +26,7 @@ budgets: { owners: ${owners} }
 `;
 
 describe('estimated_cost_usd', () => {
-  it('should be the worst case on the route\'s default model, so a rule can send costly calls elsewhere', async () => {
+  it("should be the worst case on the route's default model, so a rule can send costly calls elsewhere", async () => {
     g = await startBudgetGateway({ yaml: policy('{}') });
     // (12 input + 100 output) tokens at big's prices: 0.00312; with 1000 output tokens: 0.03012.
     const cheap = await chat(g.url, { model: 'smart', max_tokens: 100 });
@@ -41,7 +41,10 @@ describe('monthly_spend_pct', () => {
   it('should be absent, with the reason, for an owner without monthly_usd; the rule then does not match', async () => {
     g = await startBudgetGateway({ yaml: policy('{}') });
     expect((await chat(g.url, { model: 'smart', max_tokens: 5 })).headers.get('x-switchyard-route')).toBe('smart/default');
-    expect((await g.lastRecord()).signals.monthly_spend_pct).toEqual({ kind: 'absent', reason: 'plugin threw: owner "default" has no monthly_usd' });
+    expect((await g.lastRecord()).signals.monthly_spend_pct).toEqual({
+      kind: 'absent',
+      reason: 'plugin threw: owner "default" has no monthly_usd',
+    });
   });
 
   it('should count open reservations as well as spend', async () => {

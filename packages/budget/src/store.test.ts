@@ -124,10 +124,12 @@ describe('RedisStore when Redis is down', () => {
       expect((err as Error).message).toMatch(/^redis \(REDIS_URL\) (is unreachable|did not answer)/);
       expect((err as Error).message).not.toContain(down.url);
       await down.start();
-      await expect.poll(() => Promise.resolve(store.get(key)).catch(() => undefined), { timeout: 5000 }).toEqual({
-        spendUsd: 0,
-        reservedUsd: 0,
-      });
+      await expect
+        .poll(() => Promise.resolve(store.get(key)).catch(() => undefined), { timeout: 5000 })
+        .toEqual({
+          spendUsd: 0,
+          reservedUsd: 0,
+        });
     } finally {
       await store.shutdown();
       await down.close();

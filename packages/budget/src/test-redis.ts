@@ -26,7 +26,20 @@ export interface TestRedisOptions {
 export async function startRedis(options: TestRedisOptions = {}): Promise<TestRedis> {
   const dir = await mkdtemp(join(tmpdir(), 'switchyard-redis-'));
   const port = await freePort();
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--daemonize', 'no', '--loglevel', 'warning'];
+  const args = [
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--dir',
+    dir,
+    '--save',
+    '',
+    '--daemonize',
+    'no',
+    '--loglevel',
+    'warning',
+  ];
   args.push(...(options.persist ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no']));
   let child: ChildProcess | undefined;
 
@@ -36,7 +49,9 @@ export async function startRedis(options: TestRedisOptions = {}): Promise<TestRe
     let stderr = '';
     proc.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
     const failed = new Promise<never>((_, reject) => {
-      proc.once('error', (err) => reject(new Error(`cannot start redis-server (install it: apt-get install -y redis-server): ${err.message}`)));
+      proc.once('error', (err) =>
+        reject(new Error(`cannot start redis-server (install it: apt-get install -y redis-server): ${err.message}`)),
+      );
       proc.once('exit', (code) => reject(new Error(`redis-server exited with ${code}: ${stderr}`)));
     });
     await Promise.race([listening(port), failed]);

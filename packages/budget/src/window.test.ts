@@ -28,7 +28,10 @@ describe('monthlyWindows()', () => {
   it('should handle zones with odd offsets (Asia/Kathmandu, UTC+5:45) and UTC itself', () => {
     expect(monthlyWindows('Asia/Kathmandu').at(at('2025-06-30T18:15:00Z')).id).toBe('2025-07');
     expect(monthlyWindows('Asia/Kathmandu').at(at('2025-06-30T18:14:59Z')).id).toBe('2025-06');
-    expect(monthlyWindows('UTC').at(at('2025-12-31T23:59:59Z'))).toMatchObject({ id: '2025-12', endsAt: at('2026-01-01T00:00:00Z') });
+    expect(monthlyWindows('UTC').at(at('2025-12-31T23:59:59Z'))).toMatchObject({
+      id: '2025-12',
+      endsAt: at('2026-01-01T00:00:00Z'),
+    });
   });
 
   it('should hand out the same window object for every instant of a month', () => {

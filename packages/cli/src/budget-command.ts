@@ -26,15 +26,34 @@ function table(file: string, report: SpendReport): string {
 
 function row(o: OwnerSpend): string[] {
   const pct = o.spendPct === undefined ? '-' : `${(o.spendPct * 100).toFixed(1)}%`;
-  return [o.owner, usd(o.spendUsd), usd(o.reservedUsd), o.limitUsd === undefined ? '-' : usd(o.limitUsd), pct, o.limitUsd === undefined ? '-' : o.hardStop ? 'yes' : 'no'];
+  return [
+    o.owner,
+    usd(o.spendUsd),
+    usd(o.reservedUsd),
+    o.limitUsd === undefined ? '-' : usd(o.limitUsd),
+    pct,
+    o.limitUsd === undefined ? '-' : o.hardStop ? 'yes' : 'no',
+  ];
 }
 
 function inMemory(file: string, { policy, budget }: CompiledPolicy, json: boolean): string {
-  const note = 'the policy keeps spend in memory (no budgets.store): each gateway process has its own figures, which this command cannot read; ask a running gateway (GET /v1/switchyard/budget with the admin key)';
-  const owners = [...budget.config.owners.values()].map((o) => ({ owner: o.name, limit_usd: o.monthlyUsd ?? null, hard_stop: o.hardStop }));
+  const note =
+    'the policy keeps spend in memory (no budgets.store): each gateway process has its own figures, which this command cannot read; ask a running gateway (GET /v1/switchyard/budget with the admin key)';
+  const owners = [...budget.config.owners.values()].map((o) => ({
+    owner: o.name,
+    limit_usd: o.monthlyUsd ?? null,
+    hard_stop: o.hardStop,
+  }));
   if (json) return JSON.stringify({ store: 'memory', note, owners }, null, 2);
-  const rows = [['owner', 'limit', 'hard stop'], ...owners.map((o) => [o.owner, o.limit_usd === null ? '-' : usd(o.limit_usd), o.hard_stop ? 'yes' : 'no'])];
-  return [`${file}: ${note}`, `timezone ${policy.timezone}`, ...(owners.length > 0 ? columns(rows) : ['no owners with budgets'])].join('\n');
+  const rows = [
+    ['owner', 'limit', 'hard stop'],
+    ...owners.map((o) => [o.owner, o.limit_usd === null ? '-' : usd(o.limit_usd), o.hard_stop ? 'yes' : 'no']),
+  ];
+  return [
+    `${file}: ${note}`,
+    `timezone ${policy.timezone}`,
+    ...(owners.length > 0 ? columns(rows) : ['no owners with budgets']),
+  ].join('\n');
 }
 
 function usd(n: number): string {
@@ -43,5 +62,10 @@ function usd(n: number): string {
 
 function columns(rows: readonly string[][]): string[] {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows.map((r) => r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ').trimEnd());
+  return rows.map((r) =>
+    r
+      .map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!)))
+      .join('  ')
+      .trimEnd(),
+  );
 }

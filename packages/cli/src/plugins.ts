@@ -9,7 +9,9 @@ export async function loadPlugins(specifiers: readonly string[]): Promise<Signal
   for (const specifier of specifiers) {
     const url = specifier.startsWith('.') || isAbsolute(specifier) ? pathToFileURL(resolve(specifier)).href : specifier;
     const mod = (await import(url)) as Record<string, unknown>;
-    const found = Object.values(mod).flatMap((v) => (Array.isArray(v) ? v : [v])).filter(isSignalPlugin);
+    const found = Object.values(mod)
+      .flatMap((v) => (Array.isArray(v) ? v : [v]))
+      .filter(isSignalPlugin);
     if (found.length === 0) throw new Error(`--plugin ${specifier}: the module exports no signal made with defineSignal()`);
     plugins.push(...new Set(found));
   }

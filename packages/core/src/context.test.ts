@@ -89,7 +89,9 @@ describe('parsedRequest', () => {
     expect(() => parsedRequest(newRequest(), 'rules')).toThrow(
       new Error('switchyard: rules() needs signals() mounted before it (nothing parsed the request)'),
     );
-    expect(() => parsedRequest(newRequest(), 'dispatch')).toThrow(/^switchyard: dispatch\(\) needs signals\(\) mounted before it/);
+    expect(() => parsedRequest(newRequest(), 'dispatch')).toThrow(
+      /^switchyard: dispatch\(\) needs signals\(\) mounted before it/,
+    );
   });
 
   it('should return the request that signals() parsed', () => {

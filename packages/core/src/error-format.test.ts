@@ -7,7 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routing } from './context.js';
 import { anthropicErrorBody, anthropicErrorType, errorHandler, SwitchyardError } from './errors.js';
 
-const NOT_FOUND = new SwitchyardError({ status: 404, type: 'invalid_request_error', code: 'model_not_found', message: 'No such model.', param: 'model' });
+const NOT_FOUND = new SwitchyardError({
+  status: 404,
+  type: 'invalid_request_error',
+  code: 'model_not_found',
+  message: 'No such model.',
+  param: 'model',
+});
 
 describe('anthropicErrorType', () => {
   it.each([
@@ -30,7 +36,10 @@ describe('anthropicErrorType', () => {
   });
 
   it("should render the gateway's error in Anthropic's shape, without a code", () => {
-    expect(anthropicErrorBody(NOT_FOUND)).toStrictEqual({ type: 'error', error: { type: 'not_found_error', message: 'No such model.' } });
+    expect(anthropicErrorBody(NOT_FOUND)).toStrictEqual({
+      type: 'error',
+      error: { type: 'not_found_error', message: 'No such model.' },
+    });
   });
 });
 
@@ -72,7 +81,9 @@ describe('errorHandler() wire format', () => {
   });
 
   it('should answer a request outside the routed endpoints in the shape its client speaks', async () => {
-    expect(await (await fetch(`${base}/models`, { headers: { 'anthropic-version': '2023-06-01' } })).json()).toStrictEqual(anthropic);
+    expect(await (await fetch(`${base}/models`, { headers: { 'anthropic-version': '2023-06-01' } })).json()).toStrictEqual(
+      anthropic,
+    );
     expect(await (await fetch(`${base}/models`)).json()).toStrictEqual(openai);
   });
 });

@@ -4,14 +4,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { routing } from './context.js';
-import {
-  badRequest,
-  errorHandler,
-  openAIErrorBody,
-  SwitchyardError,
-  toSwitchyardError,
-  type OpenAIErrorBody,
-} from './errors.js';
+import { badRequest, errorHandler, openAIErrorBody, SwitchyardError, toSwitchyardError, type OpenAIErrorBody } from './errors.js';
 
 const INTERNAL: OpenAIErrorBody = {
   error: { message: 'The gateway failed to handle this request.', type: 'api_error', param: null, code: 'internal_error' },
@@ -220,7 +213,7 @@ describe('errorHandler in an express app', () => {
     expect(internal).toEqual([]);
   });
 
-  it('should answer 413 request_too_large for a body over express.json()\'s limit', async () => {
+  it("should answer 413 request_too_large for a body over express.json()'s limit", async () => {
     const res = await fetch(`${base}/json`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

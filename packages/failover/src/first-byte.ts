@@ -12,7 +12,11 @@ export interface FirstByteLimit {
 }
 
 /** The limit of an attempt starting at `start` (epoch ms), or `undefined` when the policy sets none. */
-export function firstByteLimit(timeouts: TimeoutSettings, deadlineAt: number | undefined, start: number): FirstByteLimit | undefined {
+export function firstByteLimit(
+  timeouts: TimeoutSettings,
+  deadlineAt: number | undefined,
+  start: number,
+): FirstByteLimit | undefined {
   const { firstByteMs, totalMs } = timeouts;
   const own = firstByteMs === undefined ? undefined : ({ ms: firstByteMs, limit: 'first_byte', limitMs: firstByteMs } as const);
   if (deadlineAt === undefined || totalMs === undefined) return own;

@@ -13,4 +13,12 @@ export { firstByteLimit, type FirstByteLimit } from './first-byte.js';
 export { FailoverPlan, type AttemptStep, type FinishStep, type PlanOptions, type Step } from './plan.js';
 export { retryAfterMs } from './retry-after.js';
 export { requestedSchema, SchemaChecker, type OutputValidator } from './schema-check.js';
-export { isFailureStatus, triggerLabel, verdictOf, type AttemptReport, type SchemaViolation, type Trigger, type Verdict } from './triggers.js';
+export {
+  isFailureStatus,
+  triggerLabel,
+  verdictOf,
+  type AttemptReport,
+  type SchemaViolation,
+  type Trigger,
+  type Verdict,
+} from './triggers.js';

@@ -22,7 +22,10 @@ function fakeReader(readings: Record<string, SignalReading>, bound: number) {
 const yes: SignalReading = { kind: 'value', value: true };
 const no: SignalReading = { kind: 'value', value: false };
 
-function model(capabilities: ModelConfig['capabilities'] extends ReadonlySet<infer C> ? C[] : never, contextWindow?: number): ModelConfig {
+function model(
+  capabilities: ModelConfig['capabilities'] extends ReadonlySet<infer C> ? C[] : never,
+  contextWindow?: number,
+): ModelConfig {
   return { id: 'm', provider: 'p', capabilities: new Set(capabilities), contextWindow };
 }
 
@@ -38,7 +41,10 @@ describe('RequestNeeds', () => {
 
   it('should ask for json_schema only when the request has a schema', async () => {
     const withSchema = fakeReader({ has_schema: yes }, 10);
-    expect(await new RequestNeeds(withSchema.reader, withSchema.record).unmet(model([]))).toEqual({ reason: 'missing_capability', capability: 'json_schema' });
+    expect(await new RequestNeeds(withSchema.reader, withSchema.record).unmet(model([]))).toEqual({
+      reason: 'missing_capability',
+      capability: 'json_schema',
+    });
     const without = fakeReader({ has_schema: no }, 10);
     expect(await new RequestNeeds(without.reader, without.record).unmet(model([]))).toBeUndefined();
   });
@@ -50,7 +56,10 @@ describe('RequestNeeds', () => {
   });
 
   it('should count tokens when the byte length does not settle it, and skip a window too small', async () => {
-    const { reader, record, reads } = fakeReader({ max_tokens: { kind: 'value', value: 100 }, input_tokens: { kind: 'value', value: 950 } }, 4000);
+    const { reader, record, reads } = fakeReader(
+      { max_tokens: { kind: 'value', value: 100 }, input_tokens: { kind: 'value', value: 950 } },
+      4000,
+    );
     const needs = new RequestNeeds(reader, record);
     expect(await needs.unmet(model([], 1000))).toEqual({ reason: 'context_window', needed: 1050, contextWindow: 1000 });
     expect(await needs.unmet(model([], 1050))).toBeUndefined();

@@ -43,7 +43,8 @@ export class RequestNeeds {
     if (!reader) return undefined;
     await (this.#flags ??= reader.read(FLAGS));
     for (const [signal, capability] of NEEDS) {
-      if (this.#value(signal) === true && !model.capabilities.has(capability)) return { reason: 'missing_capability', capability };
+      if (this.#value(signal) === true && !model.capabilities.has(capability))
+        return { reason: 'missing_capability', capability };
     }
     const contextWindow = model.contextWindow;
     if (contextWindow === undefined) return undefined;

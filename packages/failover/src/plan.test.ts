@@ -39,7 +39,12 @@ interface Harness {
 }
 
 function harness(
-  options: { failover?: string; routes?: string; selection?: Selection; unmet?: (model: ModelConfig) => Unmet | undefined } & Partial<Pick<PlanOptions, 'callable' | 'random'>> = {},
+  options: {
+    failover?: string;
+    routes?: string;
+    selection?: Selection;
+    unmet?: (model: ModelConfig) => Unmet | undefined;
+  } & Partial<Pick<PlanOptions, 'callable' | 'random'>> = {},
 ): Harness {
   const policy = policyWith(options.failover, options.routes);
   const clock = { now: T0 };
@@ -64,14 +69,23 @@ function harness(
     cooldowns,
     attempt(step) {
       if (step.kind !== 'attempt') return 'finish';
-      record.attempts.push({ provider: step.provider.name, model: step.model.id, credentialIndex: step.credential?.index ?? -1, startedAt: clock.now });
+      record.attempts.push({
+        provider: step.provider.name,
+        model: step.model.id,
+        credentialIndex: step.credential?.index ?? -1,
+        startedAt: clock.now,
+      });
       clock.now += step.delayMs;
       return `${step.model.id}/${step.credential?.index ?? -1}+${step.delayMs}`;
     },
   };
 }
 
-const status = (code: number, headers: Record<string, string> = {}): AttemptReport => ({ kind: 'answered', status: code, headers });
+const status = (code: number, headers: Record<string, string> = {}): AttemptReport => ({
+  kind: 'answered',
+  status: code,
+  headers,
+});
 const OK = status(200);
 const TIMEOUT: AttemptReport = { kind: 'failed', outcome: 'timeout' };
 const REFUSED: AttemptReport = { kind: 'failed', outcome: 'connect_error' };
@@ -110,7 +124,13 @@ describe('FailoverPlan defaults (no failover section)', () => {
       '1 switchyard.fallback http_503',
     ]);
     expect(h.record.fallbackReason).toBe('http_503');
-    expect(h.record.events[2]!.attributes).toStrictEqual({ reason: 'http_503', from_model: 'm-two', from_provider: 'two', to_model: 'm-one', to_provider: 'one' });
+    expect(h.record.events[2]!.attributes).toStrictEqual({
+      reason: 'http_503',
+      from_model: 'm-two',
+      from_provider: 'two',
+      to_model: 'm-one',
+      to_provider: 'one',
+    });
   });
 
   it('should go through every fallback in order, and finish when none is left', async () => {
@@ -130,7 +150,10 @@ describe('FailoverPlan defaults (no failover section)', () => {
 
   it('should not retry 408 unless a policy lists it', async () => {
     expect(await run(harness({ selection: { kind: 'exact', model: 'm-two' } }), [status(408)])).toEqual(['m-two/0+0', 'finish']);
-    const listed = harness({ selection: { kind: 'exact', model: 'm-two' }, failover: 'failover: { retry: { attempts: 2, on: [408] } }' });
+    const listed = harness({
+      selection: { kind: 'exact', model: 'm-two' },
+      failover: 'failover: { retry: { attempts: 2, on: [408] } }',
+    });
     expect(await run(listed, [status(408), OK])).toEqual(['m-two/0+0', 'm-two/0+250', 'finish']);
   });
 });
@@ -177,28 +200,47 @@ describe('FailoverPlan retries', () => {
 
   it('should wait the Retry-After in seconds or as an HTTP date when it is longer than the backoff', async () => {
     const seconds = harness({ selection: exact, failover: 'failover: { retry: { attempts: 2 } }' });
-    expect(await run(seconds, [status(429, { 'retry-after': '2' }), status(429), OK])).toEqual(['m-two/0+0', 'm-two/1+0', 'm-two/0+250', 'finish']);
+    expect(await run(seconds, [status(429, { 'retry-after': '2' }), status(429), OK])).toEqual([
+      'm-two/0+0',
+      'm-two/1+0',
+      'm-two/0+250',
+      'finish',
+    ]);
     const late = harness({ selection: { kind: 'exact', model: 'm-one' }, failover: 'failover: { retry: { attempts: 2 } }' });
     expect(await run(late, [status(429, { 'retry-after': '2' }), OK])).toEqual(['m-one/0+0', 'm-one/0+2000', 'finish']);
     const dated = harness({ selection: { kind: 'exact', model: 'm-one' }, failover: 'failover: { retry: { attempts: 2 } }' });
-    expect(await run(dated, [status(503, { 'retry-after': new Date(T0 + 3000).toUTCString() }), OK])).toEqual(['m-one/0+0', 'm-one/0+3000', 'finish']);
+    expect(await run(dated, [status(503, { 'retry-after': new Date(T0 + 3000).toUTCString() }), OK])).toEqual([
+      'm-one/0+0',
+      'm-one/0+3000',
+      'finish',
+    ]);
   });
 
   it('should not wait a Retry-After over max_delay_ms, and fall back instead when it may', async () => {
-    const h = harness({ failover: 'failover: { retry: { attempts: 2, max_delay_ms: 1000 } }', routes: '  short: { default: m-one, fallbacks: [m-bare] }', selection: { kind: 'route', route: 'short', rule: 'default', model: 'm-one' } });
+    const h = harness({
+      failover: 'failover: { retry: { attempts: 2, max_delay_ms: 1000 } }',
+      routes: '  short: { default: m-one, fallbacks: [m-bare] }',
+      selection: { kind: 'route', route: 'short', rule: 'default', model: 'm-one' },
+    });
     expect(await run(h, [status(429, { 'retry-after': '5' }), OK])).toEqual(['m-one/0+0', 'm-bare/-1+0', 'finish']);
     expect(events(h.record)).toEqual(['0 switchyard.retry.skipped http_429', '0 switchyard.fallback http_429']);
     expect(h.record.events[0]!.attributes).toMatchObject({ why: 'retry_after', delay_ms: 5000 });
   });
 
   it('should not retry when the wait would reach the total_ms deadline', async () => {
-    const h = harness({ selection: { kind: 'exact', model: 'm-one' }, failover: 'failover: { retry: { attempts: 3 }, timeouts: { total_ms: 1000 } }' });
+    const h = harness({
+      selection: { kind: 'exact', model: 'm-one' },
+      failover: 'failover: { retry: { attempts: 3 }, timeouts: { total_ms: 1000 } }',
+    });
     let step = await h.plan.first();
     h.attempt(step);
     h.clock.now = T0 + 800;
     step = await h.plan.next(status(503, { 'retry-after': '1' }));
     expect(step.kind).toBe('finish');
-    expect(h.record.events[0]).toMatchObject({ name: 'switchyard.retry.skipped', attributes: { why: 'deadline', delay_ms: 1000 } });
+    expect(h.record.events[0]).toMatchObject({
+      name: 'switchyard.retry.skipped',
+      attributes: { why: 'deadline', delay_ms: 1000 },
+    });
   });
 
   it('should never try a credential the provider refused (401) again, and pass the 401 back when none is left', async () => {
@@ -211,7 +253,10 @@ describe('FailoverPlan retries', () => {
 
 describe('FailoverPlan first-byte limits', () => {
   it('should give each attempt first_byte_ms, or what is left of total_ms when that is shorter', async () => {
-    const h = harness({ selection: { kind: 'exact', model: 'm-one' }, failover: 'failover: { retry: { attempts: 3, backoff_ms: 100 }, timeouts: { first_byte_ms: 400, total_ms: 1000 } }' });
+    const h = harness({
+      selection: { kind: 'exact', model: 'm-one' },
+      failover: 'failover: { retry: { attempts: 3, backoff_ms: 100 }, timeouts: { first_byte_ms: 400, total_ms: 1000 } }',
+    });
     const first = await h.plan.first();
     expect(first).toMatchObject({ firstByte: { ms: 400, limit: 'first_byte', limitMs: 400 } });
     h.attempt(first);
@@ -235,7 +280,11 @@ describe('FailoverPlan schema checks', () => {
   it('should retry a schema-invalid answer once by default, then let the next one stand', async () => {
     const h = harness();
     expect(await run(h, [INVALID, INVALID])).toEqual(['m-two/0+0', 'm-two/0+0', 'finish']);
-    expect(events(h.record)).toEqual(['0 switchyard.schema_invalid ', '0 switchyard.retry schema_invalid', '1 switchyard.schema_invalid ']);
+    expect(events(h.record)).toEqual([
+      '0 switchyard.schema_invalid ',
+      '0 switchyard.retry schema_invalid',
+      '1 switchyard.schema_invalid ',
+    ]);
     expect(h.record.events[0]!.attributes).toMatchObject({ path: '/a', keyword: 'type', model: 'm-two' });
   });
 
@@ -253,7 +302,9 @@ describe('FailoverPlan schema checks', () => {
 
 describe('FailoverPlan fallback candidates', () => {
   it('should skip candidates that lack what the request needs, recording why', async () => {
-    const h = harness({ unmet: (model) => (model.id === 'm-one' ? { reason: 'missing_capability', capability: 'tools' } : undefined) });
+    const h = harness({
+      unmet: (model) => (model.id === 'm-one' ? { reason: 'missing_capability', capability: 'tools' } : undefined),
+    });
     expect(await run(h, [status(503), status(503), OK])).toEqual(['m-two/0+0', 'm-two/1+0', 'm-bare/-1+0', 'finish']);
     const skipped = h.record.events.filter((e) => e.name === 'switchyard.fallback.skipped').map((e) => e.attributes);
     expect(skipped).toEqual([
@@ -263,7 +314,9 @@ describe('FailoverPlan fallback candidates', () => {
   });
 
   it('should record the context window a candidate lacks', async () => {
-    const h = harness({ unmet: (model) => (model.id === 'm-one' ? { reason: 'context_window', needed: 5000, contextWindow: 4096 } : undefined) });
+    const h = harness({
+      unmet: (model) => (model.id === 'm-one' ? { reason: 'context_window', needed: 5000, contextWindow: 4096 } : undefined),
+    });
     await run(h, [status(503), status(503), OK]);
     expect(h.record.events.find((e) => e.attributes.model === 'm-one')?.attributes).toEqual({
       model: 'm-one',
@@ -300,7 +353,11 @@ describe('FailoverPlan cooldowns', () => {
     h.cooldowns.failed('two', 'm-two', T0);
     h.cooldowns.failed('two', 'm-two', T0);
     expect(await run(h, [OK])).toEqual(['m-one/0+0', 'finish']);
-    expect(events(h.record)).toEqual(['- switchyard.fallback.skipped cooldown', '- switchyard.fallback.skipped format_not_supported', '- switchyard.fallback cooldown']);
+    expect(events(h.record)).toEqual([
+      '- switchyard.fallback.skipped cooldown',
+      '- switchyard.fallback.skipped format_not_supported',
+      '- switchyard.fallback cooldown',
+    ]);
     expect(h.record.fallbackReason).toBe('cooldown');
   });
 
@@ -315,7 +372,13 @@ describe('FailoverPlan cooldowns', () => {
     const h = harness({ failover: cooling });
     h.cooldowns.failed('one', 'm-one', T0);
     h.cooldowns.failed('one', 'm-one', T0);
-    expect(await run(h, [status(503), status(503), REFUSED, OK])).toEqual(['m-two/0+0', 'm-two/1+0', 'm-bare/-1+0', 'm-one/0+0', 'finish']);
+    expect(await run(h, [status(503), status(503), REFUSED, OK])).toEqual([
+      'm-two/0+0',
+      'm-two/1+0',
+      'm-bare/-1+0',
+      'm-one/0+0',
+      'finish',
+    ]);
   });
 
   it('should count answers as successes and clear the failures', async () => {

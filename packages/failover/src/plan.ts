@@ -12,7 +12,14 @@ import type {
 import { backoffDelay } from './backoff.js';
 import type { CooldownRegistry } from './cooldown.js';
 import { CredentialCursor } from './credentials.js';
-import { EVENT_COOLDOWN, EVENT_FALLBACK, EVENT_FALLBACK_SKIPPED, EVENT_RETRY, EVENT_RETRY_SKIPPED, EVENT_SCHEMA_INVALID } from './events.js';
+import {
+  EVENT_COOLDOWN,
+  EVENT_FALLBACK,
+  EVENT_FALLBACK_SKIPPED,
+  EVENT_RETRY,
+  EVENT_RETRY_SKIPPED,
+  EVENT_SCHEMA_INVALID,
+} from './events.js';
 import { firstByteLimit, type FirstByteLimit } from './first-byte.js';
 import { unmetAttributes, type Unmet } from './needs.js';
 import { retryAfterMs } from './retry-after.js';
@@ -173,7 +180,12 @@ export class FailoverPlan {
       this.#event(EVENT_RETRY_SKIPPED, { ...this.#where(), reason: label, why: 'deadline', delay_ms: delay });
       return undefined;
     }
-    this.#event(EVENT_RETRY, { ...this.#where(), reason: label, delay_ms: delay, credential: this.#credentials.current?.index ?? -1 });
+    this.#event(EVENT_RETRY, {
+      ...this.#where(),
+      reason: label,
+      delay_ms: delay,
+      credential: this.#credentials.current?.index ?? -1,
+    });
     return this.#attempt(delay, now);
   }
 
@@ -244,7 +256,11 @@ export class FailoverPlan {
     const { cooldowns } = this.#options;
     const provider = this.#provider.name;
     const model = this.#model.id;
-    if (verdict.kind === 'ok' || verdict.kind === 'pass' || (verdict.kind === 'trigger' && verdict.trigger === 'schema_invalid')) {
+    if (
+      verdict.kind === 'ok' ||
+      verdict.kind === 'pass' ||
+      (verdict.kind === 'trigger' && verdict.trigger === 'schema_invalid')
+    ) {
       cooldowns.succeeded(provider, model);
     } else if (verdict.kind === 'trigger' && cooldowns.failed(provider, model, now)) {
       const { failures, durationMs } = this.#options.policy.failover.cooldown;
@@ -271,7 +287,9 @@ export class FailoverPlan {
 
   #event(name: string, attributes: Record<string, string | number | boolean>): void {
     const last = this.#attempts() - 1;
-    this.#options.record.events.push(last >= 0 ? { name, at: this.#now(), attempt: last, attributes } : { name, at: this.#now(), attributes });
+    this.#options.record.events.push(
+      last >= 0 ? { name, at: this.#now(), attempt: last, attributes } : { name, at: this.#now(), attributes },
+    );
   }
 }
 

@@ -1,12 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { requestedSchema, SchemaChecker } from './schema-check.js';
 
-const PERSON = { type: 'object', properties: { name: { type: 'string' }, age: { type: 'integer' } }, required: ['name'], additionalProperties: false };
+const PERSON = {
+  type: 'object',
+  properties: { name: { type: 'string' }, age: { type: 'integer' } },
+  required: ['name'],
+  additionalProperties: false,
+};
 
 function completion(...contents: Array<string | null | { refusal: string }>): Buffer {
   const choices = contents.map((content, index) => ({
     index,
-    message: typeof content === 'object' && content !== null ? { role: 'assistant', content: null, ...content } : { role: 'assistant', content },
+    message:
+      typeof content === 'object' && content !== null
+        ? { role: 'assistant', content: null, ...content }
+        : { role: 'assistant', content },
     finish_reason: 'stop',
   }));
   return Buffer.from(JSON.stringify({ id: 'x', object: 'chat.completion', choices }));
@@ -14,7 +22,9 @@ function completion(...contents: Array<string | null | { refusal: string }>): Bu
 
 describe('requestedSchema', () => {
   it("should find a non-streamed request's json_schema", () => {
-    expect(requestedSchema({ response_format: { type: 'json_schema', json_schema: { name: 'p', schema: PERSON } } })).toBe(PERSON);
+    expect(requestedSchema({ response_format: { type: 'json_schema', json_schema: { name: 'p', schema: PERSON } } })).toBe(
+      PERSON,
+    );
   });
 
   it('should find none for streams, json_object, plain text or a malformed response_format', () => {

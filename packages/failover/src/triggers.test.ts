@@ -12,7 +12,8 @@ describe('verdictOf', () => {
   });
 
   it('should make 408, 429 and every 5xx triggers', () => {
-    for (const status of [408, 429, 500, 502, 503, 504, 529, 599]) expect(answered(status)).toEqual({ kind: 'trigger', trigger: status });
+    for (const status of [408, 429, 500, 502, 503, 504, 529, 599])
+      expect(answered(status)).toEqual({ kind: 'trigger', trigger: status });
   });
 
   it('should pass every other 4xx back as it is, and single out 401', () => {

@@ -39,7 +39,8 @@ export function verdictOf(report: AttemptReport): Verdict {
     return report.outcome === 'client_aborted' ? { kind: 'aborted' } : { kind: 'trigger', trigger: report.outcome };
   }
   const { status } = report;
-  if (status >= 200 && status <= 299) return report.schemaViolation ? { kind: 'trigger', trigger: 'schema_invalid' } : { kind: 'ok' };
+  if (status >= 200 && status <= 299)
+    return report.schemaViolation ? { kind: 'trigger', trigger: 'schema_invalid' } : { kind: 'ok' };
   if (status === 401) return { kind: 'unauthorized' };
   if (isFailureStatus(status)) return { kind: 'trigger', trigger: status };
   return { kind: 'pass' };

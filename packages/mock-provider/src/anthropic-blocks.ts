@@ -55,7 +55,9 @@ export function checkBlock(block: unknown, role: 'user' | 'assistant', loc: stri
 /** The ids of the `tool_use` blocks of a turn's content, in order. */
 export function toolUseIds(content: unknown): string[] {
   if (!Array.isArray(content)) return [];
-  return content.flatMap((block) => (isRecord(block) && block.type === 'tool_use' && typeof block.id === 'string' ? [block.id] : []));
+  return content.flatMap((block) =>
+    isRecord(block) && block.type === 'tool_use' && typeof block.id === 'string' ? [block.id] : [],
+  );
 }
 
 function checkText(block: Record<string, unknown>, at: string): string | undefined {
@@ -126,6 +128,7 @@ function checkToolResult(block: Record<string, unknown>, at: string): string | u
       }
     }
   }
-  if (block.is_error !== undefined && typeof block.is_error !== 'boolean') return `${at}.is_error: Input should be a valid boolean`;
+  if (block.is_error !== undefined && typeof block.is_error !== 'boolean')
+    return `${at}.is_error: Input should be a valid boolean`;
   return undefined;
 }

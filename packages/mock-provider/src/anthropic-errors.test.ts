@@ -8,7 +8,11 @@ const KEY = 'sk-ant-mock-key';
 const TOOL = { name: 'lookup', input_schema: { type: 'object', properties: {} } };
 
 function expectAnthropicError(body: any, type: string, message?: string): void {
-  expect(body).toEqual({ type: 'error', error: { type, message: message ?? expect.any(String) }, request_id: expect.stringMatching(/^req_/) });
+  expect(body).toEqual({
+    type: 'error',
+    error: { type, message: message ?? expect.any(String) },
+    request_id: expect.stringMatching(/^req_/),
+  });
 }
 
 describe('anthropic messages: auth and version', () => {
@@ -72,7 +76,11 @@ describe('anthropic messages: validation', () => {
   it.each<[string, unknown, string]>([
     ['a body that is not JSON', '{"model":', 'There was an issue with the request body: the body is not valid JSON.'],
     ['a body that is not an object', [1], 'body: Input should be a valid dictionary'],
-    ['an OpenAI-only field', messagesBody({ response_format: { type: 'json_object' } }), 'response_format: Extra inputs are not permitted'],
+    [
+      'an OpenAI-only field',
+      messagesBody({ response_format: { type: 'json_object' } }),
+      'response_format: Extra inputs are not permitted',
+    ],
     ['no model', { max_tokens: 5, messages: [user('hi')] }, 'model: Field required'],
     ['no max_tokens', { model: 'claude', messages: [user('hi')] }, 'max_tokens: Field required'],
     ['max_tokens 0', messagesBody({ max_tokens: 0 }), 'max_tokens: Input should be greater than or equal to 1'],
@@ -84,8 +92,16 @@ describe('anthropic messages: validation', () => {
       messagesBody({ messages: [{ role: 'system', content: 'Be brief.' }, user('hi')] }),
       'messages: Unexpected role "system". The Messages API accepts a top-level `system` parameter, not "system" as an input message role.',
     ],
-    ['a tool role', messagesBody({ messages: [user('hi'), { role: 'tool', content: 'x' }] }), "messages.1.role: Input should be 'user' or 'assistant'"],
-    ['an assistant first', messagesBody({ messages: [assistant('hi'), user('hi')] }), 'messages: first message must use the "user" role'],
+    [
+      'a tool role',
+      messagesBody({ messages: [user('hi'), { role: 'tool', content: 'x' }] }),
+      "messages.1.role: Input should be 'user' or 'assistant'",
+    ],
+    [
+      'an assistant first',
+      messagesBody({ messages: [assistant('hi'), user('hi')] }),
+      'messages: first message must use the "user" role',
+    ],
     [
       'two user turns in a row',
       messagesBody({ messages: [user('a'), user('b')] }),
@@ -106,7 +122,11 @@ describe('anthropic messages: validation', () => {
       messagesBody({ messages: [user('a'), assistant([]), user('b')] }),
       'messages.1: all messages must have non-empty content except for the optional final assistant message',
     ],
-    ['an empty text block', messagesBody({ messages: [user([{ type: 'text', text: '' }])] }), 'messages: text content blocks must be non-empty'],
+    [
+      'an empty text block',
+      messagesBody({ messages: [user([{ type: 'text', text: '' }])] }),
+      'messages: text content blocks must be non-empty',
+    ],
     [
       'a final assistant turn ending in whitespace',
       messagesBody({ messages: [user('a'), assistant('The answer is ')] }),
@@ -117,10 +137,17 @@ describe('anthropic messages: validation', () => {
       messagesBody({ messages: [user([{ type: 'image_url', image_url: { url: 'https://x' } }])] }),
       "messages.0.content.0: Input tag 'image_url' found using 'type'",
     ],
-    ['a tool_use in a user turn', messagesBody({ messages: [user([toolUse('toolu_1')])] }), 'messages.0.content.0: `tool_use` blocks are not allowed in "user" messages'],
+    [
+      'a tool_use in a user turn',
+      messagesBody({ messages: [user([toolUse('toolu_1')])] }),
+      'messages.0.content.0: `tool_use` blocks are not allowed in "user" messages',
+    ],
     [
       'tool_use input as a JSON string',
-      messagesBody({ tools: [TOOL], messages: [user('a'), assistant([{ ...toolUse('call_1'), input: '{}' }]), user([toolResult('call_1')])] }),
+      messagesBody({
+        tools: [TOOL],
+        messages: [user('a'), assistant([{ ...toolUse('call_1'), input: '{}' }]), user([toolResult('call_1')])],
+      }),
       'messages.1.content.0.tool_use.input: Input should be a valid dictionary',
     ],
     [
@@ -130,7 +157,10 @@ describe('anthropic messages: validation', () => {
     ],
     [
       'a tool_use left without its tool_result',
-      messagesBody({ tools: [TOOL], messages: [user('a'), assistant([toolUse('toolu_1'), toolUse('toolu_2')]), user([toolResult('toolu_1')])] }),
+      messagesBody({
+        tools: [TOOL],
+        messages: [user('a'), assistant([toolUse('toolu_1'), toolUse('toolu_2')]), user([toolResult('toolu_1')])],
+      }),
       'messages.1: `tool_use` ids were found without `tool_result` blocks immediately after: toolu_2.',
     ],
     [
@@ -156,12 +186,32 @@ describe('anthropic messages: validation', () => {
     ['temperature above 1', messagesBody({ temperature: 1.5 }), 'temperature: Input should be less than or equal to 1'],
     ['stop_sequences as a string', messagesBody({ stop_sequences: 'END' }), 'stop_sequences: Input should be a valid list'],
     ['a system that is an object', messagesBody({ system: { text: 'x' } }), 'system: Input should be a valid string'],
-    ['an OpenAI-shaped tool', messagesBody({ tools: [{ type: 'function', function: { name: 'f' } }] }), 'tools.0.name: Field required'],
+    [
+      'an OpenAI-shaped tool',
+      messagesBody({ tools: [{ type: 'function', function: { name: 'f' } }] }),
+      'tools.0.name: Field required',
+    ],
     ['a tool without input_schema', messagesBody({ tools: [{ name: 'f' }] }), 'tools.0.custom.input_schema: Field required'],
-    ['a tool name with spaces', messagesBody({ tools: [{ name: 'get weather', input_schema: { type: 'object' } }] }), "tools.0.custom.name: String should match pattern '^[a-zA-Z0-9_-]{1,128}$'"],
-    ['an OpenAI tool_choice', messagesBody({ tools: [TOOL], tool_choice: 'required' }), 'tool_choice: Input should be a valid dictionary'],
-    ['tool_choice any without tools', messagesBody({ tool_choice: { type: 'any' } }), 'tool_choice: tool_choice may only be specified while providing tools'],
-    ['tool_choice naming an unknown tool', messagesBody({ tools: [TOOL], tool_choice: { type: 'tool', name: 'nope' } }), "tool_choice.tool.name: Tool 'nope' not found in 'tools'"],
+    [
+      'a tool name with spaces',
+      messagesBody({ tools: [{ name: 'get weather', input_schema: { type: 'object' } }] }),
+      "tools.0.custom.name: String should match pattern '^[a-zA-Z0-9_-]{1,128}$'",
+    ],
+    [
+      'an OpenAI tool_choice',
+      messagesBody({ tools: [TOOL], tool_choice: 'required' }),
+      'tool_choice: Input should be a valid dictionary',
+    ],
+    [
+      'tool_choice any without tools',
+      messagesBody({ tool_choice: { type: 'any' } }),
+      'tool_choice: tool_choice may only be specified while providing tools',
+    ],
+    [
+      'tool_choice naming an unknown tool',
+      messagesBody({ tools: [TOOL], tool_choice: { type: 'tool', name: 'nope' } }),
+      "tool_choice.tool.name: Tool 'nope' not found in 'tools'",
+    ],
   ])('should answer 400 invalid_request_error for %s', async (_case, body, message) => {
     const res = await postMessages(mock, body);
     expect(res.status).toBe(400);
@@ -179,9 +229,16 @@ describe('anthropic messages: validation', () => {
       metadata: { user_id: 'u1' },
       inference_geo: 'us',
       messages: [
-        user([{ type: 'text', text: 'Look' }, { type: 'image', source: { type: 'base64', media_type: 'image/png', data: PNG_1X1 } }]),
+        user([
+          { type: 'text', text: 'Look' },
+          { type: 'image', source: { type: 'base64', media_type: 'image/png', data: PNG_1X1 } },
+        ]),
         assistant([{ type: 'text', text: 'Calling.' }, toolUse('call_abc-1'), toolUse('toolu_2')]),
-        user([toolResult('call_abc-1'), { ...toolResult('toolu_2'), content: [{ type: 'text', text: 'two' }], is_error: true }, { type: 'text', text: 'And?' }]),
+        user([
+          toolResult('call_abc-1'),
+          { ...toolResult('toolu_2'), content: [{ type: 'text', text: 'two' }], is_error: true },
+          { type: 'text', text: 'And?' },
+        ]),
         assistant('The answer is'),
       ],
     });
@@ -255,7 +312,10 @@ describe('anthropic messages: scripted statuses and shapes', () => {
       first_id: 'claude-known',
       last_id: 'claude-known',
     });
-    expect(await jsonOf(fetch(`${mock.origin}/v1/models/claude-known`, { headers }))).toMatchObject({ type: 'model', id: 'claude-known' });
+    expect(await jsonOf(fetch(`${mock.origin}/v1/models/claude-known`, { headers }))).toMatchObject({
+      type: 'model',
+      id: 'claude-known',
+    });
     const missing = await fetch(`${mock.origin}/v1/models/claude-nope`, { headers });
     expect(missing.status).toBe(404);
     expectAnthropicError(await jsonOf(missing), 'not_found_error', 'model: claude-nope');

@@ -56,11 +56,7 @@ export function anthropicErrorBody(error: AnthropicError, requestId: string): st
 }
 
 /** The headers every Anthropic answer carries: its `request-id` and, when scripted, `retry-after`. */
-export function anthropicHeaders(
-  contentType: string,
-  requestId: string,
-  retryAfter: string | undefined,
-): OutgoingHttpHeaders {
+export function anthropicHeaders(contentType: string, requestId: string, retryAfter: string | undefined): OutgoingHttpHeaders {
   const headers: OutgoingHttpHeaders = { 'content-type': contentType, 'request-id': requestId };
   if (retryAfter !== undefined) headers['retry-after'] = retryAfter;
   return headers;

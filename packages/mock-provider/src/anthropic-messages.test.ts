@@ -7,9 +7,16 @@ import type { MockProvider } from './types.js';
 const WEATHER = {
   name: 'get_weather',
   description: 'Weather of a city',
-  input_schema: { type: 'object', properties: { city: { type: 'string' }, days: { type: 'integer', minimum: 1 } }, required: ['city', 'days'] },
+  input_schema: {
+    type: 'object',
+    properties: { city: { type: 'string' }, days: { type: 'integer', minimum: 1 } },
+    required: ['city', 'days'],
+  },
 };
-const TIME = { name: 'get_time', input_schema: { type: 'object', properties: { zone: { type: 'string', enum: ['UTC', 'CET'] } }, required: ['zone'] } };
+const TIME = {
+  name: 'get_time',
+  input_schema: { type: 'object', properties: { zone: { type: 'string', enum: ['UTC', 'CET'] } }, required: ['zone'] },
+};
 
 describe('anthropic messages (non-stream)', () => {
   let mock: MockProvider;
@@ -79,7 +86,12 @@ describe('anthropic messages (non-stream)', () => {
   it('should answer tool_choice any with a tool_use of the first tool', async () => {
     const body = await jsonOf(postMessages(mock, messagesBody({ tools: [WEATHER, TIME], tool_choice: { type: 'any' } })));
     expect(body.content).toEqual([
-      { type: 'tool_use', id: expect.stringMatching(/^toolu_[a-zA-Z0-9_-]+$/), name: 'get_weather', input: { city: 'mock', days: 1 } },
+      {
+        type: 'tool_use',
+        id: expect.stringMatching(/^toolu_[a-zA-Z0-9_-]+$/),
+        name: 'get_weather',
+        input: { city: 'mock', days: 1 },
+      },
     ]);
     expect(body).toMatchObject({ stop_reason: 'tool_use', stop_sequence: null });
     expect(body.usage.output_tokens).toBeGreaterThan(0);
@@ -99,8 +111,15 @@ describe('anthropic messages (non-stream)', () => {
   });
 
   it('should answer JSON built from output_format and from output_config.format', async () => {
-    const schema = { type: 'object', properties: { answer: { type: 'string' }, score: { type: 'number' } }, required: ['answer', 'score'] };
-    for (const extra of [{ output_format: { type: 'json_schema', schema } }, { output_config: { format: { type: 'json_schema', schema } } }]) {
+    const schema = {
+      type: 'object',
+      properties: { answer: { type: 'string' }, score: { type: 'number' } },
+      required: ['answer', 'score'],
+    };
+    for (const extra of [
+      { output_format: { type: 'json_schema', schema } },
+      { output_config: { format: { type: 'json_schema', schema } } },
+    ]) {
       const body = await jsonOf(postMessages(mock, messagesBody(extra)));
       expect(JSON.parse(body.content[0].text)).toEqual({ answer: 'mock', score: 0 });
     }
@@ -133,7 +152,8 @@ describe('anthropic messages (non-stream)', () => {
       cache_read_input_tokens: 0,
       cache_creation: { ephemeral_5m_input_tokens: 100, ephemeral_1h_input_tokens: 0 },
     });
-    const second = (await jsonOf(postMessages(mock, { ...body, messages: [{ role: 'user', content: 'Another question?' }] }))).usage;
+    const second = (await jsonOf(postMessages(mock, { ...body, messages: [{ role: 'user', content: 'Another question?' }] })))
+      .usage;
     expect(second).toMatchObject({ cache_creation_input_tokens: 0, cache_read_input_tokens: 100 });
     // input_tokens counts only what is neither read from nor written to the cache.
     expect(first.input_tokens).toBe(Math.ceil((400 + 13) / 4) + 3 - 100);
@@ -156,7 +176,11 @@ describe('anthropic messages (non-stream)', () => {
 
   it('should report scripted cachedTokens as cache reads', async () => {
     const res = await postMessages(mock, messagesBody(), { headers: { 'x-mock-cached-tokens': '4' } });
-    expect((await jsonOf(res)).usage).toMatchObject({ input_tokens: 2, cache_read_input_tokens: 4, cache_creation_input_tokens: 0 });
+    expect((await jsonOf(res)).usage).toMatchObject({
+      input_tokens: 2,
+      cache_read_input_tokens: 4,
+      cache_creation_input_tokens: 0,
+    });
     const capped = await postMessages(mock, messagesBody(), { headers: { 'x-mock-cached-tokens': '999' } });
     expect((await jsonOf(capped)).usage).toMatchObject({ input_tokens: 0, cache_read_input_tokens: 6 });
   });

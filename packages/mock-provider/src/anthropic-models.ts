@@ -30,12 +30,7 @@ export function anthropicModelsRoutes(config: MockConfig): { readonly list: Rout
   };
 }
 
-async function answer(
-  { req, res }: RouteContext,
-  config: MockConfig,
-  body: string | undefined,
-  id?: string,
-): Promise<void> {
+async function answer({ req, res }: RouteContext, config: MockConfig, body: string | undefined, id?: string): Promise<void> {
   if (!passAnthropicGate(req, res, config.apiKeys)) return;
   let behaviour: Behaviour | undefined;
   try {

@@ -58,11 +58,17 @@ export function anthropicMessagesRoute(config: MockConfig, scripts: ScriptBook, 
     }
     const headers = anthropicHeaders('text/event-stream; charset=utf-8', requestId, behaviour.retryAfter);
     headers['cache-control'] = 'no-cache';
-    await sendEventStream(res, call, messageEvents(meta, reply, behaviour.chunks ?? DEFAULT_CHUNKS), {
-      status: behaviour.status ?? 200,
-      headers,
-      framing: ANTHROPIC_FRAMING,
-      errorEvent: (status) => ({ name: 'error', data: anthropicErrorBody(anthropicErrorForStatus(status), requestId) }),
-    }, behaviour);
+    await sendEventStream(
+      res,
+      call,
+      messageEvents(meta, reply, behaviour.chunks ?? DEFAULT_CHUNKS),
+      {
+        status: behaviour.status ?? 200,
+        headers,
+        framing: ANTHROPIC_FRAMING,
+        errorEvent: (status) => ({ name: 'error', data: anthropicErrorBody(anthropicErrorForStatus(status), requestId) }),
+      },
+      behaviour,
+    );
   };
 }

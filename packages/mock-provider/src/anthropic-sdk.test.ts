@@ -47,7 +47,12 @@ describe('@anthropic-ai/sdk against the mock', () => {
   });
 
   it('should iterate stream: true events in order', async () => {
-    const events = await client.messages.create({ model: MODEL, max_tokens: 64, stream: true, messages: [{ role: 'user', content: 'Hi' }] });
+    const events = await client.messages.create({
+      model: MODEL,
+      max_tokens: 64,
+      stream: true,
+      messages: [{ role: 'user', content: 'Hi' }],
+    });
     const types: string[] = [];
     for await (const event of events) types.push(event.type);
     // The SDK swallows ping events.
@@ -66,7 +71,13 @@ describe('@anthropic-ai/sdk against the mock', () => {
 
   it('should run a tool round trip, streaming the forced call', async () => {
     const first = await client.messages
-      .stream({ model: MODEL, max_tokens: 64, tools: [WEATHER], tool_choice: { type: 'any' }, messages: [{ role: 'user', content: 'Weather in Oslo?' }] })
+      .stream({
+        model: MODEL,
+        max_tokens: 64,
+        tools: [WEATHER],
+        tool_choice: { type: 'any' },
+        messages: [{ role: 'user', content: 'Weather in Oslo?' }],
+      })
       .finalMessage();
     expect(first.stop_reason).toBe('tool_use');
     const call = first.content[0];
@@ -96,12 +107,21 @@ describe('@anthropic-ai/sdk against the mock', () => {
     expect(await ask().catch((error: unknown) => error)).toBeInstanceOf(OverloadedError);
 
     const wrongKey = new Anthropic({ baseURL: mock.origin, apiKey: 'sk-ant-other', maxRetries: 0 });
-    await expect(wrongKey.messages.create({ model: MODEL, max_tokens: 8, messages: [{ role: 'user', content: 'x' }] })).rejects.toBeInstanceOf(AuthenticationError);
+    await expect(
+      wrongKey.messages.create({ model: MODEL, max_tokens: 8, messages: [{ role: 'user', content: 'x' }] }),
+    ).rejects.toBeInstanceOf(AuthenticationError);
   });
 
   it('should surface a validation 400 as BadRequestError with the upstream message', async () => {
     const error = await client.messages
-      .create({ model: MODEL, max_tokens: 8, messages: [{ role: 'user', content: 'a' }, { role: 'user', content: 'b' }] })
+      .create({
+        model: MODEL,
+        max_tokens: 8,
+        messages: [
+          { role: 'user', content: 'a' },
+          { role: 'user', content: 'b' },
+        ],
+      })
       .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(BadRequestError);
     expect((error as APIError).apiMessage).toContain('roles must alternate');

@@ -53,7 +53,12 @@ describe('anthropic messages (stream)', () => {
       content: [],
       stop_reason: null,
       stop_sequence: null,
-      usage: expect.objectContaining({ input_tokens: 6, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: 1 }),
+      usage: expect.objectContaining({
+        input_tokens: 6,
+        cache_creation_input_tokens: 0,
+        cache_read_input_tokens: 0,
+        output_tokens: 1,
+      }),
     });
     expect(blockStart!.data).toEqual({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } });
     const deltas = rest.filter((e) => e.event === 'content_block_delta').map((e) => e.data);
@@ -80,7 +85,12 @@ describe('anthropic messages (stream)', () => {
       'message_delta',
       'message_stop',
     ]);
-    expect(events[1]!.data.content_block).toEqual({ type: 'tool_use', id: expect.stringMatching(/^toolu_/), name: 'lookup', input: {} });
+    expect(events[1]!.data.content_block).toEqual({
+      type: 'tool_use',
+      id: expect.stringMatching(/^toolu_/),
+      name: 'lookup',
+      input: {},
+    });
     const partial = events.filter((e) => e.event === 'content_block_delta').map((e) => e.data.delta);
     for (const delta of partial) expect(delta.type).toBe('input_json_delta');
     expect(JSON.parse(partial.map((d) => d.partial_json).join(''))).toEqual({ query: 'mock' });
@@ -96,7 +106,10 @@ describe('anthropic messages (stream)', () => {
 
   it('should send a stop sequence in message_delta', async () => {
     const { events } = await stream(mock, { stop_sequences: ['from'] });
-    expect(events.find((e) => e.event === 'message_delta')!.data.delta).toEqual({ stop_reason: 'stop_sequence', stop_sequence: 'from' });
+    expect(events.find((e) => e.event === 'message_delta')!.data.delta).toEqual({
+      stop_reason: 'stop_sequence',
+      stop_sequence: 'from',
+    });
   });
 
   it('should send event: error after the scripted deltas and close on a streamError', async () => {
@@ -129,7 +142,12 @@ describe('anthropic messages (stream)', () => {
     mock.script(MODEL, { dropAfterChunks: 1 });
     const { text, broke } = await readUntilEnd(await postMessages(mock, messagesBody({ stream: true })));
     expect(broke).toBe(true);
-    expect(namedEvents(text).map((e) => e.event)).toEqual(['message_start', 'content_block_start', 'ping', 'content_block_delta']);
+    expect(namedEvents(text).map((e) => e.event)).toEqual([
+      'message_start',
+      'content_block_start',
+      'ping',
+      'content_block_delta',
+    ]);
     await vi.waitFor(() => expect(mock.calls[0]?.outcome).toBe('error'));
   });
 
@@ -156,7 +174,10 @@ describe('anthropic messages (stream)', () => {
 
   it('should hang until the client aborts and record the call as aborted', async () => {
     const controller = new AbortController();
-    const pending = postMessages(mock, messagesBody({ stream: true }), { headers: { 'x-mock-fault': 'hang' }, signal: controller.signal });
+    const pending = postMessages(mock, messagesBody({ stream: true }), {
+      headers: { 'x-mock-fault': 'hang' },
+      signal: controller.signal,
+    });
     await vi.waitFor(() => expect(mock.calls[0]?.outcome).toBe('pending'));
     controller.abort();
     await expect(pending).rejects.toThrow();

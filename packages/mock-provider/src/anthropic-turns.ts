@@ -90,7 +90,8 @@ function checkToolPairs(messages: ReadonlyArray<Record<string, unknown>>): strin
 
 function toolResultIds(content: unknown): Array<[number, string]> {
   if (!Array.isArray(content)) return [];
-  return content.flatMap((block, j): Array<[number, string]> =>
-    isRecord(block) && block.type === 'tool_result' && typeof block.tool_use_id === 'string' ? [[j, block.tool_use_id]] : [],
+  return content.flatMap(
+    (block, j): Array<[number, string]> =>
+      isRecord(block) && block.type === 'tool_result' && typeof block.tool_use_id === 'string' ? [[j, block.tool_use_id]] : [],
   );
 }

@@ -41,6 +41,9 @@ export interface AnthropicMessagesRequest {
   /** Structured outputs (beta): `{ type: "json_schema", schema }` answers with JSON built from the schema. */
   readonly output_format?: { readonly type: string; readonly schema?: unknown } | null;
   /** Structured outputs: `format` as `output_format`. */
-  readonly output_config?: { readonly format?: { readonly type: string; readonly schema?: unknown } | null; readonly [field: string]: unknown };
+  readonly output_config?: {
+    readonly format?: { readonly type: string; readonly schema?: unknown } | null;
+    readonly [field: string]: unknown;
+  };
   readonly [field: string]: unknown;
 }

@@ -4,12 +4,7 @@ import { behaviourFromHeaders, MockHeaderError, resolveBehaviour, ScriptBook } f
 describe('ScriptBook', () => {
   it('should hand out a sequence one step per call and repeat the last', () => {
     const book = new ScriptBook({ m: [{ status: 500 }, { status: 429 }, {}] });
-    expect([book.take('m'), book.take('m'), book.take('m'), book.take('m')]).toEqual([
-      { status: 500 },
-      { status: 429 },
-      {},
-      {},
-    ]);
+    expect([book.take('m'), book.take('m'), book.take('m'), book.take('m')]).toEqual([{ status: 500 }, { status: 429 }, {}, {}]);
     expect(book.take('other')).toBeUndefined();
   });
 

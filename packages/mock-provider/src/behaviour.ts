@@ -87,9 +87,17 @@ export function behaviourFromHeaders(headers: IncomingHttpHeaders): Behaviour | 
   const finishReason = header(headers, MOCK_HEADERS.finishReason);
   const cachedTokens = header(headers, MOCK_HEADERS.cachedTokens);
   if (
-    status === undefined && retryAfter === undefined && latency === undefined && firstByte === undefined &&
-    fault === undefined && chunks === undefined && interval === undefined && dropAfter === undefined &&
-    streamError === undefined && finishReason === undefined && cachedTokens === undefined
+    status === undefined &&
+    retryAfter === undefined &&
+    latency === undefined &&
+    firstByte === undefined &&
+    fault === undefined &&
+    chunks === undefined &&
+    interval === undefined &&
+    dropAfter === undefined &&
+    streamError === undefined &&
+    finishReason === undefined &&
+    cachedTokens === undefined
   ) {
     return undefined;
   }
@@ -115,11 +123,7 @@ export function behaviourFromHeaders(headers: IncomingHttpHeaders): Behaviour | 
 }
 
 /** The behaviour of one call: the model's next scripted step, overridden field by field by headers. */
-export function resolveBehaviour(
-  book: ScriptBook,
-  model: string | undefined,
-  headers: IncomingHttpHeaders,
-): Behaviour {
+export function resolveBehaviour(book: ScriptBook, model: string | undefined, headers: IncomingHttpHeaders): Behaviour {
   const fromHeaders = behaviourFromHeaders(headers);
   const fromScript = book.take(model);
   if (!fromHeaders) return fromScript ?? NONE;

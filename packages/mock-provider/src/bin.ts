@@ -29,7 +29,10 @@ async function main(): Promise<void> {
     port,
     host: values.host,
     apiKeys: values['api-key'],
-    models: values.models?.split(',').map((model) => model.trim()).filter(Boolean),
+    models: values.models
+      ?.split(',')
+      .map((model) => model.trim())
+      .filter(Boolean),
     strictModels: values['strict-models'],
     // Nobody can read the calls of a standalone process; recording would only grow memory.
     recordCalls: false,

@@ -136,7 +136,12 @@ describe('chat completions validation', () => {
     ['missing messages', { model: 'gpt-4o-mini' }, 'messages', 'missing_required_parameter'],
     ['empty messages', { model: 'gpt-4o-mini', messages: [] }, 'messages', 'empty_array'],
     ['messages that is not an array', { model: 'gpt-4o-mini', messages: 'hi' }, 'messages', 'invalid_type'],
-    ['a message without role', { model: 'gpt-4o-mini', messages: [{ content: 'hi' }] }, 'messages[0].role', 'missing_required_parameter'],
+    [
+      'a message without role',
+      { model: 'gpt-4o-mini', messages: [{ content: 'hi' }] },
+      'messages[0].role',
+      'missing_required_parameter',
+    ],
   ])('should answer 400 invalid_request_error for %s', async (_name, body, param, code) => {
     const res = await postChat(mock, body);
     expect(res.status).toBe(400);

@@ -39,12 +39,7 @@ export function completionBody(meta: CompletionMeta, reply: ChatReply): string {
 }
 
 /** The `chat.completion.chunk` JSON strings of a stream that sends `count` deltas. */
-export function streamChunks(
-  meta: CompletionMeta,
-  reply: ChatReply,
-  count: number,
-  includeUsage: boolean,
-): StreamChunks {
+export function streamChunks(meta: CompletionMeta, reply: ChatReply, count: number, includeUsage: boolean): StreamChunks {
   const usage = includeUsage ? null : undefined;
   const toolCall = reply.toolCalls?.[0];
   if (toolCall) {

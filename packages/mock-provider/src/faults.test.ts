@@ -217,14 +217,21 @@ describe('scripted faults', () => {
     const data = sseData(await (await postChat(mock, chatBody({ stream: true }))).text());
     expect(data).toHaveLength(4);
     expect(JSON.parse(data[3]!)).toEqual({
-      error: { message: 'The engine is currently overloaded, please try again later.', type: 'server_error', param: null, code: null },
+      error: {
+        message: 'The engine is currently overloaded, please try again later.',
+        type: 'server_error',
+        param: null,
+        code: null,
+      },
     });
     expect(data).not.toContain('[DONE]');
     await vi.waitFor(() => expect(mock.calls[0]?.outcome).toBe('error'));
   });
 
   it('should report a scripted finishReason and cachedTokens in the OpenAI body', async () => {
-    const res = await postChat(mock, chatBody(), { headers: { 'x-mock-finish-reason': 'content_filter', 'x-mock-cached-tokens': '2' } });
+    const res = await postChat(mock, chatBody(), {
+      headers: { 'x-mock-finish-reason': 'content_filter', 'x-mock-cached-tokens': '2' },
+    });
     const body = await jsonOf(res);
     expect(body.choices[0].finish_reason).toBe('content_filter');
     expect(body.usage.prompt_tokens_details.cached_tokens).toBe(2);

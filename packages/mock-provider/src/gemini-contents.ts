@@ -5,7 +5,15 @@ import { isBase64 } from './image-data.js';
 
 const CONTENT_FIELDS = fieldSet('role', 'parts');
 // `data` is a proto oneof: a part carries exactly one of these.
-const DATA_FIELDS = ['text', 'inlineData', 'fileData', 'functionCall', 'functionResponse', 'executableCode', 'codeExecutionResult'];
+const DATA_FIELDS = [
+  'text',
+  'inlineData',
+  'fileData',
+  'functionCall',
+  'functionResponse',
+  'executableCode',
+  'codeExecutionResult',
+];
 const PART_FIELDS = fieldSet(...DATA_FIELDS, 'thought', 'thoughtSignature', 'videoMetadata', 'partMetadata', 'mediaResolution');
 const INLINE_FIELDS = fieldSet('mimeType', 'data', 'displayName');
 const FILE_FIELDS = fieldSet('mimeType', 'fileUri', 'displayName');
@@ -21,7 +29,8 @@ export function checkContents(contents: unknown): GoogleError | undefined {
   if (contents === undefined || (Array.isArray(contents) && contents.length === 0)) {
     return googleInvalid('* GenerateContentRequest.contents: contents is not specified\n');
   }
-  if (!Array.isArray(contents)) return badValue('contents', 'type.googleapis.com/google.ai.generativelanguage.v1beta.Content', contents);
+  if (!Array.isArray(contents))
+    return badValue('contents', 'type.googleapis.com/google.ai.generativelanguage.v1beta.Content', contents);
   for (const [i, content] of contents.entries()) {
     const problem = checkContent(content, `contents[${i}]`, true);
     if (problem) return problem;
@@ -76,12 +85,20 @@ function checkInline(inline: unknown, path: string): GoogleError | undefined {
   // A data URL pasted whole (`data:image/png;base64,…`) is not base64: upstream refuses it.
   if (typeof data !== 'string' || !isBase64(data, true)) {
     const where = at(path, 'data');
-    return googleInvalid(`Invalid value at '${where}' (${BYTES}), Base64 decoding failed for ${JSON.stringify(String(data).slice(0, 32))}`, where);
+    return googleInvalid(
+      `Invalid value at '${where}' (${BYTES}), Base64 decoding failed for ${JSON.stringify(String(data).slice(0, 32))}`,
+      where,
+    );
   }
   return undefined;
 }
 
-function checkNested(value: unknown, known: ReturnType<typeof fieldSet>, path: string, required: string): GoogleError | undefined {
+function checkNested(
+  value: unknown,
+  known: ReturnType<typeof fieldSet>,
+  path: string,
+  required: string,
+): GoogleError | undefined {
   if (value === undefined) return undefined;
   if (!isRecord(value)) return badValue(path, 'object', value);
   const unknown = unknownField(value, known, path);
@@ -90,7 +107,8 @@ function checkNested(value: unknown, known: ReturnType<typeof fieldSet>, path: s
     return googleInvalid(`* GenerateContentRequest.${at(path, required)}: ${snakeTail(required)} must be specified\n`);
   }
   const args = pick(value, 'args');
-  if (args !== undefined && !isRecord(args)) return badValue(at(path, 'args'), 'type.googleapis.com/google.protobuf.Struct', args);
+  if (args !== undefined && !isRecord(args))
+    return badValue(at(path, 'args'), 'type.googleapis.com/google.protobuf.Struct', args);
   const response = value.response;
   if (known.has('response') && !isRecord(response)) {
     return badValue(at(path, 'response'), 'type.googleapis.com/google.protobuf.Struct', response);

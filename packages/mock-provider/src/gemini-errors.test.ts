@@ -20,26 +20,54 @@ describe('gemini validation', () => {
   it.each<[string, unknown, string]>([
     ['a body that is not JSON', '{"contents":', 'Invalid JSON payload received. Unexpected token.'],
     ['a body that is an array', [], 'Invalid JSON payload received. Unknown name "": Root element must be a message.'],
-    ['OpenAI messages', { messages: [{ role: 'user', content: 'hi' }] }, 'Invalid JSON payload received. Unknown name "messages": Cannot find field.'],
+    [
+      'OpenAI messages',
+      { messages: [{ role: 'user', content: 'hi' }] },
+      'Invalid JSON payload received. Unknown name "messages": Cannot find field.',
+    ],
     ['no contents', {}, '* GenerateContentRequest.contents: contents is not specified\n'],
     ['empty contents', { contents: [] }, '* GenerateContentRequest.contents: contents is not specified\n'],
     ['an assistant role', { contents: [{ role: 'assistant', parts: [{ text: 'x' }] }] }, 'Please use a valid role: user, model.'],
-    ['a system role', { contents: [{ role: 'system', parts: [{ text: 'x' }] }, user({ text: 'y' })] }, 'Please use a valid role: user, model.'],
+    [
+      'a system role',
+      { contents: [{ role: 'system', parts: [{ text: 'x' }] }, user({ text: 'y' })] },
+      'Please use a valid role: user, model.',
+    ],
     ['empty parts', { contents: [user()] }, '* GenerateContentRequest.contents[0].parts: contents.parts must not be empty.\n'],
-    ['OpenAI content instead of parts', { contents: [{ role: 'user', content: 'hi' }] }, 'Invalid JSON payload received. Unknown name "content" at \'contents[0]\': Cannot find field.'],
-    ['an empty part', { contents: [user({})] }, "* GenerateContentRequest.contents[0].parts[0].data: required oneof field 'data' must have one initialized field\n"],
-    ['a part with two data fields', { contents: [user({ text: 'a', functionCall: { name: 'f' } })] }, "Invalid JSON payload received. Oneof field 'data' is already set."],
-    ['an OpenAI part', { contents: [user({ type: 'text', text: 'a' })] }, 'Invalid JSON payload received. Unknown name "type" at \'contents[0].parts[0]\': Cannot find field.'],
+    [
+      'OpenAI content instead of parts',
+      { contents: [{ role: 'user', content: 'hi' }] },
+      'Invalid JSON payload received. Unknown name "content" at \'contents[0]\': Cannot find field.',
+    ],
+    [
+      'an empty part',
+      { contents: [user({})] },
+      "* GenerateContentRequest.contents[0].parts[0].data: required oneof field 'data' must have one initialized field\n",
+    ],
+    [
+      'a part with two data fields',
+      { contents: [user({ text: 'a', functionCall: { name: 'f' } })] },
+      "Invalid JSON payload received. Oneof field 'data' is already set.",
+    ],
+    [
+      'an OpenAI part',
+      { contents: [user({ type: 'text', text: 'a' })] },
+      'Invalid JSON payload received. Unknown name "type" at \'contents[0].parts[0]\': Cannot find field.',
+    ],
     [
       'a data URL as inline data',
       { contents: [user({ inlineData: { mimeType: 'image/png', data: `data:image/png;base64,${PNG_1X1}` } })] },
       "Invalid value at 'contents[0].parts[0].inline_data.data' (TYPE_BYTES), Base64 decoding failed",
     ],
-    ['inline data without mimeType', { contents: [user({ inlineData: { data: PNG_1X1 } })] }, '* GenerateContentRequest.contents[0].parts[0].inline_data.mime_type: mime_type must be specified\n'],
+    [
+      'inline data without mimeType',
+      { contents: [user({ inlineData: { data: PNG_1X1 } })] },
+      '* GenerateContentRequest.contents[0].parts[0].inline_data.mime_type: mime_type must be specified\n',
+    ],
     [
       'functionCall args as a JSON string',
       { contents: [user({ text: 'q' }), model({ functionCall: { name: 'lookup', args: '{}' } }), user(answer('lookup'))] },
-      "Invalid value at 'contents[1].parts[0].function_call.args' (type.googleapis.com/google.protobuf.Struct), \"{}\"",
+      'Invalid value at \'contents[1].parts[0].function_call.args\' (type.googleapis.com/google.protobuf.Struct), "{}"',
     ],
     [
       'a function call first',
@@ -66,11 +94,24 @@ describe('gemini validation', () => {
       { contents: [user({ text: 'q' }), model(call('lookup')), user({ functionResponse: { name: 'lookup', response: 'ok' } })] },
       "Invalid value at 'contents[2].parts[0].function_response.response'",
     ],
-    ['OpenAI max_tokens in generationConfig', geminiBody({ generationConfig: { max_tokens: 5 } }), 'Invalid JSON payload received. Unknown name "max_tokens" at \'generation_config\': Cannot find field.'],
-    ['a response schema outside JSON mode', geminiBody({ generationConfig: { responseSchema: { type: 'OBJECT' } } }), '* GenerateContentRequest.generation_config.response_mime_type: response_mime_type must be one of'],
+    [
+      'OpenAI max_tokens in generationConfig',
+      geminiBody({ generationConfig: { max_tokens: 5 } }),
+      'Invalid JSON payload received. Unknown name "max_tokens" at \'generation_config\': Cannot find field.',
+    ],
+    [
+      'a response schema outside JSON mode',
+      geminiBody({ generationConfig: { responseSchema: { type: 'OBJECT' } } }),
+      '* GenerateContentRequest.generation_config.response_mime_type: response_mime_type must be one of',
+    ],
     [
       'additionalProperties in responseSchema',
-      geminiBody({ generationConfig: { responseMimeType: 'application/json', responseSchema: { type: 'object', properties: { a: { type: 'object', additionalProperties: false } } } } }),
+      geminiBody({
+        generationConfig: {
+          responseMimeType: 'application/json',
+          responseSchema: { type: 'object', properties: { a: { type: 'object', additionalProperties: false } } },
+        },
+      }),
       'Invalid JSON payload received. Unknown name "additionalProperties" at \'generation_config.response_schema.properties[0].value\': Cannot find field.',
     ],
     [
@@ -78,20 +119,36 @@ describe('gemini validation', () => {
       geminiBody({ generationConfig: { responseMimeType: 'application/json', responseSchema: { type: ['string', 'null'] } } }),
       'Invalid JSON payload received. Unknown name "type" at \'generation_config.response_schema\': Proto field is not repeating, cannot start list.',
     ],
-    ['an unknown mime type', geminiBody({ generationConfig: { responseMimeType: 'application/jsonl' } }), '* GenerateContentRequest.generation_config.response_mime_type: allowed mimetypes are'],
-    ['an OpenAI tool', geminiBody({ tools: [{ type: 'function', function: { name: 'f' } }] }), 'Invalid JSON payload received. Unknown name "type" at \'tools[0]\': Cannot find field.'],
+    [
+      'an unknown mime type',
+      geminiBody({ generationConfig: { responseMimeType: 'application/jsonl' } }),
+      '* GenerateContentRequest.generation_config.response_mime_type: allowed mimetypes are',
+    ],
+    [
+      'an OpenAI tool',
+      geminiBody({ tools: [{ type: 'function', function: { name: 'f' } }] }),
+      'Invalid JSON payload received. Unknown name "type" at \'tools[0]\': Cannot find field.',
+    ],
     [
       '$schema in function parameters',
       geminiBody({ tools: [{ functionDeclarations: [{ name: 'f', parameters: { $schema: 'x', type: 'object' } }] }] }),
       'Invalid JSON payload received. Unknown name "$schema" at \'tools[0].function_declarations[0].parameters\': Cannot find field.',
     ],
-    ['a function name with spaces', geminiBody({ tools: [{ functionDeclarations: [{ name: 'get weather' }] }] }), '* GenerateContentRequest.tools[0].function_declarations[0].name: Invalid function name.'],
+    [
+      'a function name with spaces',
+      geminiBody({ tools: [{ functionDeclarations: [{ name: 'get weather' }] }] }),
+      '* GenerateContentRequest.tools[0].function_declarations[0].name: Invalid function name.',
+    ],
     [
       'a lower-case calling mode',
       geminiBody({ tools: [LOOKUP], toolConfig: { functionCallingConfig: { mode: 'any' } } }),
-      "Invalid value at 'tool_config.function_calling_config.mode' (type.googleapis.com/google.ai.generativelanguage.v1beta.FunctionCallingConfig.Mode), \"any\"",
+      'Invalid value at \'tool_config.function_calling_config.mode\' (type.googleapis.com/google.ai.generativelanguage.v1beta.FunctionCallingConfig.Mode), "any"',
     ],
-    ['a system instruction without parts', geminiBody({ systemInstruction: { parts: [] } }), '* GenerateContentRequest.system_instruction.parts: contents.parts must not be empty.\n'],
+    [
+      'a system instruction without parts',
+      geminiBody({ systemInstruction: { parts: [] } }),
+      '* GenerateContentRequest.system_instruction.parts: contents.parts must not be empty.\n',
+    ],
   ])('should answer 400 INVALID_ARGUMENT for %s', async (_case, body, message) => {
     const res = await postGemini(mock, body);
     expect(res.status).toBe(400);
@@ -115,7 +172,12 @@ describe('gemini validation', () => {
         tool_config: { function_calling_config: { mode: 'AUTO' } },
         generation_config: { max_output_tokens: 50, temperature: 0.3, top_p: 0.9, stop_sequences: ['END'] },
       },
-      geminiBody({ generationConfig: { responseMimeType: 'application/json', responseJsonSchema: { type: 'object', additionalProperties: false } } }),
+      geminiBody({
+        generationConfig: {
+          responseMimeType: 'application/json',
+          responseJsonSchema: { type: 'object', additionalProperties: false },
+        },
+      }),
       { contents: [{ parts: [{ text: 'no role' }] }] },
     ];
     for (const body of ok) expect((await postGemini(mock, body)).status).toBe(200);

@@ -29,7 +29,8 @@ const BY_STATUS: Readonly<Record<number, { status: string; message: string }>> =
   499: { status: 'CANCELLED', message: 'The operation was cancelled.' },
   500: {
     status: 'INTERNAL',
-    message: 'An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting',
+    message:
+      'An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting',
   },
   501: { status: 'UNIMPLEMENTED', message: 'Operation is not implemented, or supported, or enabled.' },
   503: { status: 'UNAVAILABLE', message: 'The model is overloaded. Please try again later.' },
@@ -51,9 +52,7 @@ export function googleErrorForStatus(status: number, retryAfter?: string): Googl
 /** A 400 `INVALID_ARGUMENT` with `message`, and a BadRequest detail when a field is named. */
 export function googleInvalid(message: string, field?: string): GoogleError {
   if (field === undefined) return { code: 400, message, status: 'INVALID_ARGUMENT' };
-  const details = [
-    { '@type': 'type.googleapis.com/google.rpc.BadRequest', fieldViolations: [{ field, description: message }] },
-  ];
+  const details = [{ '@type': 'type.googleapis.com/google.rpc.BadRequest', fieldViolations: [{ field, description: message }] }];
   return { code: 400, message, status: 'INVALID_ARGUMENT', details };
 }
 

@@ -69,7 +69,16 @@ const SCHEMA_FIELDS = fieldSet(
   'minimum',
   'maximum',
 );
-const TYPES: ReadonlySet<string> = new Set(['TYPE_UNSPECIFIED', 'STRING', 'NUMBER', 'INTEGER', 'BOOLEAN', 'ARRAY', 'OBJECT', 'NULL']);
+const TYPES: ReadonlySet<string> = new Set([
+  'TYPE_UNSPECIFIED',
+  'STRING',
+  'NUMBER',
+  'INTEGER',
+  'BOOLEAN',
+  'ARRAY',
+  'OBJECT',
+  'NULL',
+]);
 const MAX_DEPTH = 32;
 
 /** The 400 upstream sends for a `Schema` (at `path`) that uses fields or values outside Gemini's subset. */

@@ -11,7 +11,10 @@ const WEATHER = {
   description: 'Weather of a city',
   parameters: { type: 'OBJECT', properties: { city: { type: 'STRING' }, days: { type: 'INTEGER' } }, required: ['city', 'days'] },
 };
-const TIME = { name: 'get_time', parametersJsonSchema: { type: 'object', properties: { zone: { enum: ['UTC'] } }, required: ['zone'] } };
+const TIME = {
+  name: 'get_time',
+  parametersJsonSchema: { type: 'object', properties: { zone: { enum: ['UTC'] } }, required: ['zone'] },
+};
 
 describe('gemini generateContent', () => {
   let mock: MockProvider;
@@ -26,7 +29,9 @@ describe('gemini generateContent', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/json; charset=UTF-8');
     expect(await jsonOf(res)).toEqual({
-      candidates: [{ content: { parts: [{ text: `Mock reply from ${MODEL}.` }], role: 'model' }, finishReason: 'STOP', index: 0 }],
+      candidates: [
+        { content: { parts: [{ text: `Mock reply from ${MODEL}.` }], role: 'model' }, finishReason: 'STOP', index: 0 },
+      ],
       usageMetadata: {
         promptTokenCount: 6, // "Say hello." = 10 chars → 3 tokens, plus 3 for the turn
         candidatesTokenCount: 8,
@@ -51,14 +56,23 @@ describe('gemini generateContent', () => {
   });
 
   it('should answer the same under /v1/models/… (the stable API version)', async () => {
-    const res = await fetch(`${mock.url}/models/${MODEL}:generateContent`, { method: 'POST', body: JSON.stringify(geminiBody()) });
+    const res = await fetch(`${mock.url}/models/${MODEL}:generateContent`, {
+      method: 'POST',
+      body: JSON.stringify(geminiBody()),
+    });
     expect(res.status).toBe(200);
     expect((await jsonOf(res)).candidates[0].content.role).toBe('model');
   });
 
   it('should call the first function when functionCallingConfig.mode is ANY, with finishReason STOP', async () => {
     const body = await jsonOf(
-      postGemini(mock, geminiBody({ tools: [{ functionDeclarations: [WEATHER, TIME] }], toolConfig: { functionCallingConfig: { mode: 'ANY' } } })),
+      postGemini(
+        mock,
+        geminiBody({
+          tools: [{ functionDeclarations: [WEATHER, TIME] }],
+          toolConfig: { functionCallingConfig: { mode: 'ANY' } },
+        }),
+      ),
     );
     expect(body.candidates[0]).toEqual({
       content: { parts: [{ functionCall: { name: 'get_weather', args: { city: 'mock', days: 0 } } }], role: 'model' },
@@ -85,8 +99,14 @@ describe('gemini generateContent', () => {
   });
 
   it('should answer JSON from responseSchema in JSON mode', async () => {
-    const schema = { type: 'OBJECT', properties: { answer: { type: 'STRING' }, tags: { type: 'ARRAY', items: { type: 'STRING' } } }, required: ['answer', 'tags'] };
-    const body = await jsonOf(postGemini(mock, geminiBody({ generationConfig: { responseMimeType: 'application/json', responseSchema: schema } })));
+    const schema = {
+      type: 'OBJECT',
+      properties: { answer: { type: 'STRING' }, tags: { type: 'ARRAY', items: { type: 'STRING' } } },
+      required: ['answer', 'tags'],
+    };
+    const body = await jsonOf(
+      postGemini(mock, geminiBody({ generationConfig: { responseMimeType: 'application/json', responseSchema: schema } })),
+    );
     expect(JSON.parse(body.candidates[0].content.parts[0].text)).toEqual({ answer: 'mock', tags: [] });
     const free = await jsonOf(postGemini(mock, geminiBody({ generationConfig: { responseMimeType: 'application/json' } })));
     expect(JSON.parse(free.candidates[0].content.parts[0].text)).toEqual({ reply: `Mock reply from ${MODEL}.` });

@@ -61,7 +61,11 @@ export function planGeminiReply(
     part = { text: cut.text };
     output = estimateTokens(cut.text);
   }
-  return { part, finishReason: behaviour.finishReason ?? finishReason, usage: usage(prompt, output, behaviour.cachedTokens ?? 0) };
+  return {
+    part,
+    finishReason: behaviour.finishReason ?? finishReason,
+    usage: usage(prompt, output, behaviour.cachedTokens ?? 0),
+  };
 }
 
 function defaultText(model: string, config: unknown): string {

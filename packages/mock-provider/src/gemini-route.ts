@@ -68,12 +68,18 @@ export function geminiRoute(config: MockConfig, scripts: ScriptBook): Route {
     }
     const sse = query.get('alt') === 'sse';
     const headers = { 'content-type': sse ? 'text/event-stream' : JSON_TYPE, ...retryAfter(behaviour) };
-    await sendEventStream(res, call, responseChunks(meta, reply, behaviour.chunks ?? DEFAULT_CHUNKS), {
-      status: behaviour.status ?? 200,
-      headers,
-      framing: sse ? GEMINI_SSE_FRAMING : GEMINI_ARRAY_FRAMING,
-      errorEvent: (status) => ({ data: googleErrorBody(googleErrorForStatus(status)) }),
-    }, behaviour);
+    await sendEventStream(
+      res,
+      call,
+      responseChunks(meta, reply, behaviour.chunks ?? DEFAULT_CHUNKS),
+      {
+        status: behaviour.status ?? 200,
+        headers,
+        framing: sse ? GEMINI_SSE_FRAMING : GEMINI_ARRAY_FRAMING,
+        errorEvent: (status) => ({ data: googleErrorBody(googleErrorForStatus(status)) }),
+      },
+      behaviour,
+    );
   };
 }
 
@@ -84,7 +90,12 @@ function queryOf(req: IncomingMessage): string {
 }
 
 // Gemini answers a missing key with 403 and a wrong one with 400 API_KEY_INVALID (not 401).
-function passKey(req: IncomingMessage, res: ServerResponse, query: URLSearchParams, keys: ReadonlySet<string> | undefined): boolean {
+function passKey(
+  req: IncomingMessage,
+  res: ServerResponse,
+  query: URLSearchParams,
+  keys: ReadonlySet<string> | undefined,
+): boolean {
   if (!keys) return true;
   const header = req.headers['x-goog-api-key'];
   const key = typeof header === 'string' && header.length > 0 ? header : query.get('key');

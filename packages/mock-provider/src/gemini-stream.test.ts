@@ -26,7 +26,11 @@ describe('gemini streamGenerateContent', () => {
     expect(chunks.map((chunk) => chunk.candidates[0].content.parts[0].text).join('')).toBe(`Mock reply from ${MODEL}.`);
     for (const chunk of chunks.slice(0, -1)) {
       expect(chunk.candidates[0]).not.toHaveProperty('finishReason');
-      expect(chunk.usageMetadata).toEqual({ promptTokenCount: 6, totalTokenCount: 6, promptTokensDetails: [{ modality: 'TEXT', tokenCount: 6 }] });
+      expect(chunk.usageMetadata).toEqual({
+        promptTokenCount: 6,
+        totalTokenCount: 6,
+        promptTokensDetails: [{ modality: 'TEXT', tokenCount: 6 }],
+      });
     }
     const last = chunks.at(-1);
     expect(last.candidates[0]).toMatchObject({ content: { role: 'model' }, finishReason: 'STOP' });
@@ -40,7 +44,13 @@ describe('gemini streamGenerateContent', () => {
     const res = await postGemini(
       mock,
       geminiBody({
-        tools: [{ functionDeclarations: [{ name: 'lookup', parameters: { type: 'OBJECT', properties: { q: { type: 'STRING' } }, required: ['q'] } }] }],
+        tools: [
+          {
+            functionDeclarations: [
+              { name: 'lookup', parameters: { type: 'OBJECT', properties: { q: { type: 'STRING' } }, required: ['q'] } },
+            ],
+          },
+        ],
         toolConfig: { functionCallingConfig: { mode: 'ANY' } },
       }),
       SSE,
@@ -65,7 +75,10 @@ describe('gemini streamGenerateContent', () => {
   });
 
   it('should send fewer chunks than asked rather than empty text', async () => {
-    const res = await postGemini(mock, geminiBody({ generationConfig: { maxOutputTokens: 1 } }), { ...SSE, headers: { 'x-mock-chunks': '9' } });
+    const res = await postGemini(mock, geminiBody({ generationConfig: { maxOutputTokens: 1 } }), {
+      ...SSE,
+      headers: { 'x-mock-chunks': '9' },
+    });
     const chunks = geminiSse(await res.text());
     expect(chunks.map((chunk) => chunk.candidates[0].content.parts[0].text)).toEqual(['M', 'o', 'c', 'k']);
     expect(chunks.at(-1).candidates[0].finishReason).toBe('MAX_TOKENS');
@@ -83,7 +96,10 @@ describe('gemini streamGenerateContent', () => {
   });
 
   it('should close the JSON array after a mid-stream error element', async () => {
-    const res = await postGemini(mock, geminiBody(), { method: 'streamGenerateContent', headers: { 'x-mock-stream-error': '500' } });
+    const res = await postGemini(mock, geminiBody(), {
+      method: 'streamGenerateContent',
+      headers: { 'x-mock-stream-error': '500' },
+    });
     const chunks = JSON.parse(await res.text());
     expect(chunks).toHaveLength(2);
     expect(chunks[1].error).toMatchObject({ code: 500, status: 'INTERNAL' });
@@ -104,7 +120,7 @@ describe('gemini streamGenerateContent', () => {
     const events = (await res.text()).split('\r\n\r\n').filter(Boolean);
     expect(events).toHaveLength(5);
     expect(() => JSON.parse(events[1]!.slice('data: '.length))).toThrow();
-    expect(geminiSse(events.filter((_, i) => i !== 1).join('\r\n\r\n') + '\r\n\r\n')).toHaveLength(4);
+    expect(geminiSse(`${events.filter((_, i) => i !== 1).join('\r\n\r\n')}\r\n\r\n`)).toHaveLength(4);
   });
 
   it('should space chunks by chunkIntervalMs', async () => {

@@ -51,7 +51,10 @@ export interface GeminiGenerationConfig {
 export interface GeminiGenerateContentRequest {
   readonly contents: readonly GeminiContent[];
   readonly systemInstruction?: GeminiContent;
-  readonly tools?: ReadonlyArray<{ readonly functionDeclarations?: readonly GeminiFunctionDeclaration[]; readonly [field: string]: unknown }>;
+  readonly tools?: ReadonlyArray<{
+    readonly functionDeclarations?: readonly GeminiFunctionDeclaration[];
+    readonly [field: string]: unknown;
+  }>;
   readonly toolConfig?: GeminiToolConfig;
   readonly generationConfig?: GeminiGenerationConfig;
   readonly [field: string]: unknown;

@@ -46,11 +46,25 @@ const TOOL_FIELDS = fieldSet(
   'fileSearch',
   'googleMaps',
 );
-const DECLARATION_FIELDS = fieldSet('name', 'description', 'parameters', 'parametersJsonSchema', 'response', 'responseJsonSchema', 'behavior');
+const DECLARATION_FIELDS = fieldSet(
+  'name',
+  'description',
+  'parameters',
+  'parametersJsonSchema',
+  'response',
+  'responseJsonSchema',
+  'behavior',
+);
 const TOOL_CONFIG_FIELDS = fieldSet('functionCallingConfig', 'retrievalConfig');
 const CALLING_FIELDS = fieldSet('mode', 'allowedFunctionNames');
 const MODES: ReadonlySet<string> = new Set(['MODE_UNSPECIFIED', 'AUTO', 'ANY', 'NONE', 'VALIDATED']);
-const MIME_TYPES: ReadonlySet<string> = new Set(['text/plain', 'application/json', 'application/xml', 'application/yaml', 'text/x.enum']);
+const MIME_TYPES: ReadonlySet<string> = new Set([
+  'text/plain',
+  'application/json',
+  'application/xml',
+  'application/yaml',
+  'text/x.enum',
+]);
 const FUNCTION_NAME = /^[a-zA-Z_][a-zA-Z0-9_.:-]{0,63}$/;
 const V1BETA = 'type.googleapis.com/google.ai.generativelanguage.v1beta';
 
@@ -62,7 +76,8 @@ export type GeminiValidation =
 /** Checks a parsed `generateContent` body the way the Gemini API does before it runs the model. */
 export function validateGenerateContent(body: unknown, isJson: boolean): GeminiValidation {
   if (!isJson) return fail(googleInvalid('Invalid JSON payload received. Unexpected token.'));
-  if (!isRecord(body)) return fail(googleInvalid('Invalid JSON payload received. Unknown name "": Root element must be a message.'));
+  if (!isRecord(body))
+    return fail(googleInvalid('Invalid JSON payload received. Unknown name "": Root element must be a message.'));
   const problem =
     unknownField(body, REQUEST_FIELDS, '') ??
     checkContents(body.contents) ??
@@ -88,7 +103,8 @@ function checkGeneration(config: unknown): GoogleError | undefined {
   const unknown = unknownField(config, GENERATION_FIELDS, path);
   if (unknown) return unknown;
   const max = pick(config, 'maxOutputTokens');
-  if (max !== undefined && (typeof max !== 'number' || !Number.isInteger(max))) return badValue(at(path, 'maxOutputTokens'), 'TYPE_INT32', max);
+  if (max !== undefined && (typeof max !== 'number' || !Number.isInteger(max)))
+    return badValue(at(path, 'maxOutputTokens'), 'TYPE_INT32', max);
   const stops = pick(config, 'stopSequences');
   if (stops !== undefined && (!Array.isArray(stops) || stops.some((stop) => typeof stop !== 'string'))) {
     return badValue(at(path, 'stopSequences'), 'TYPE_STRING', stops);
@@ -124,7 +140,8 @@ function checkTools(tools: unknown): GoogleError | undefined {
     if (unknown) return unknown;
     const declarations = pick(tool, 'functionDeclarations');
     if (declarations === undefined) continue;
-    if (!Array.isArray(declarations)) return badValue(at(path, 'functionDeclarations'), `${V1BETA}.FunctionDeclaration`, declarations);
+    if (!Array.isArray(declarations))
+      return badValue(at(path, 'functionDeclarations'), `${V1BETA}.FunctionDeclaration`, declarations);
     for (const [k, declaration] of declarations.entries()) {
       const problem = checkDeclaration(declaration, `${at(path, 'functionDeclarations')}[${k}]`);
       if (problem) return problem;

@@ -18,12 +18,7 @@ export function sendJson(res: ServerResponse, status: number, body: string, retr
 }
 
 /** Writes an OpenAI-shaped error response. */
-export function sendError(
-  res: ServerResponse,
-  status: number,
-  error: OpenAIError,
-  extraHeaders?: OutgoingHttpHeaders,
-): void {
+export function sendError(res: ServerResponse, status: number, error: OpenAIError, extraHeaders?: OutgoingHttpHeaders): void {
   const body = errorBody(error);
   const headers = baseHeaders('application/json', undefined);
   headers['content-length'] = Buffer.byteLength(body);

@@ -66,7 +66,8 @@ export function postGemini(
 
 /** The JSON chunks of a Gemini `alt=sse` body; throws unless every event is `data: …\r\n\r\n`. */
 export function geminiSse(text: string): any[] {
-  if (text.length > 0 && !text.endsWith('\r\n\r\n')) throw new Error(`stream does not end an event: ${JSON.stringify(text.slice(-40))}`);
+  if (text.length > 0 && !text.endsWith('\r\n\r\n'))
+    throw new Error(`stream does not end an event: ${JSON.stringify(text.slice(-40))}`);
   return text
     .split('\r\n\r\n')
     .filter((event) => event.length > 0)
@@ -77,5 +78,4 @@ export function geminiSse(text: string): any[] {
 }
 
 /** A 1×1 transparent PNG, base64. */
-export const PNG_1X1 =
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=';
+export const PNG_1X1 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=';

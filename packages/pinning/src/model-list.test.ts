@@ -87,11 +87,14 @@ describe('modelList()', () => {
   });
 
   it("should answer Anthropic's list shape to a request with anthropic-version, allowed names only", async () => {
-    const allowed: AllowedModels = (req) => (req.get('x-test-key') === 'search' ? new Set(['smart', 'llama-3.3-70b-versatile']) : undefined);
+    const allowed: AllowedModels = (req) =>
+      req.get('x-test-key') === 'search' ? new Set(['smart', 'llama-3.3-70b-versatile']) : undefined;
     const base = await startListApp(testPolicy(), allowed);
     const anthropic = { 'anthropic-version': '2023-06-01' };
 
-    const all = (await (await fetch(`${base}/v1/models`, { headers: anthropic })).json()) as { data: Array<{ created_at: string }> };
+    const all = (await (await fetch(`${base}/v1/models`, { headers: anthropic })).json()) as {
+      data: Array<{ created_at: string }>;
+    };
     const createdAt = all.data[0]?.created_at ?? '';
     expect(createdAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z$/);
     const model = (id: string) => ({ type: 'model', id, display_name: id, created_at: createdAt });
@@ -103,7 +106,12 @@ describe('modelList()', () => {
     });
 
     const search = await (await fetch(`${base}/v1/models`, { headers: { ...anthropic, 'x-test-key': 'search' } })).json();
-    expect(search).toStrictEqual({ data: [model('smart'), model('llama-3.3-70b-versatile')], has_more: false, first_id: 'smart', last_id: 'llama-3.3-70b-versatile' });
+    expect(search).toStrictEqual({
+      data: [model('smart'), model('llama-3.3-70b-versatile')],
+      has_more: false,
+      first_id: 'smart',
+      last_id: 'llama-3.3-70b-versatile',
+    });
 
     const openai = (await (await fetch(`${base}/v1/models`)).json()) as { object: string };
     expect(openai.object).toBe('list');

@@ -138,17 +138,21 @@ describe('pin() with a family shortcut', () => {
 });
 
 describe('pin() with an unknown model', () => {
-  it.each(['foo', 'gpt4', 'gpt-4o-2024-08-06-latest', 'latest', 'smart-latest', ''])(
-    'should answer %j with 404 model_not_found listing what is served',
-    async (name) => {
-      const base = await startPinApp();
-      const res = await postModel(base, name);
-      expect(res.status).toBe(404);
-      expect(await res.json()).toStrictEqual(
-        modelNotFound(`The model ${JSON.stringify(name)} is not served by this gateway. Use one of: ${ALL_NAMES}.`),
-      );
-    },
-  );
+  it.each([
+    'foo',
+    'gpt4',
+    'gpt-4o-2024-08-06-latest',
+    'latest',
+    'smart-latest',
+    '',
+  ])('should answer %j with 404 model_not_found listing what is served', async (name) => {
+    const base = await startPinApp();
+    const res = await postModel(base, name);
+    expect(res.status).toBe(404);
+    expect(await res.json()).toStrictEqual(
+      modelNotFound(`The model ${JSON.stringify(name)} is not served by this gateway. Use one of: ${ALL_NAMES}.`),
+    );
+  });
 
   it('should cap the list at 20 names and count the rest, routes first', async () => {
     const models = Array.from({ length: 30 }, (_, i) => `m-${String(i + 1).padStart(2, '0')}`);

@@ -34,7 +34,9 @@ export function pin(options: PinOptions): RequestHandler {
       switch (resolved.kind) {
         case 'route':
           return next(
-            new Error(`switchyard: pin() needs rules() mounted before it: "${requested}" is a route and no rule selected a model for it`),
+            new Error(
+              `switchyard: pin() needs rules() mounted before it: "${requested}" is a route and no rule selected a model for it`,
+            ),
           );
         case 'family':
           return next(familyShortcutError(requested, hintFor(allowed)));

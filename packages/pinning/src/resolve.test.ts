@@ -59,7 +59,13 @@ describe('familyShortcut()', () => {
   });
 
   it('should not treat versioned IDs as families', () => {
-    for (const id of ['gpt-4o-2024-08-06', 'claude-sonnet-4-5-20250929', 'gemini-2.5-pro', 'llama-3.3-70b-versatile', 'o3-2025-04-16']) {
+    for (const id of [
+      'gpt-4o-2024-08-06',
+      'claude-sonnet-4-5-20250929',
+      'gemini-2.5-pro',
+      'llama-3.3-70b-versatile',
+      'o3-2025-04-16',
+    ]) {
       expect(familyShortcut(id), id).toBeUndefined();
     }
   });

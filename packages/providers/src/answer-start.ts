@@ -15,7 +15,8 @@ export function answerStart(response: IncomingMessage, whole: boolean, done: (st
       done(response.readableLength > 0 ? true : Buffer.alloc(0));
       return;
     }
-    for (let chunk = response.read() as Buffer | null; chunk !== null; chunk = response.read() as Buffer | null) chunks.push(chunk);
+    for (let chunk = response.read() as Buffer | null; chunk !== null; chunk = response.read() as Buffer | null)
+      chunks.push(chunk);
   };
   // An empty body that ended before anyone listened gets 'end' and no 'readable'.
   const onEnd = () => {

@@ -67,7 +67,11 @@ export interface TranslatedStream {
  * for the response. An upstream cut (dropped, stalled, cancelled) destroys them, so the relay sees the
  * cut as it would on the upstream itself.
  */
-export function translatedStream(answered: AttemptAnswered, translator: AnswerTranslator, request: ParsedRequest): TranslatedStream {
+export function translatedStream(
+  answered: AttemptAnswered,
+  translator: AnswerTranslator,
+  request: ParsedRequest,
+): TranslatedStream {
   const upstream = answered.response;
   const translators = translator.stream(answered.attempt.model, request);
   const first = translators[0]!;

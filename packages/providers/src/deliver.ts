@@ -42,10 +42,13 @@ export async function deliver(options: DeliverOptions): Promise<void> {
   const timer =
     deadlineAt === undefined
       ? undefined
-      : setTimeout(() => {
-          expired = true;
-          upstream.cancel();
-        }, Math.max(0, deadlineAt - Date.now()));
+      : setTimeout(
+          () => {
+            expired = true;
+            upstream.cancel();
+          },
+          Math.max(0, deadlineAt - Date.now()),
+        );
   let answered = upstream;
   let stream: TranslatedStream | undefined;
   const status = upstream.response.statusCode ?? 502;

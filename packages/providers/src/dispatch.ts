@@ -46,13 +46,16 @@ export function dispatch(options: DispatchOptions): DispatchHandler {
   const handler: RequestHandler = function switchyardDispatch(req, res, next) {
     const { request, record, signals } = routing(req);
     const { target, selection } = record;
-    if (!request || !target || !selection) return next(new Error('switchyard: dispatch() needs signals() and pin() mounted before it'));
+    if (!request || !target || !selection)
+      return next(new Error('switchyard: dispatch() needs signals() and pin() mounted before it'));
     res.setHeader(ROUTE_HEADER, routeLabel(selection));
     res.setHeader(ATTEMPTS_HEADER, 0);
     const provider = policy.providers.get(target.provider);
     if (!provider) {
       return next(
-        new Error(`switchyard: dispatch() got provider "${target.provider}" that its policy does not define; give pin() and dispatch() the same policy`),
+        new Error(
+          `switchyard: dispatch() got provider "${target.provider}" that its policy does not define; give pin() and dispatch() the same policy`,
+        ),
       );
     }
     if (!wiresFor(request.endpoint).has(provider.format)) return next(formatNotSupported(provider, request.endpoint));
@@ -63,7 +66,7 @@ export function dispatch(options: DispatchOptions): DispatchHandler {
     close(): void {
       for (const { agent } of upstreams.values()) {
         agent.keepSocketAlive = () => false;
-        for (const sockets of Object.values(agent.freeSockets)) sockets?.forEach((socket) => socket.destroy());
+        for (const sockets of Object.values(agent.freeSockets)) for (const socket of sockets ?? []) socket.destroy();
       }
     },
   });

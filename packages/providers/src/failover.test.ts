@@ -41,7 +41,9 @@ const headersThenDrop: Behaviour = (req, res) => {
 describe('dispatch() failover at the wire', () => {
   it('should say how many attempts a call took, and 0 on an error before any attempt', async () => {
     const upstream = await startTestUpstream(sequence(json(503, { error: { message: 'busy' } }), chatCompletion()));
-    const gateway = await startGateway({ policy: policyWith(upstream.baseUrl, 'failover: { retry: { attempts: 2, backoff_ms: 1 } }') });
+    const gateway = await startGateway({
+      policy: policyWith(upstream.baseUrl, 'failover: { retry: { attempts: 2, backoff_ms: 1 } }'),
+    });
 
     const res = await post(gateway, { model: 'gpt-test', messages: [] });
     expect(res.status).toBe(200);
@@ -53,8 +55,12 @@ describe('dispatch() failover at the wire', () => {
   });
 
   it('should pass the upstream error of the last attempt on, with its served model', async () => {
-    const upstream = await startTestUpstream(json(503, { error: { message: 'busy', type: 'server_error' } }, { 'retry-after': '0' }));
-    const gateway = await startGateway({ policy: policyWith(upstream.baseUrl, 'failover: { retry: { attempts: 2, backoff_ms: 1 } }') });
+    const upstream = await startTestUpstream(
+      json(503, { error: { message: 'busy', type: 'server_error' } }, { 'retry-after': '0' }),
+    );
+    const gateway = await startGateway({
+      policy: policyWith(upstream.baseUrl, 'failover: { retry: { attempts: 2, backoff_ms: 1 } }'),
+    });
 
     const res = await post(gateway, { model: 'gpt-test', messages: [] });
 
@@ -73,14 +79,19 @@ describe('dispatch() failover at the wire', () => {
 
   it('should fail over a 2xx stream that closes before its first byte, as a connection error', async () => {
     const upstream = await startTestUpstream(sequence(headersThenDrop, chatCompletion()));
-    const gateway = await startGateway({ policy: policyWith(upstream.baseUrl, 'failover: { retry: { attempts: 2, backoff_ms: 1 } }') });
+    const gateway = await startGateway({
+      policy: policyWith(upstream.baseUrl, 'failover: { retry: { attempts: 2, backoff_ms: 1 } }'),
+    });
 
     const res = await post(gateway, { model: 'gpt-test', messages: [] });
 
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/json');
     const record = await gateway.lastRecord();
-    expect(record.attempts).toMatchObject([{ status: 200, outcome: 'connect_error', errorClass: 'upstream_dropped' }, { outcome: 'ok' }]);
+    expect(record.attempts).toMatchObject([
+      { status: 200, outcome: 'connect_error', errorClass: 'upstream_dropped' },
+      { outcome: 'ok' },
+    ]);
   });
 
   it('should answer 502 for a 2xx that closes before its first byte when nothing is left to try', async () => {
@@ -91,7 +102,10 @@ describe('dispatch() failover at the wire', () => {
 
     expect(res.status).toBe(502);
     expect(await res.json()).toMatchObject({
-      error: { code: 'upstream_unavailable', message: 'Provider "local" closed the connection before its answer began (upstream_dropped).' },
+      error: {
+        code: 'upstream_unavailable',
+        message: 'Provider "local" closed the connection before its answer began (upstream_dropped).',
+      },
     });
     expect((await gateway.lastRecord()).servedModel).toBeUndefined();
   });
@@ -119,19 +133,25 @@ describe('dispatch() failover at the wire', () => {
     const text = await res.text();
 
     expect(Date.now() - started).toBeLessThan(600);
-    expect(text).toMatch(/\ndata: \{"error":\{"message":"The answer did not complete within the call's time limit \(total_ms\)\.","type":"api_error","code":"stream_cut"\}\}\n\n$/);
+    expect(text).toMatch(
+      /\ndata: \{"error":\{"message":"The answer did not complete within the call's time limit \(total_ms\)\.","type":"api_error","code":"stream_cut"\}\}\n\n$/,
+    );
     const record = await gateway.lastRecord();
     expect(record.attempts).toMatchObject([{ outcome: 'stream_cut', errorClass: 'total_timeout' }]);
   });
 
   it('should time out a hanging attempt at first_byte_ms with its own message', async () => {
     const upstream = await startTestUpstream(() => {});
-    const gateway = await startGateway({ policy: policyWith(upstream.baseUrl, 'failover: { timeouts: { first_byte_ms: 150 } }') });
+    const gateway = await startGateway({
+      policy: policyWith(upstream.baseUrl, 'failover: { timeouts: { first_byte_ms: 150 } }'),
+    });
 
     const res = await post(gateway, { model: 'gpt-test', messages: [] });
 
     expect(res.status).toBe(504);
-    expect(await res.json()).toMatchObject({ error: { code: 'upstream_timeout', message: 'Provider "local" did not send a first byte within 150 ms (first_byte_ms).' } });
+    expect(await res.json()).toMatchObject({
+      error: { code: 'upstream_timeout', message: 'Provider "local" did not send a first byte within 150 ms (first_byte_ms).' },
+    });
     expect((await gateway.lastRecord()).attempts).toMatchObject([{ outcome: 'timeout', errorClass: 'first_byte_timeout' }]);
     await upstream.requests[0]!.connectionClosed;
   });

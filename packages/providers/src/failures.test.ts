@@ -13,7 +13,12 @@ describe('dispatch() when the upstream fails before answering', () => {
     expect(res.status).toBe(502);
     const body = await res.text();
     expect(JSON.parse(body)).toStrictEqual({
-      error: { message: 'Provider "local" refused the connection (ECONNREFUSED).', type: 'api_error', param: null, code: 'upstream_unavailable' },
+      error: {
+        message: 'Provider "local" refused the connection (ECONNREFUSED).',
+        type: 'api_error',
+        param: null,
+        code: 'upstream_unavailable',
+      },
     });
     expect(body).not.toContain(new URL(baseUrl).port);
     expect(res.headers.get('x-switchyard-served-model')).toBeNull();
@@ -32,7 +37,9 @@ describe('dispatch() when the upstream fails before answering', () => {
     const res = await post(gateway, { model: 'gpt-test', messages: [] });
 
     expect(res.status).toBe(502);
-    expect(await res.json()).toMatchObject({ error: { code: 'upstream_unavailable', message: 'Provider "local" reset the connection (ECONNRESET).' } });
+    expect(await res.json()).toMatchObject({
+      error: { code: 'upstream_unavailable', message: 'Provider "local" reset the connection (ECONNRESET).' },
+    });
     expect((await gateway.lastRecord()).attempts).toMatchObject([{ outcome: 'connect_error', errorClass: 'ECONNRESET' }]);
   });
 
@@ -46,7 +53,12 @@ describe('dispatch() when the upstream fails before answering', () => {
     expect(res.status).toBe(504);
     expect(Date.now() - started).toBeGreaterThanOrEqual(240);
     expect(await res.json()).toStrictEqual({
-      error: { message: 'Provider "local" did not answer within 250 ms.', type: 'api_error', param: null, code: 'upstream_timeout' },
+      error: {
+        message: 'Provider "local" did not answer within 250 ms.',
+        type: 'api_error',
+        param: null,
+        code: 'upstream_timeout',
+      },
     });
     expect((await gateway.lastRecord()).attempts).toMatchObject([{ outcome: 'timeout', errorClass: 'response_timeout' }]);
     await upstream.requests[0]!.connectionClosed;
@@ -80,7 +92,10 @@ describe('dispatch() options', () => {
     [{ maxSocketsPerProvider: 0 }, 'dispatch(): maxSocketsPerProvider must be a whole number from 1 to 2147483647, got 0'],
     [{ connectTimeoutMs: 1.5 }, 'dispatch(): connectTimeoutMs must be a whole number from 1 to 2147483647, got 1.5'],
     [{ timeoutMs: 2 ** 31 }, 'dispatch(): timeoutMs must be a whole number from 1 to 2147483647, got 2147483648'],
-    [{ timeout: 5 }, 'dispatch(): unknown option "timeout" (options: policy, maxSocketsPerProvider, connectTimeoutMs, timeoutMs)'],
+    [
+      { timeout: 5 },
+      'dispatch(): unknown option "timeout" (options: policy, maxSocketsPerProvider, connectTimeoutMs, timeoutMs)',
+    ],
   ])('should reject %o when built', (extra, message) => {
     expect(() => dispatch({ policy, ...extra })).toThrow(new TypeError(message));
   });
@@ -92,7 +107,9 @@ describe('dispatch() options', () => {
   it('should reject a provider base URL it could not forward to faithfully', () => {
     const withQuery = testPolicy('https://example.openai.azure.com/openai/v1?api-version=preview');
     expect(() => dispatch({ policy: withQuery })).toThrow(
-      new TypeError('dispatch(): provider "local" has a base_url with a query, fragment or user info, which dispatch() cannot forward to'),
+      new TypeError(
+        'dispatch(): provider "local" has a base_url with a query, fragment or user info, which dispatch() cannot forward to',
+      ),
     );
   });
 });

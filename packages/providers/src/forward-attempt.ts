@@ -117,7 +117,10 @@ export function forwardAttempt(options: AttemptOptions): Promise<AttemptResult> 
           if (clientGone) return fail({ kind: 'cancelled' });
           if (expired) return fail({ kind: 'timeout', phase: firstByte!.limit });
           if (attempt.errorClass === STALLED) return fail({ kind: 'timeout', phase: 'response' });
-          fail({ kind: 'error', error: Object.assign(new Error('upstream closed before its answer began'), { code: 'upstream_dropped' }) });
+          fail({
+            kind: 'error',
+            error: Object.assign(new Error('upstream closed before its answer began'), { code: 'upstream_dropped' }),
+          });
         });
       },
     });
@@ -151,7 +154,8 @@ function failure(
     case 'cancelled':
       return { outcome: 'client_aborted', errorClass: 'client_aborted', error: undefined };
     case 'timeout': {
-      const ms = end.phase === 'connect' ? timeouts.connectMs : end.phase === 'response' ? timeouts.idleMs : (firstByte?.limitMs ?? 0);
+      const ms =
+        end.phase === 'connect' ? timeouts.connectMs : end.phase === 'response' ? timeouts.idleMs : (firstByte?.limitMs ?? 0);
       return { outcome: 'timeout', errorClass: `${end.phase}_timeout`, error: upstreamTimeout(provider, end.phase, ms) };
     }
     case 'error': {

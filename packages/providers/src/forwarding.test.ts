@@ -29,7 +29,12 @@ describe('dispatch() request body', () => {
     const res = await post(gateway, sent);
 
     expect(res.status).toBe(200);
-    const expected = JSON.stringify({ messages: [{ role: 'user', content: 'hi' }], model: 'gpt-test', temperature: 0.5, stream: false });
+    const expected = JSON.stringify({
+      messages: [{ role: 'user', content: 'hi' }],
+      model: 'gpt-test',
+      temperature: 0.5,
+      stream: false,
+    });
     expect(upstream.requests[0]!.body.toString()).toBe(expected);
     expect(upstream.requests[0]!.headers['content-length']).toBe(String(Buffer.byteLength(expected)));
     expect(upstream.requests[0]!.headers['content-type']).toBe('application/json');
@@ -52,15 +57,19 @@ describe('dispatch() request headers', () => {
     const upstream = await startTestUpstream();
     const gateway = await startGateway({ policy: testPolicy(upstream.baseUrl) });
 
-    await post(gateway, { model: 'gpt-test', messages: [] }, {
-      headers: {
-        authorization: `Bearer ${CLIENT_KEY}`,
-        'x-api-key': CLIENT_KEY,
-        'api-key': CLIENT_KEY,
-        'proxy-authorization': `Basic ${CLIENT_KEY}`,
-        cookie: `session=${CLIENT_KEY}`,
+    await post(
+      gateway,
+      { model: 'gpt-test', messages: [] },
+      {
+        headers: {
+          authorization: `Bearer ${CLIENT_KEY}`,
+          'x-api-key': CLIENT_KEY,
+          'api-key': CLIENT_KEY,
+          'proxy-authorization': `Basic ${CLIENT_KEY}`,
+          cookie: `session=${CLIENT_KEY}`,
+        },
       },
-    });
+    );
 
     const { headers } = upstream.requests[0]!;
     expect(headers.authorization).toBe(`Bearer ${PROVIDER_KEY}`);
@@ -79,7 +88,11 @@ describe('dispatch() request headers', () => {
     });
     const gateway = await startGateway({ policy });
 
-    const res = await post(gateway, { model: 'free-model', messages: [] }, { headers: { authorization: `Bearer ${CLIENT_KEY}` } });
+    const res = await post(
+      gateway,
+      { model: 'free-model', messages: [] },
+      { headers: { authorization: `Bearer ${CLIENT_KEY}` } },
+    );
 
     expect(res.status).toBe(200);
     expect(upstream.requests[0]!.headers.authorization).toBeUndefined();
@@ -90,9 +103,13 @@ describe('dispatch() request headers', () => {
     const upstream = await startTestUpstream();
     const gateway = await startGateway({ policy: testPolicy(upstream.baseUrl) });
 
-    await post(gateway, { model: 'gpt-test', messages: [] }, {
-      headers: { 'x-mock-status': '429', 'openai-organization': 'org-1', 'accept-encoding': 'gzip, br' },
-    });
+    await post(
+      gateway,
+      { model: 'gpt-test', messages: [] },
+      {
+        headers: { 'x-mock-status': '429', 'openai-organization': 'org-1', 'accept-encoding': 'gzip, br' },
+      },
+    );
 
     const { headers } = upstream.requests[0]!;
     expect(headers['x-mock-status']).toBe('429');
@@ -108,7 +125,12 @@ describe('dispatch() request headers', () => {
     const status = await new Promise<number>((resolve, reject) => {
       const req = httpRequest(`${gateway.url}/chat/completions`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', expect: '100-continue', authorization: `Bearer ${CLIENT_KEY}`, 'content-length': body.length },
+        headers: {
+          'content-type': 'application/json',
+          expect: '100-continue',
+          authorization: `Bearer ${CLIENT_KEY}`,
+          'content-length': body.length,
+        },
       });
       req.on('continue', () => req.end(body));
       req.on('response', (res) => {
@@ -158,7 +180,8 @@ describe('dispatch() response', () => {
   });
 
   it("should pass an upstream 429 through with the upstream's own headers and body", async () => {
-    const error = '{"error":{"message":"Rate limit reached for gpt-test","type":"requests","param":null,"code":"rate_limit_exceeded"}}';
+    const error =
+      '{"error":{"message":"Rate limit reached for gpt-test","type":"requests","param":null,"code":"rate_limit_exceeded"}}';
     const upstream = await startTestUpstream(json(429, error, { 'retry-after': '7', 'x-ratelimit-remaining-requests': '0' }));
     const gateway = await startGateway({ policy: testPolicy(upstream.baseUrl) });
 
@@ -221,7 +244,8 @@ describe('dispatch() configuration', () => {
     expect(res.headers.get('x-switchyard-route')).toBe('exact');
     expect(await res.json()).toStrictEqual({
       error: {
-        message: 'Provider "claude" speaks the anthropic format, which this gateway calls for chat completions and messages only, not for embeddings.',
+        message:
+          'Provider "claude" speaks the anthropic format, which this gateway calls for chat completions and messages only, not for embeddings.',
         type: 'api_error',
         param: null,
         code: 'format_not_supported',
@@ -239,7 +263,9 @@ describe('dispatch() configuration', () => {
     expect(res.status).toBe(500);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('internal_error');
     expect(gateway.internalErrors).toHaveLength(1);
-    expect((gateway.internalErrors[0] as Error).message).toBe('switchyard: dispatch() needs signals() and pin() mounted before it');
+    expect((gateway.internalErrors[0] as Error).message).toBe(
+      'switchyard: dispatch() needs signals() and pin() mounted before it',
+    );
     expect(upstream.requests).toHaveLength(0);
   });
 });

@@ -33,12 +33,14 @@ describe('relayResponse() and usage on streams', () => {
     expect(text).toBe(events.join(''));
   });
 
-  it('should keep the client\'s other stream options and turn its include_usage: false on upstream only', async () => {
+  it("should keep the client's other stream options and turn its include_usage: false on upstream only", async () => {
     const events = chatChunks('gpt-test', ['One'], USAGE);
     const upstream = await startTestUpstream(sse(events, 5));
     const gateway = await startGateway({ policy: testPolicy(upstream.baseUrl) });
 
-    const text = await (await post(gateway, { model: 'gpt-test', stream: true, stream_options: { include_usage: false, extra: 1 }, messages: [] })).text();
+    const text = await (
+      await post(gateway, { model: 'gpt-test', stream: true, stream_options: { include_usage: false, extra: 1 }, messages: [] })
+    ).text();
 
     expect(JSON.parse(upstream.requests[0]!.body.toString()).stream_options).toStrictEqual({ include_usage: true, extra: 1 });
     expect(text).toBe(`${events[0]}${HIDDEN}`);

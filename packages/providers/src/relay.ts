@@ -1,7 +1,7 @@
 // Passes an upstream answer to the client as it arrives: status, headers, then the body chunk by chunk,
 // with the usage tap reading alongside, and tells whoever prices calls what the answer used.
 import type { IncomingHttpHeaders, OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import { ANSWER_USAGE_EVENT, routing, type AnswerUsage, type AttemptOutcome, type RoutingRecord, type Usage } from '@switchyard/core';
+import { ANSWER_USAGE_EVENT, routing, type AnswerUsage, type AttemptOutcome, type RoutingRecord } from '@switchyard/core';
 import { STALLED, type AttemptAnswered } from './forward-attempt.js';
 import { SERVED_MODEL_HEADER } from './headers.js';
 import { asksUsageForClient } from './outgoing.js';
@@ -58,7 +58,14 @@ export function relayResponse(options: RelayOptions): Promise<RelayOutcome> {
       told = true;
       const usage = tap.end();
       if (usage) record.usage = usage;
-      if (listened) res.emit(ANSWER_USAGE_EVENT, { model: attempt.model, usage, complete, streamedEvents: tap.events, fields } satisfies AnswerUsage);
+      if (listened)
+        res.emit(ANSWER_USAGE_EVENT, {
+          model: attempt.model,
+          usage,
+          complete,
+          streamedEvents: tap.events,
+          fields,
+        } satisfies AnswerUsage);
       return fields;
     };
     const settle = (outcome: RelayOutcome) => {

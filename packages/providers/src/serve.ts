@@ -105,7 +105,8 @@ export async function serve(ctx: ServeContext, r: ServeRequest): Promise<void> {
   }
   if (!last) return;
   res.setHeader(ATTEMPTS_HEADER, record.attempts.length);
-  if (record.fallbackReason !== undefined && last.attempt.model !== r.target.model) res.setHeader(FALLBACK_REASON_HEADER, record.fallbackReason);
+  if (record.fallbackReason !== undefined && last.attempt.model !== r.target.model)
+    res.setHeader(FALLBACK_REASON_HEADER, record.fallbackReason);
   if (last.kind === 'failed') {
     if (last.error) r.next(last.error);
     return;
@@ -145,7 +146,12 @@ function errorBodyFor(request: ParsedRequest): (err: SwitchyardError) => Buffer 
   return (err) => Buffer.from(JSON.stringify(render(err)));
 }
 
-function report(result: AttemptResult, validate: OutputValidator | undefined, schemas: SchemaChecker, format: ProviderFormat): AttemptReport {
+function report(
+  result: AttemptResult,
+  validate: OutputValidator | undefined,
+  schemas: SchemaChecker,
+  format: ProviderFormat,
+): AttemptReport {
   if (result.kind === 'failed') return { kind: 'failed', outcome: result.outcome };
   const { response, body, attempt } = result;
   let status = response.statusCode ?? 0;

@@ -19,7 +19,10 @@ async function readChunks(res: Response): Promise<{ text: string; times: number[
 
 /** Resolves with 'closed', or 'open' if `closed` did not settle within `ms`. */
 function within(closed: Promise<void>, ms: number): Promise<'closed' | 'open'> {
-  return Promise.race([closed.then(() => 'closed' as const), new Promise<'open'>((resolve) => setTimeout(() => resolve('open'), ms))]);
+  return Promise.race([
+    closed.then(() => 'closed' as const),
+    new Promise<'open'>((resolve) => setTimeout(() => resolve('open'), ms)),
+  ]);
 }
 
 describe('dispatch() streaming', () => {
@@ -41,7 +44,9 @@ describe('dispatch() streaming', () => {
   it('should record the usage of the final SSE chunk, even when it arrives split across writes', async () => {
     const [usageChunk, done] = chatChunks('gpt-test', [], USAGE);
     const splitAt = usageChunk!.indexOf('prompt_tokens') + 4;
-    const writes = [...chatChunks('gpt-test', ['Hi'])].slice(0, 1).concat([usageChunk!.slice(0, splitAt), usageChunk!.slice(splitAt), done!]);
+    const writes = [...chatChunks('gpt-test', ['Hi'])]
+      .slice(0, 1)
+      .concat([usageChunk!.slice(0, splitAt), usageChunk!.slice(splitAt), done!]);
     const upstream = await startTestUpstream(sse(writes, 30));
     const gateway = await startGateway({ policy: testPolicy(upstream.baseUrl) });
 
@@ -91,7 +96,9 @@ describe('dispatch() streaming', () => {
     const res = await post(gateway, { model: 'gpt-test', stream: true, messages: [] });
 
     const { text } = await readChunks(res);
-    expect(text).toMatch(/\ndata: \{"error":\{"message":"The upstream stopped sending before the answer was complete\.","type":"api_error","code":"stream_cut"\}\}\n\n$/);
+    expect(text).toMatch(
+      /\ndata: \{"error":\{"message":"The upstream stopped sending before the answer was complete\.","type":"api_error","code":"stream_cut"\}\}\n\n$/,
+    );
     expect(text).not.toContain('[DONE]');
     expect(Date.now() - started).toBeGreaterThanOrEqual(290);
     const record = await gateway.lastRecord();
@@ -120,11 +127,22 @@ describe('dispatch() when the client goes away', () => {
   });
 
   it('should close the upstream connection at once when the client aborts mid-stream', async () => {
-    const upstream = await startTestUpstream(sse(chatChunks('gpt-test', Array.from({ length: 100 }, (_, i) => `w${i}`)), 50));
+    const upstream = await startTestUpstream(
+      sse(
+        chatChunks(
+          'gpt-test',
+          Array.from({ length: 100 }, (_, i) => `w${i}`),
+        ),
+        50,
+      ),
+    );
     const gateway = await startGateway({ policy: testPolicy(upstream.baseUrl) });
 
     const received = upstream.nextRequest();
-    const client = httpRequest(`${gateway.url}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' } });
+    const client = httpRequest(`${gateway.url}/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+    });
     client.on('error', () => {});
     client.end(JSON.stringify({ model: 'gpt-test', stream: true, messages: [] }));
     await new Promise<void>((resolve) => client.on('response', (res) => res.once('data', () => resolve())));

@@ -1,7 +1,15 @@
 // Test helper: dispatch() mounted at /v1 behind a stand-in for signals(), rules() and pin(), with core's
 // errorHandler() after it; every request's routing record is kept for the test to read.
 import type { AddressInfo } from 'node:net';
-import { errorHandler, parsePolicy, routing, type Endpoint, type Policy, type RoutingRecord, type Selection } from '@switchyard/core';
+import {
+  errorHandler,
+  parsePolicy,
+  routing,
+  type Endpoint,
+  type Policy,
+  type RoutingRecord,
+  type Selection,
+} from '@switchyard/core';
 import express from 'express';
 import { dispatch } from './dispatch.js';
 import { afterThisTest } from './test-upstream.js';

@@ -145,7 +145,8 @@ export function chatChunks(model: string, words: readonly string[], usage?: Test
   const chunk = (delta: object, extra: object = {}) =>
     `data: ${JSON.stringify({ id: 'chatcmpl-1', object: 'chat.completion.chunk', model, choices: [{ index: 0, delta }], usage: null, ...extra })}\n\n`;
   const events = words.map((word) => chunk({ content: word }));
-  if (usage) events.push(`data: ${JSON.stringify({ id: 'chatcmpl-1', object: 'chat.completion.chunk', model, choices: [], usage })}\n\n`);
+  if (usage)
+    events.push(`data: ${JSON.stringify({ id: 'chatcmpl-1', object: 'chat.completion.chunk', model, choices: [], usage })}\n\n`);
   events.push('data: [DONE]\n\n');
   return events;
 }

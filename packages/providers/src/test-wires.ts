@@ -39,18 +39,42 @@ export function sequence(...behaviours: Behaviour[]): Behaviour {
   return (req, res, body) => behaviours[Math.min(n++, behaviours.length - 1)]!(req, res, body);
 }
 
-export const ANTHROPIC_USAGE = { input_tokens: 10, cache_creation_input_tokens: 4, cache_read_input_tokens: 20, output_tokens: 5 };
+export const ANTHROPIC_USAGE = {
+  input_tokens: 10,
+  cache_creation_input_tokens: 4,
+  cache_read_input_tokens: 20,
+  output_tokens: 5,
+};
 
 /** An Anthropic Message with `content`. */
-export function anthropicMessage(content: unknown[], stopReason: string | null = 'end_turn', model = 'claude-test'): Record<string, unknown> {
-  return { id: 'msg_1', type: 'message', role: 'assistant', model, content, stop_reason: stopReason, stop_sequence: null, usage: ANTHROPIC_USAGE };
+export function anthropicMessage(
+  content: unknown[],
+  stopReason: string | null = 'end_turn',
+  model = 'claude-test',
+): Record<string, unknown> {
+  return {
+    id: 'msg_1',
+    type: 'message',
+    role: 'assistant',
+    model,
+    content,
+    stop_reason: stopReason,
+    stop_sequence: null,
+    usage: ANTHROPIC_USAGE,
+  };
 }
 
 /** 200 with an Anthropic Message saying `Hello.`, plus a `request-id` header of Anthropic's own. */
-export const anthropicHello: Behaviour = json(200, anthropicMessage([{ type: 'text', text: 'Hello.' }]), { 'request-id': 'req_1' });
+export const anthropicHello: Behaviour = json(200, anthropicMessage([{ type: 'text', text: 'Hello.' }]), {
+  'request-id': 'req_1',
+});
 
 /** Anthropic's stream of a text answer in `words`, its events `intervalMs` apart; `end` as `sse()` takes it. */
-export function anthropicStream(words: readonly string[], intervalMs = 5, tail: 'complete' | 'error' | 'drop' = 'complete'): Behaviour {
+export function anthropicStream(
+  words: readonly string[],
+  intervalMs = 5,
+  tail: 'complete' | 'error' | 'drop' = 'complete',
+): Behaviour {
   const events: Record<string, unknown>[] = [
     { type: 'message_start', message: { ...anthropicMessage([], null), usage: { ...ANTHROPIC_USAGE, output_tokens: 1 } } },
     { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } },
@@ -65,7 +89,11 @@ export function anthropicStream(words: readonly string[], intervalMs = 5, tail: 
       { type: 'message_stop' },
     );
   }
-  return sse(events.map((event) => anthropicEvents([event])), intervalMs, tail === 'drop' ? 'drop' : 'end');
+  return sse(
+    events.map((event) => anthropicEvents([event])),
+    intervalMs,
+    tail === 'drop' ? 'drop' : 'end',
+  );
 }
 
 export const GEMINI_USAGE = { promptTokenCount: 12, candidatesTokenCount: 3, totalTokenCount: 15, cachedContentTokenCount: 4 };
@@ -79,7 +107,9 @@ export function geminiResponse(parts: unknown[], finishReason?: string): Record<
 
 /** Gemini's `alt=sse` stream of `words`, the last with `finishReason: STOP`. */
 export function geminiStream(words: readonly string[], intervalMs = 5): Behaviour {
-  const events = words.map((text, i) => dataEvents([geminiResponse([{ text }], i === words.length - 1 ? 'STOP' : undefined)], '\r\n'));
+  const events = words.map((text, i) =>
+    dataEvents([geminiResponse([{ text }], i === words.length - 1 ? 'STOP' : undefined)], '\r\n'),
+  );
   return sse(events, intervalMs);
 }
 
@@ -100,7 +130,10 @@ export function openAIStream(words: readonly string[], intervalMs = 5): Behaviou
     { id: 'chatcmpl-1', object: 'chat.completion.chunk', created: 1, model: 'gpt-test', choices: [], usage },
     '[DONE]',
   ];
-  return sse(events.map((event) => dataEvents([event])), intervalMs);
+  return sse(
+    events.map((event) => dataEvents([event])),
+    intervalMs,
+  );
 }
 
 /** Event names of an Anthropic-style stream, in order. */

@@ -7,14 +7,21 @@ function feed(tap: UsageTap | undefined, ...chunks: Array<string | Buffer>) {
   return tap.end();
 }
 
-const CHAT_USAGE = { prompt_tokens: 120, completion_tokens: 30, total_tokens: 150, prompt_tokens_details: { cached_tokens: 100 } };
+const CHAT_USAGE = {
+  prompt_tokens: 120,
+  completion_tokens: 30,
+  total_tokens: 150,
+  prompt_tokens_details: { cached_tokens: 100 },
+};
 const EXPECTED = { inputTokens: 120, outputTokens: 30, cachedInputTokens: 100 };
 
 describe('usageTap() for JSON bodies', () => {
   const body = JSON.stringify({ id: 'chatcmpl-1', model: 'gpt-test', choices: [], usage: CHAT_USAGE });
 
   it('should read usage from a body that arrives in pieces', () => {
-    expect(feed(usageTap('application/json; charset=utf-8'), body.slice(0, 17), body.slice(17, 60), body.slice(60))).toStrictEqual(EXPECTED);
+    expect(
+      feed(usageTap('application/json; charset=utf-8'), body.slice(0, 17), body.slice(17, 60), body.slice(60)),
+    ).toStrictEqual(EXPECTED);
   });
 
   it('should leave cached tokens out when the upstream does not report them', () => {
@@ -28,7 +35,10 @@ describe('usageTap() for JSON bodies', () => {
   });
 
   it('should read the Responses API usage shape', () => {
-    const response = JSON.stringify({ object: 'response', usage: { input_tokens: 9, output_tokens: 4, input_tokens_details: { cached_tokens: 2 } } });
+    const response = JSON.stringify({
+      object: 'response',
+      usage: { input_tokens: 9, output_tokens: 4, input_tokens_details: { cached_tokens: 2 } },
+    });
     expect(feed(usageTap('application/json'), response)).toStrictEqual({ inputTokens: 9, outputTokens: 4, cachedInputTokens: 2 });
   });
 
@@ -54,8 +64,12 @@ describe('usageTap() for JSON bodies', () => {
     const fake = 'Here: "usage": {"prompt_tokens": 999, "completion_tokens": 999}';
     const message = { role: 'assistant', content: fake };
     expect(feed(usageTap('application/json'), JSON.stringify({ choices: [{ message }] }))).toBeUndefined();
-    expect(feed(usageTap('application/json'), JSON.stringify({ choices: [{ message }], usage: CHAT_USAGE }))).toStrictEqual(EXPECTED);
-    expect(feed(usageTap('application/json'), JSON.stringify({ usage: CHAT_USAGE, choices: [{ message }] }))).toStrictEqual(EXPECTED);
+    expect(feed(usageTap('application/json'), JSON.stringify({ choices: [{ message }], usage: CHAT_USAGE }))).toStrictEqual(
+      EXPECTED,
+    );
+    expect(feed(usageTap('application/json'), JSON.stringify({ usage: CHAT_USAGE, choices: [{ message }] }))).toStrictEqual(
+      EXPECTED,
+    );
   });
 });
 
@@ -70,7 +84,9 @@ describe('usageTap() for event streams', () => {
   it('should read the usage chunk wherever the stream is split', () => {
     const bytes = Buffer.from(stream);
     for (let at = 1; at < bytes.length; at++) {
-      expect(feed(usageTap('text/event-stream'), bytes.subarray(0, at), bytes.subarray(at)), `split at ${at}`).toStrictEqual(EXPECTED);
+      expect(feed(usageTap('text/event-stream'), bytes.subarray(0, at), bytes.subarray(at)), `split at ${at}`).toStrictEqual(
+        EXPECTED,
+      );
     }
   });
 
@@ -97,16 +113,24 @@ describe('usageTap() for event streams', () => {
   it('should ignore usage outside data lines and in malformed data lines', () => {
     const usage = JSON.stringify({ usage: CHAT_USAGE });
     const cut = `{"usage":{"prompt_tokens":5,"completion_tokens":`;
-    expect(feed(usageTap('text/event-stream'), `: ${usage}\n\nevent: ${usage}\n\ndata: ${cut}\n\ndata: [DONE]\n\n`)).toBeUndefined();
+    expect(
+      feed(usageTap('text/event-stream'), `: ${usage}\n\nevent: ${usage}\n\ndata: ${cut}\n\ndata: [DONE]\n\n`),
+    ).toBeUndefined();
   });
 
   it('should skip a line longer than the cap, and read the lines around it', () => {
     const before = `data: ${JSON.stringify({ usage: { prompt_tokens: 1, completion_tokens: 2 } })}\n\n`;
     const long = `data: {"usage":${JSON.stringify(CHAT_USAGE)},"pad":"${'x'.repeat(USAGE_TAP_LIMIT)}"}`;
     const tap = usageTap('text/event-stream');
-    expect(feed(tap, before, long.slice(0, 1000), long.slice(1000), '\n\ndata: [DONE]\n\n')).toStrictEqual({ inputTokens: 1, outputTokens: 2 });
+    expect(feed(tap, before, long.slice(0, 1000), long.slice(1000), '\n\ndata: [DONE]\n\n')).toStrictEqual({
+      inputTokens: 1,
+      outputTokens: 2,
+    });
     const after = usageTap('text/event-stream');
-    expect(feed(after, long.slice(0, 1000), long.slice(1000), `\n\n${before}`)).toStrictEqual({ inputTokens: 1, outputTokens: 2 });
+    expect(feed(after, long.slice(0, 1000), long.slice(1000), `\n\n${before}`)).toStrictEqual({
+      inputTokens: 1,
+      outputTokens: 2,
+    });
   });
 });
 
@@ -142,10 +166,17 @@ describe('usage shapes', () => {
   });
 
   it('should merge an Anthropic stream: input in message_start, the output total in message_delta', () => {
-    const start = { type: 'message_start', message: { usage: { input_tokens: 25, cache_read_input_tokens: 5, output_tokens: 1 } } };
+    const start = {
+      type: 'message_start',
+      message: { usage: { input_tokens: 25, cache_read_input_tokens: 5, output_tokens: 1 } },
+    };
     const delta = { type: 'message_delta', delta: { stop_reason: 'end_turn' }, usage: { output_tokens: 15 } };
     const stream = `event: message_start\ndata: ${JSON.stringify(start)}\n\nevent: content_block_delta\ndata: {"type":"content_block_delta"}\n\nevent: message_delta\ndata: ${JSON.stringify(delta)}\n\n`;
-    expect(feed(usageTap('text/event-stream'), stream)).toStrictEqual({ inputTokens: 30, outputTokens: 15, cachedInputTokens: 5 });
+    expect(feed(usageTap('text/event-stream'), stream)).toStrictEqual({
+      inputTokens: 30,
+      outputTokens: 15,
+      cachedInputTokens: 5,
+    });
   });
 
   it('should not take an output-only report for usage when nothing reported input before it', () => {

@@ -95,7 +95,8 @@ class EventStreamTap implements UsageTap {
       if (line.subarray(0, DATA.length).equals(DATA) && mayCarryUsage(line)) {
         const raw = usageObjectIn(line);
         const outputTokens = isObject(raw) ? count(raw, 'output_tokens') : undefined;
-        this.#usage = toUsage(raw) ?? (this.#usage && outputTokens !== undefined ? { ...this.#usage, outputTokens } : this.#usage);
+        this.#usage =
+          toUsage(raw) ?? (this.#usage && outputTokens !== undefined ? { ...this.#usage, outputTokens } : this.#usage);
       }
       start = end + 1;
     }
@@ -127,7 +128,9 @@ export class TranslatedStreamTap implements UsageTap {
 // Anthropic `message_delta` may count `output_tokens` alone. Bytes without any hold no usage: streamed
 // chunks carry `"usage":null` until the last one.
 function mayCarryUsage(bytes: Buffer): boolean {
-  return bytes.indexOf('"prompt_tokens"') !== -1 || bytes.indexOf('"input_tokens"') !== -1 || bytes.indexOf('"output_tokens"') !== -1;
+  return (
+    bytes.indexOf('"prompt_tokens"') !== -1 || bytes.indexOf('"input_tokens"') !== -1 || bytes.indexOf('"output_tokens"') !== -1
+  );
 }
 
 const USAGE_KEY = Buffer.from('"usage"');

@@ -50,7 +50,9 @@ describe('dispatch() to an Anthropic provider', () => {
       object: 'chat.completion',
       created: expect.any(Number),
       model: 'claude-test',
-      choices: [{ index: 0, message: { role: 'assistant', content: 'Hello.', refusal: null }, logprobs: null, finish_reason: 'stop' }],
+      choices: [
+        { index: 0, message: { role: 'assistant', content: 'Hello.', refusal: null }, logprobs: null, finish_reason: 'stop' },
+      ],
       usage: { prompt_tokens: 34, completion_tokens: 5, total_tokens: 39, prompt_tokens_details: { cached_tokens: 20 } },
     });
     expect(res.headers.get('x-switchyard-served-model')).toBe('claude-test');
@@ -64,7 +66,9 @@ describe('dispatch() to an Anthropic provider', () => {
   });
 
   it('should take a base_url that already ends in /v1 as meant', async () => {
-    const upstream = await startTestUpstream(json(200, anthropicMessage([{ type: 'text', text: 'Hi.' }], 'end_turn', 'claude1-test')));
+    const upstream = await startTestUpstream(
+      json(200, anthropicMessage([{ type: 'text', text: 'Hi.' }], 'end_turn', 'claude1-test')),
+    );
     const gateway = await startGateway({ policy: wirePolicy(upstream.baseUrl) });
 
     const res = await post(gateway, { model: 'claude1-test', messages: HELLO, max_tokens: 7 });
@@ -91,7 +95,9 @@ describe('dispatch() to an Anthropic provider', () => {
     expect(JSON.parse(upstream.requests[0]!.body.toString())).toMatchObject({ model: 'claude-test', stream: true });
     const chunks = dataOf(text);
     expect(chunks.at(-1)).toBe('[DONE]');
-    expect(chunks.slice(0, -1).map((c) => (c as { choices: { delta: object; finish_reason: unknown }[] }).choices[0])).toStrictEqual([
+    expect(
+      chunks.slice(0, -1).map((c) => (c as { choices: { delta: object; finish_reason: unknown }[] }).choices[0]),
+    ).toStrictEqual([
       { index: 0, delta: { role: 'assistant', content: '' }, logprobs: null, finish_reason: null },
       { index: 0, delta: { content: 'Hel' }, logprobs: null, finish_reason: null },
       { index: 0, delta: { content: 'lo' }, logprobs: null, finish_reason: null },
@@ -106,7 +112,12 @@ describe('dispatch() to an Anthropic provider', () => {
     expect(record.attempts).toMatchObject([{ status: 200, outcome: 'ok' }]);
     expect(record.error).toBeUndefined();
 
-    const asked = await post(gateway, { model: 'claude-test', messages: HELLO, stream: true, stream_options: { include_usage: true } });
+    const asked = await post(gateway, {
+      model: 'claude-test',
+      messages: HELLO,
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     const withUsage = dataOf(await asked.text());
     expect(withUsage.at(-2)).toMatchObject({
       choices: [],
@@ -131,7 +142,9 @@ describe('dispatch() to an Anthropic provider', () => {
     const res = await post(gateway, { model: 'claude-test', messages: HELLO });
     expect(res.status).toBe(503);
     expect(res.headers.get('retry-after')).toBe('1');
-    expect(await res.json()).toStrictEqual({ error: { message: 'Overloaded', type: 'api_error', param: null, code: 'overloaded_error' } });
+    expect(await res.json()).toStrictEqual({
+      error: { message: 'Overloaded', type: 'api_error', param: null, code: 'overloaded_error' },
+    });
 
     upstream.behaviour = json(400, { type: 'error', error: { type: 'invalid_request_error', message: 'max_tokens: too big' } });
     const bad = await post(gateway, { model: 'claude-test', messages: HELLO });
@@ -149,7 +162,9 @@ describe('dispatch() to an Anthropic provider', () => {
     const text = await (await post(gateway, { model: 'claude-test', messages: HELLO, stream: true })).text();
 
     const chunks = dataOf(text);
-    expect(chunks.at(-1)).toStrictEqual({ error: { message: 'Overloaded', type: 'api_error', param: null, code: 'overloaded_error' } });
+    expect(chunks.at(-1)).toStrictEqual({
+      error: { message: 'Overloaded', type: 'api_error', param: null, code: 'overloaded_error' },
+    });
     expect(chunks).not.toContain('[DONE]');
     const record = await gateway.lastRecord();
     expect(record.error).toStrictEqual({ status: 200, type: 'api_error', code: 'upstream_stream_error' });
@@ -180,9 +195,16 @@ describe('dispatch() to an Anthropic provider', () => {
 
     expect(res.status).toBe(502);
     expect(await res.json()).toStrictEqual({
-      error: { message: 'The Anthropic answer could not be translated: the body is not a Message.', type: 'api_error', param: null, code: 'upstream_bad_response' },
+      error: {
+        message: 'The Anthropic answer could not be translated: the body is not a Message.',
+        type: 'api_error',
+        param: null,
+        code: 'upstream_bad_response',
+      },
     });
-    expect((await gateway.lastRecord()).attempts).toMatchObject([{ status: 200, outcome: 'http_error', errorClass: 'upstream_bad_response' }]);
+    expect((await gateway.lastRecord()).attempts).toMatchObject([
+      { status: 200, outcome: 'http_error', errorClass: 'upstream_bad_response' },
+    ]);
   });
 
   it('should refuse with 400 a request Anthropic cannot express, without calling it', async () => {
@@ -192,23 +214,33 @@ describe('dispatch() to an Anthropic provider', () => {
     const res = await post(gateway, { model: 'claude-test', messages: HELLO, n: 2 });
 
     expect(res.status).toBe(400);
-    expect(await res.json()).toMatchObject({ error: { code: 'unsupported_parameter', param: 'n', type: 'invalid_request_error' } });
+    expect(await res.json()).toMatchObject({
+      error: { code: 'unsupported_parameter', param: 'n', type: 'invalid_request_error' },
+    });
     expect(upstream.requests).toHaveLength(0);
     expect(res.headers.get('x-switchyard-attempts')).toBe('0');
   });
 
-  it("should check a JSON schema on the translated answer, and retry one that breaks it", async () => {
-    const answer = (input: object) => json(200, anthropicMessage([{ type: 'tool_use', id: 'toolu_1', name: 'json_response', input }], 'tool_use'));
+  it('should check a JSON schema on the translated answer, and retry one that breaks it', async () => {
+    const answer = (input: object) =>
+      json(200, anthropicMessage([{ type: 'tool_use', id: 'toolu_1', name: 'json_response', input }], 'tool_use'));
     const upstream = await startTestUpstream(sequence(answer({ nom: 'Ada' }), answer({ name: 'Ada' })));
     const gateway = await startGateway({ policy: wirePolicy(upstream.baseUrl) });
     const schema = { type: 'object', properties: { name: { type: 'string' } }, required: ['name'] };
 
-    const res = await post(gateway, { model: 'claude-test', messages: HELLO, response_format: { type: 'json_schema', json_schema: { name: 'person', schema } } });
+    const res = await post(gateway, {
+      model: 'claude-test',
+      messages: HELLO,
+      response_format: { type: 'json_schema', json_schema: { name: 'person', schema } },
+    });
 
     expect(res.status).toBe(200);
     const body = (await res.json()) as { choices: { message: { content: string }; finish_reason: string }[] };
     expect(body.choices[0]).toMatchObject({ message: { content: '{"name":"Ada"}' }, finish_reason: 'stop' });
-    expect((await gateway.lastRecord()).attempts).toMatchObject([{ status: 200, errorClass: 'schema_invalid' }, { status: 200, outcome: 'ok' }]);
+    expect((await gateway.lastRecord()).attempts).toMatchObject([
+      { status: 200, errorClass: 'schema_invalid' },
+      { status: 200, outcome: 'ok' },
+    ]);
   });
 });
 
@@ -223,7 +255,10 @@ describe('dispatch() to a Gemini provider', () => {
     const got = upstream.requests[0]!;
     expect(got.url).toBe('/v1beta/models/gemini-test:generateContent');
     expect(got.body.toString()).toBe(JSON.stringify(toGeminiRequest(sent, { model: 'gemini-test' }).body));
-    expect(JSON.parse(got.body.toString())).toStrictEqual({ contents: [{ role: 'user', parts: [{ text: 'Hello!' }] }], generationConfig: { maxOutputTokens: 50 } });
+    expect(JSON.parse(got.body.toString())).toStrictEqual({
+      contents: [{ role: 'user', parts: [{ text: 'Hello!' }] }],
+      generationConfig: { maxOutputTokens: 50 },
+    });
     expect(got.headers['x-goog-api-key']).toBe(KEYS.GEMINI_KEY);
     expect(got.headers.authorization).toBeUndefined();
     expect(got.headers['anthropic-version']).toBeUndefined();
@@ -234,7 +269,9 @@ describe('dispatch() to a Gemini provider', () => {
       object: 'chat.completion',
       created: expect.any(Number),
       model: 'gemini-test',
-      choices: [{ index: 0, message: { role: 'assistant', content: 'Hello.', refusal: null }, logprobs: null, finish_reason: 'stop' }],
+      choices: [
+        { index: 0, message: { role: 'assistant', content: 'Hello.', refusal: null }, logprobs: null, finish_reason: 'stop' },
+      ],
       usage: {
         prompt_tokens: 12,
         completion_tokens: 3,
@@ -250,7 +287,9 @@ describe('dispatch() to a Gemini provider', () => {
     const upstream = await startTestUpstream(geminiStream(['Hel', 'lo.']));
     const gateway = await startGateway({ policy: wirePolicy(upstream.baseUrl) });
 
-    const text = await (await post(gateway, { model: 'gemini-test', messages: HELLO, stream: true, stream_options: { include_usage: true } })).text();
+    const text = await (
+      await post(gateway, { model: 'gemini-test', messages: HELLO, stream: true, stream_options: { include_usage: true } })
+    ).text();
 
     expect(upstream.requests[0]!.url).toBe('/v1beta/models/gemini-test:streamGenerateContent?alt=sse');
     const chunks = dataOf(text) as { choices: { delta: object; finish_reason: string | null }[]; usage?: unknown }[];
@@ -275,7 +314,9 @@ describe('dispatch() to a Gemini provider', () => {
     expect(res.status).toBe(429);
     expect(res.headers.get('retry-after')).toBe('7');
     expect(res.headers.get('x-switchyard-served-model')).toBe('gemini-test');
-    expect(await res.json()).toStrictEqual({ error: { message: 'Quota exceeded.', type: 'rate_limit_error', param: null, code: 'resource_exhausted' } });
+    expect(await res.json()).toStrictEqual({
+      error: { message: 'Quota exceeded.', type: 'rate_limit_error', param: null, code: 'resource_exhausted' },
+    });
   });
 });
 
@@ -289,13 +330,17 @@ describe('dispatch() failover across formats', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('x-switchyard-served-model')).toBe('claude-test');
     expect(res.headers.get('x-switchyard-fallback-reason')).toBe('http_503');
-    expect(await res.json()).toMatchObject({ object: 'chat.completion', model: 'claude-test', choices: [{ message: { content: 'Hello.' } }] });
+    expect(await res.json()).toMatchObject({
+      object: 'chat.completion',
+      model: 'claude-test',
+      choices: [{ message: { content: 'Hello.' } }],
+    });
     expect(upstream.requests.map((r) => r.url)).toStrictEqual(['/v1/chat/completions', '/v1/messages']);
     expect(upstream.requests[0]!.headers.authorization).toBe(`Bearer ${KEYS.OPENAI_KEY}`);
     expect(upstream.requests[1]!.headers['x-api-key']).toBe(KEYS.CLAUDE_KEY);
   });
 
-  it("should skip a fallback whose format cannot express the request, and say why", async () => {
+  it('should skip a fallback whose format cannot express the request, and say why', async () => {
     const upstream = await startTestUpstream(sequence(json(503, { error: { message: 'busy' } }), chatCompletion()));
     const extra = '  wide: { default: gpt-test, fallbacks: [claude-test, gemini-test] }\n';
     const gateway = await startGateway({ policy: wirePolicy(upstream.baseUrl, extra), selection: { ...SMART, route: 'wide' } });
@@ -327,6 +372,9 @@ describe('dispatch() failover across formats', () => {
     expect(text).toContain('"content":"Hi"');
     const record = await gateway.lastRecord();
     expect(record.fallbackReason).toBe('http_503');
-    expect(record.attempts).toMatchObject([{ provider: 'claude', status: 529 }, { provider: 'openai', status: 200, outcome: 'ok' }]);
+    expect(record.attempts).toMatchObject([
+      { provider: 'claude', status: 529 },
+      { provider: 'openai', status: 200, outcome: 'ok' },
+    ]);
   });
 });

@@ -3,12 +3,26 @@
 import { describe, expect, it } from 'vitest';
 import { toOpenAIRequest } from './formats/index.js';
 import { post, startGateway } from './test-gateway.js';
-import { anthropicMessage, anthropicStream, dataOf, eventNames, geminiResponse, geminiStream, KEYS, openAIStream, wirePolicy } from './test-wires.js';
+import {
+  anthropicMessage,
+  anthropicStream,
+  dataOf,
+  eventNames,
+  geminiResponse,
+  geminiStream,
+  KEYS,
+  openAIStream,
+  wirePolicy,
+} from './test-wires.js';
 import { json, refusingBaseUrl, startTestUpstream } from './test-upstream.js';
 
 const MESSAGES = { path: '/messages' };
 const HELLO = [{ role: 'user', content: 'Hello!' }];
-const ANTHROPIC_HEADERS = { 'x-api-key': 'sk-client', 'anthropic-version': '2023-06-01', 'anthropic-beta': 'some-feature-2025-01-01' };
+const ANTHROPIC_HEADERS = {
+  'x-api-key': 'sk-client',
+  'anthropic-version': '2023-06-01',
+  'anthropic-beta': 'some-feature-2025-01-01',
+};
 
 describe('/v1/messages to an Anthropic provider', () => {
   it("should pass the client's exact bytes and the answer's exact bytes through, with the provider's key", async () => {
@@ -16,7 +30,8 @@ describe('/v1/messages to an Anthropic provider', () => {
     const upstream = await startTestUpstream(json(200, answer, { 'request-id': 'req_1' }));
     const gateway = await startGateway({ policy: wirePolicy(upstream.baseUrl) });
     // Spacing, key order and escapes that a re-serialisation would change.
-    const raw = '{ "max_tokens": 64, "messages":[{"role":"user","content":"caf\\u00e9"}],\n "model" : "claude-test", "top_k": 5 }';
+    const raw =
+      '{ "max_tokens": 64, "messages":[{"role":"user","content":"caf\\u00e9"}],\n "model" : "claude-test", "top_k": 5 }';
 
     const res = await post(gateway, raw, { ...MESSAGES, headers: ANTHROPIC_HEADERS });
 
@@ -72,7 +87,9 @@ describe('/v1/messages to an OpenAI-format provider', () => {
       object: 'chat.completion',
       created: 1,
       model: 'gpt-test',
-      choices: [{ index: 0, message: { role: 'assistant', content: 'Hello.', refusal: null }, logprobs: null, finish_reason: 'length' }],
+      choices: [
+        { index: 0, message: { role: 'assistant', content: 'Hello.', refusal: null }, logprobs: null, finish_reason: 'length' },
+      ],
       usage: { prompt_tokens: 30, completion_tokens: 5, total_tokens: 35, prompt_tokens_details: { cached_tokens: 20 } },
     };
     const upstream = await startTestUpstream(json(200, completion, { 'openai-processing-ms': '12' }));
@@ -108,7 +125,10 @@ describe('/v1/messages to an OpenAI-format provider', () => {
     const res = await post(gateway, { model: 'gpt-test', max_tokens: 9, stream: true, messages: HELLO }, MESSAGES);
     const text = await res.text();
 
-    expect(JSON.parse(upstream.requests[0]!.body.toString())).toMatchObject({ stream: true, stream_options: { include_usage: true } });
+    expect(JSON.parse(upstream.requests[0]!.body.toString())).toMatchObject({
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     expect(eventNames(text)).toStrictEqual([
       'message_start',
       'content_block_start',
@@ -127,7 +147,9 @@ describe('/v1/messages to an OpenAI-format provider', () => {
   });
 
   it("should answer the provider's errors in Anthropic's shape", async () => {
-    const upstream = await startTestUpstream(json(429, { error: { message: 'Slow down.', type: 'requests', code: 'rate_limit_exceeded' } }, { 'retry-after': '2' }));
+    const upstream = await startTestUpstream(
+      json(429, { error: { message: 'Slow down.', type: 'requests', code: 'rate_limit_exceeded' } }, { 'retry-after': '2' }),
+    );
     const gateway = await startGateway({ policy: wirePolicy(upstream.baseUrl) });
 
     const res = await post(gateway, { model: 'gpt-test', max_tokens: 9, messages: HELLO }, MESSAGES);
@@ -145,7 +167,9 @@ describe('/v1/messages to an OpenAI-format provider', () => {
     });
     const gateway = await startGateway({ policy: wirePolicy(upstream.baseUrl) });
 
-    const text = await (await post(gateway, { model: 'gpt-test', max_tokens: 9, stream: true, messages: HELLO }, MESSAGES)).text();
+    const text = await (
+      await post(gateway, { model: 'gpt-test', max_tokens: 9, stream: true, messages: HELLO }, MESSAGES)
+    ).text();
 
     expect(eventNames(text)).toStrictEqual(['message_start', 'content_block_start', 'content_block_delta', 'error']);
     expect(dataOf(text).at(-1)).toStrictEqual({
@@ -159,12 +183,19 @@ describe('/v1/messages to an OpenAI-format provider', () => {
     const gateway = await startGateway({ policy: wirePolicy(upstream.baseUrl) });
     const document = { type: 'document', source: { type: 'text', media_type: 'text/plain', data: 'x' } };
 
-    const res = await post(gateway, { model: 'gpt-test', max_tokens: 9, messages: [{ role: 'user', content: [document] }] }, MESSAGES);
+    const res = await post(
+      gateway,
+      { model: 'gpt-test', max_tokens: 9, messages: [{ role: 'user', content: [document] }] },
+      MESSAGES,
+    );
 
     expect(res.status).toBe(400);
     expect(await res.json()).toStrictEqual({
       type: 'error',
-      error: { type: 'invalid_request_error', message: 'Content blocks of type `document` are not translated for this model; text, image and tool_result are.' },
+      error: {
+        type: 'invalid_request_error',
+        message: 'Content blocks of type `document` are not translated for this model; text, image and tool_result are.',
+      },
     });
     expect(upstream.requests).toHaveLength(0);
   });
@@ -200,7 +231,9 @@ describe('/v1/messages to a Gemini provider', () => {
     const upstream = await startTestUpstream(geminiStream(['Hel', 'lo.']));
     const gateway = await startGateway({ policy: wirePolicy(upstream.baseUrl) });
 
-    const text = await (await post(gateway, { model: 'gemini-test', max_tokens: 9, stream: true, messages: HELLO }, MESSAGES)).text();
+    const text = await (
+      await post(gateway, { model: 'gemini-test', max_tokens: 9, stream: true, messages: HELLO }, MESSAGES)
+    ).text();
 
     expect(upstream.requests[0]!.url).toBe('/v1beta/models/gemini-test:streamGenerateContent?alt=sse');
     expect(eventNames(text)).toStrictEqual([

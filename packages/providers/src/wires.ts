@@ -3,7 +3,13 @@
 import type { Endpoint, ModelConfig, ParsedRequest, ProviderConfig, ProviderFormat } from '@switchyard/core';
 import { toAnthropicRequest, toGeminiRequest, toOpenAIRequest } from './formats/index.js';
 import { requestBody } from './outgoing.js';
-import { ANTHROPIC_ANSWERS, ANTHROPIC_TO_OPENAI_ANSWERS, GEMINI_ANSWERS, GEMINI_TO_ANTHROPIC_ANSWERS, type AnswerTranslator } from './translate-answer.js';
+import {
+  ANTHROPIC_ANSWERS,
+  ANTHROPIC_TO_OPENAI_ANSWERS,
+  GEMINI_ANSWERS,
+  GEMINI_TO_ANTHROPIC_ANSWERS,
+  type AnswerTranslator,
+} from './translate-answer.js';
 
 /** What one attempt sends: the path below the provider's base URL and the body's bytes. */
 export interface Outgoing {

@@ -37,10 +37,22 @@ ${routes}`;
 
 const policy = parsePolicy(text, 'bench-policy.yaml', { env: { KEY: 'k' } });
 const signalTypes = new Map([
-  ['input_tokens', 'int'], ['max_tokens', 'int'], ['has_schema', 'bool'], ['has_tools', 'bool'],
-  ['has_images', 'bool'], ['streaming', 'bool'], ['messages_count', 'int'], ['model', 'string'],
-  ['endpoint', 'string'], ['workflow', 'string'], ['owner', 'string'], ['monthly_spend_pct', 'double'],
-  ['hour_local', 'int'], ['weekday', 'string'], ['priority', 'string'], ['user_tier', 'string'],
+  ['input_tokens', 'int'],
+  ['max_tokens', 'int'],
+  ['has_schema', 'bool'],
+  ['has_tools', 'bool'],
+  ['has_images', 'bool'],
+  ['streaming', 'bool'],
+  ['messages_count', 'int'],
+  ['model', 'string'],
+  ['endpoint', 'string'],
+  ['workflow', 'string'],
+  ['owner', 'string'],
+  ['monthly_spend_pct', 'double'],
+  ['hour_local', 'int'],
+  ['weekday', 'string'],
+  ['priority', 'string'],
+  ['user_tier', 'string'],
 ]);
 
 /** A reader over fixed values; `input_tokens` has a 4 KB bound, so `> 100000` never tokenizes. */
@@ -81,9 +93,23 @@ const compiled = compileRules(policy, signalTypes);
 const route = compiled.routes.get('smart');
 const scenarios = {
   // No rule matches: all four evaluated, five signals read, input_tokens settled by its bound.
-  'default (4 rules evaluated)': { input_tokens: 900, has_schema: false, streaming: true, hour_local: 14, priority: 'high', monthly_spend_pct: 0.3 },
+  'default (4 rules evaluated)': {
+    input_tokens: 900,
+    has_schema: false,
+    streaming: true,
+    hour_local: 14,
+    priority: 'high',
+    monthly_spend_pct: 0.3,
+  },
   // The second rule matches: two rules evaluated.
-  'rule 2 matches': { input_tokens: 900, has_schema: true, streaming: false, hour_local: 14, priority: 'high', monthly_spend_pct: 0.3 },
+  'rule 2 matches': {
+    input_tokens: 900,
+    has_schema: true,
+    streaming: false,
+    hour_local: 14,
+    priority: 'high',
+    monthly_spend_pct: 0.3,
+  },
 };
 
 async function perRequest(values, ms) {
@@ -108,8 +134,12 @@ async function perRequest(values, ms) {
 // The CEL calls alone (no reader, no record, no await): what evaluateRoute adds on top.
 function celOnly(values, ms) {
   const activation = {
-    input_tokens: BigInt(values.input_tokens), has_schema: values.has_schema, streaming: values.streaming,
-    hour_local: BigInt(values.hour_local), priority: values.priority, monthly_spend_pct: values.monthly_spend_pct,
+    input_tokens: BigInt(values.input_tokens),
+    has_schema: values.has_schema,
+    streaming: values.streaming,
+    hour_local: BigInt(values.hour_local),
+    priority: values.priority,
+    monthly_spend_pct: values.monthly_spend_pct,
   };
   const results = [];
   for (let run = 0; run < RUNS + 1; run++) {
@@ -130,7 +160,9 @@ const fmt = (opsPerSec) => `${Math.round(opsPerSec).toLocaleString('en-US')} ops
 const range = (xs) => `[${Math.round(Math.min(...xs) / 1000)}k–${Math.round(Math.max(...xs) / 1000)}k]`;
 
 console.log(`node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model.trim()}), median of ${RUNS} runs`);
-console.log(`compileRules, 6 routes x 4 rules: first call ${coldMs.toFixed(1)} ms; warm ${median(compileMs).toFixed(2)} ms [${Math.min(...compileMs).toFixed(2)}–${Math.max(...compileMs).toFixed(2)}]`);
+console.log(
+  `compileRules, 6 routes x 4 rules: first call ${coldMs.toFixed(1)} ms; warm ${median(compileMs).toFixed(2)} ms [${Math.min(...compileMs).toFixed(2)}–${Math.max(...compileMs).toFixed(2)}]`,
+);
 for (const [name, values] of Object.entries(scenarios)) {
   const r = await perRequest(values, 300);
   console.log(`evaluateRoute, ${name}: ${fmt(median(r))} ${range(r)}`);

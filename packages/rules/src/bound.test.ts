@@ -39,6 +39,14 @@ describe('settledByBound', () => {
     expect(settledByBound(comparisons, 5)).toBe(true);
     expect(settledByBound(comparisons, 10)).toBe(false);
     expect(settledByBound(comparisons, 200_000)).toBe(false);
-    expect(settledByBound([{ op: '>', value: 100000 }, { op: '>', value: 20 }], 15)).toBe(true);
+    expect(
+      settledByBound(
+        [
+          { op: '>', value: 100000 },
+          { op: '>', value: 20 },
+        ],
+        15,
+      ),
+    ).toBe(true);
   });
 });

@@ -169,7 +169,9 @@ describe('compileRules', () => {
     const rule = compile(oneRule('input_tokens > 100000.0')).routes.get('smart')?.rules[0];
     expect(rule?.matches({ input_tokens: 100001n })).toBe(true);
     expect(rule?.matches({ input_tokens: 100000n })).toBe(false);
-    expect(compile(oneRule('monthly_spend_pct > 1')).routes.get('smart')?.rules[0]?.matches({ monthly_spend_pct: 1.5 })).toBe(true);
+    expect(compile(oneRule('monthly_spend_pct > 1')).routes.get('smart')?.rules[0]?.matches({ monthly_spend_pct: 1.5 })).toBe(
+      true,
+    );
   });
 
   it('should reject equality between an int signal and a double literal', () => {

@@ -165,14 +165,22 @@ describe('evaluateRoute with an input_tokens bound', () => {
   });
 
   it('should match from the bound alone when the bound settles the rule as true', async () => {
-    const { selection, reader, record } = await run(withRule('input_tokens < 100000 && has_tools'), { input_tokens: 10, has_tools: true }, { input_tokens: 2_000 });
+    const { selection, reader, record } = await run(
+      withRule('input_tokens < 100000 && has_tools'),
+      { input_tokens: 10, has_tools: true },
+      { input_tokens: 2_000 },
+    );
     expect(selection.rule).toBe('r');
     expect(reader.readCalls).toEqual([['has_tools']]);
     expect(record.signals.input_tokens).toEqual({ kind: 'at_most', value: 2_000 });
   });
 
   it('should always read input_tokens exactly when it is not a direct literal comparison', async () => {
-    const { reader, selection } = await run(withRule('input_tokens + max_tokens > 100000'), { input_tokens: 10, max_tokens: 20 }, { input_tokens: 50 });
+    const { reader, selection } = await run(
+      withRule('input_tokens + max_tokens > 100000'),
+      { input_tokens: 10, max_tokens: 20 },
+      { input_tokens: 50 },
+    );
     expect(reader.boundCalls).toEqual([]);
     expect(reader.readCalls).toEqual([['input_tokens', 'max_tokens']]);
     expect(selection.rule).toBe('next');
@@ -231,13 +239,16 @@ describe('a compiled rule set shared by concurrent requests', () => {
               ? 'gpt'
               : 'default';
     // Every fifth request lacks priority: a leak of another request's value would turn its vip rule on.
-    const cases = Array.from({ length: 400 }, (_, i): Values => ({
-      input_tokens: (i * 7919) % 200_000,
-      priority: i % 5 === 0 ? { absent: 'no metadata' } : i % 3 === 0 ? 'high' : 'low',
-      hour_local: (i * 5) % 24,
-      monthly_spend_pct: ((i * 37) % 100) / 100,
-      model: i % 2 === 0 ? 'gpt-4o' : 'claude',
-    }));
+    const cases = Array.from(
+      { length: 400 },
+      (_, i): Values => ({
+        input_tokens: (i * 7919) % 200_000,
+        priority: i % 5 === 0 ? { absent: 'no metadata' } : i % 3 === 0 ? 'high' : 'low',
+        hour_local: (i * 5) % 24,
+        monthly_spend_pct: ((i * 37) % 100) / 100,
+        model: i % 2 === 0 ? 'gpt-4o' : 'claude',
+      }),
+    );
     const results = await Promise.all(
       cases.map(async (values, i) => {
         const record = createRecord();

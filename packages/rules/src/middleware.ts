@@ -14,7 +14,8 @@ import type { RulesOptions } from './types.js';
  */
 export function rules(options: RulesOptions): RequestHandler {
   const { compiled } = options;
-  if (!compiled?.routes) throw new TypeError('switchyard: rules() needs options.compiled, from compileRules(policy, signalTypes)');
+  if (!compiled?.routes)
+    throw new TypeError('switchyard: rules() needs options.compiled, from compileRules(policy, signalTypes)');
 
   return async function rulesMiddleware(req, _res, next) {
     const ctx = routing(req);

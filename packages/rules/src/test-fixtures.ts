@@ -1,5 +1,12 @@
 // Shared by the tests: a policy header, the built-in signal types, and a fake SignalReader that counts.
-import { parsePolicy, type Policy, type RoutingRecord, type SignalReader, type SignalType, type SignalValue } from '@switchyard/core';
+import {
+  parsePolicy,
+  type Policy,
+  type RoutingRecord,
+  type SignalReader,
+  type SignalType,
+  type SignalValue,
+} from '@switchyard/core';
 import { compileRules } from './compile.js';
 import type { CompiledRules } from './types.js';
 

@@ -37,7 +37,9 @@ describe('built-in signals', () => {
   it('should set has_schema only for a json_schema response format', async () => {
     const schema = { type: 'json_schema', json_schema: { name: 'x', schema: { type: 'object' } } };
     expect((await read('has_schema', { ...CHAT, response_format: schema })).body.signals.has_schema.value).toBe(true);
-    expect((await read('has_schema', { ...CHAT, response_format: { type: 'json_object' } })).body.signals.has_schema.value).toBe(false);
+    expect((await read('has_schema', { ...CHAT, response_format: { type: 'json_object' } })).body.signals.has_schema.value).toBe(
+      false,
+    );
     expect((await read('has_schema', CHAT)).body.signals.has_schema.value).toBe(false);
     const responses = await read('has_schema', { model: 'smart', input: 'hi', text: { format: schema } }, {}, '/v1/responses');
     expect(responses.body.signals.has_schema.value).toBe(true);
@@ -59,9 +61,25 @@ describe('built-in signals', () => {
   });
 
   it('should find images in OpenAI, Responses and Anthropic content parts', async () => {
-    const openai = { model: 'm', messages: [{ role: 'user', content: [{ type: 'text', text: 'see' }, { type: 'image_url', image_url: { url: 'data:' } }] }] };
+    const openai = {
+      model: 'm',
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'see' },
+            { type: 'image_url', image_url: { url: 'data:' } },
+          ],
+        },
+      ],
+    };
     const responses = { model: 'm', input: [{ role: 'user', content: [{ type: 'input_image', image_url: 'https://x/y.png' }] }] };
-    const anthropic = { model: 'm', messages: [{ role: 'user', content: [{ type: 'tool_result', tool_use_id: 't', content: [{ type: 'image', source: {} }] }] }] };
+    const anthropic = {
+      model: 'm',
+      messages: [
+        { role: 'user', content: [{ type: 'tool_result', tool_use_id: 't', content: [{ type: 'image', source: {} }] }] },
+      ],
+    };
     expect((await read('has_images', openai)).body.signals.has_images.value).toBe(true);
     expect((await read('has_images', responses, {}, '/v1/responses')).body.signals.has_images.value).toBe(true);
     expect((await read('has_images', anthropic, {}, '/v1/messages')).body.signals.has_images.value).toBe(true);
@@ -79,9 +97,22 @@ describe('built-in signals', () => {
   });
 
   it('should count messages, and /responses input items', async () => {
-    const chat = { model: 'm', messages: [{ role: 'system', content: 'a' }, { role: 'user', content: 'b' }, { role: 'assistant', content: 'c' }] };
+    const chat = {
+      model: 'm',
+      messages: [
+        { role: 'system', content: 'a' },
+        { role: 'user', content: 'b' },
+        { role: 'assistant', content: 'c' },
+      ],
+    };
     expect((await read('messages_count', chat)).body.signals.messages_count).toEqual({ kind: 'value', value: 3 });
-    const responses = { model: 'm', input: [{ role: 'user', content: 'a' }, { role: 'user', content: 'b' }] };
+    const responses = {
+      model: 'm',
+      input: [
+        { role: 'user', content: 'a' },
+        { role: 'user', content: 'b' },
+      ],
+    };
     expect((await read('messages_count', responses, {}, '/v1/responses')).body.signals.messages_count.value).toBe(2);
     const embeddings = await read('messages_count', { model: 'e', input: 'text' }, {}, '/v1/embeddings');
     expect(embeddings.body.signals.messages_count).toEqual({ kind: 'absent', reason: 'not present in request' });
@@ -109,7 +140,11 @@ describe('built-in signals', () => {
   });
 
   it('should read workflow from the header first, then metadata.workflow', async () => {
-    const both = await read('workflow', { ...CHAT, metadata: { workflow: 'from-body' } }, { 'x-switchyard-workflow': 'from-header' });
+    const both = await read(
+      'workflow',
+      { ...CHAT, metadata: { workflow: 'from-body' } },
+      { 'x-switchyard-workflow': 'from-header' },
+    );
     expect(both.body.signals.workflow).toEqual({ kind: 'value', value: 'from-header' });
     const bodyOnly = await read('workflow', { ...CHAT, metadata: { workflow: 'from-body' } });
     expect(bodyOnly.body.signals.workflow).toEqual({ kind: 'value', value: 'from-body' });

@@ -21,7 +21,9 @@ const plugin = (name: string) => defineSignal({ name, type: 'string', extract: (
 
 describe('signalCatalog', () => {
   it('should list built-ins, then declared signals, then plugins, with their types', () => {
-    const catalog = catalogWith('signals:\n  priority: { from: "$.metadata.priority", type: string }\n', { plugins: [plugin('tier')] });
+    const catalog = catalogWith('signals:\n  priority: { from: "$.metadata.priority", type: string }\n', {
+      plugins: [plugin('tier')],
+    });
     expect([...catalog.types]).toEqual([...Object.entries(BUILTIN_SIGNALS), ['priority', 'string'], ['tier', 'string']]);
     expect(BUILTIN_SIGNALS[SIGNAL_INPUT_TOKENS]).toBe('int');
     expect(catalog.types.has('monthly_spend_pct')).toBe(false);
@@ -31,7 +33,12 @@ describe('signalCatalog', () => {
   it('should locate a declared signal that reuses a built-in name', () => {
     const err = policyError('signals:\n  priority: { from: "$.p", type: string }\n  input_tokens: { from: "$.n", type: int }\n');
     expect(err.problems).toEqual([
-      { file: 'test.yaml', line: 6, column: 3, message: 'signal "input_tokens" has the name of a built-in signal; choose another name' },
+      {
+        file: 'test.yaml',
+        line: 6,
+        column: 3,
+        message: 'signal "input_tokens" has the name of a built-in signal; choose another name',
+      },
     ]);
     expect(err.message).toBe('test.yaml:6:3: signal "input_tokens" has the name of a built-in signal; choose another name');
   });
@@ -53,7 +60,13 @@ describe('signalCatalog', () => {
 `);
     expect(err.problems.map((p) => [p.line, p.column, p.message])).toEqual([
       [8, 11, 'signal "unclosed": JSONPath "$.metadata[0" does not parse: unclosed "["'],
-      [11, 11, expect.stringMatching(/^signal "bad_filter": JSONPath "\$\.messages\[\?\(@\.role ==\)\]" does not parse: invalid script "@\.role ==": /)],
+      [
+        11,
+        11,
+        expect.stringMatching(
+          /^signal "bad_filter": JSONPath "\$\.messages\[\?\(@\.role ==\)\]" does not parse: invalid script "@\.role ==": /,
+        ),
+      ],
     ]);
   });
 
@@ -61,17 +74,26 @@ describe('signalCatalog', () => {
     const err = policyError('signals:\n  stray: { from: "$.meta]", type: string }\n');
     // The value starts at column 18 with its quote; "]" is 6 characters into it.
     expect(err.problems).toEqual([
-      { file: 'test.yaml', line: 5, column: 18 + 1 + 6, message: 'signal "stray": JSONPath "$.meta]" does not parse: unexpected "]"' },
+      {
+        file: 'test.yaml',
+        line: 5,
+        column: 18 + 1 + 6,
+        message: 'signal "stray": JSONPath "$.meta]" does not parse: unexpected "]"',
+      },
     ]);
   });
 
   it('should reject plugins that collide, naming the signal', () => {
     const declared = 'signals:\n  priority: { from: "$.p", type: string }\n';
-    expect(() => catalogWith('', { plugins: [plugin('model')] })).toThrow(new TypeError('signalCatalog: plugin "model" has the name of a built-in signal'));
+    expect(() => catalogWith('', { plugins: [plugin('model')] })).toThrow(
+      new TypeError('signalCatalog: plugin "model" has the name of a built-in signal'),
+    );
     expect(() => catalogWith(declared, { plugins: [plugin('priority')] })).toThrow(
       new TypeError('signalCatalog: plugin "priority" has the name of a signal declared in the policy (test.yaml:5:3)'),
     );
-    expect(() => catalogWith('', { plugins: [plugin('tier'), plugin('tier')] })).toThrow(new TypeError('signalCatalog: two plugins are named "tier"'));
+    expect(() => catalogWith('', { plugins: [plugin('tier'), plugin('tier')] })).toThrow(
+      new TypeError('signalCatalog: two plugins are named "tier"'),
+    );
   });
 
   it('should check plugins that were not made by defineSignal', () => {

@@ -41,9 +41,13 @@ export function signalCatalog(policy: Policy, options: SignalCatalogOptions = {}
     if (from.kind === 'jsonpath') {
       const bad = jsonPathProblem(from.path);
       if (bad) {
-        problem(['signals', name, 'from'], `signal "${name}": JSONPath ${JSON.stringify(from.path)} does not parse: ${bad.message}`, {
-          offset: bad.offset,
-        });
+        problem(
+          ['signals', name, 'from'],
+          `signal "${name}": JSONPath ${JSON.stringify(from.path)} does not parse: ${bad.message}`,
+          {
+            offset: bad.offset,
+          },
+        );
         continue;
       }
     }
@@ -56,7 +60,9 @@ export function signalCatalog(policy: Policy, options: SignalCatalogOptions = {}
     const { name } = plugin;
     if (isBuiltinSignal(name)) throw new TypeError(`signalCatalog: plugin "${name}" has the name of a built-in signal`);
     if (policy.signals.has(name)) {
-      throw new TypeError(`signalCatalog: plugin "${name}" has the name of a signal declared in the policy (${where(policy, name)})`);
+      throw new TypeError(
+        `signalCatalog: plugin "${name}" has the name of a signal declared in the policy (${where(policy, name)})`,
+      );
     }
     if (defs.has(name)) throw new TypeError(`signalCatalog: two plugins are named "${name}"`);
     defs.set(name, pluginSignal(plugin));

@@ -48,7 +48,8 @@ describe('declared signals', () => {
   });
   afterAll(() => server.close());
 
-  const read = (body: unknown, headers?: Record<string, string>) => post(server.url, `/v1/chat/completions?read=${ALL}`, body, headers);
+  const read = (body: unknown, headers?: Record<string, string>) =>
+    post(server.url, `/v1/chat/completions?read=${ALL}`, body, headers);
 
   it('should read JSONPath and header signals of every type', async () => {
     const body = { ...CHAT, metadata: { priority: 'high', retries: 3, ratio: 0.25, beta: true, 'the.tags': 'a,b' } };
@@ -79,7 +80,18 @@ describe('declared signals', () => {
   it('should leave a signal absent, saying so, when the request does not carry it', async () => {
     const res = await read({ model: 'smart', messages: [{ role: 'system', content: 'x' }] });
     const notPresent = { kind: 'absent', reason: 'not present in request' };
-    for (const name of ['priority', 'retries', 'ratio', 'beta', 'first_user', 'tags', 'user_tier', 'budget_cap', 'urgent', 'weight']) {
+    for (const name of [
+      'priority',
+      'retries',
+      'ratio',
+      'beta',
+      'first_user',
+      'tags',
+      'user_tier',
+      'budget_cap',
+      'urgent',
+      'weight',
+    ]) {
       expect(res.body.signals[name], name).toEqual(notPresent);
     }
     expect(res.body.signals.last_role).toEqual({ kind: 'value', value: 'system' });
@@ -109,7 +121,13 @@ describe('declared signals', () => {
     const { port } = new URL(server.url);
     const answer = await new Promise<string>((resolve, reject) => {
       const req = request(
-        { host: '127.0.0.1', port, method: 'POST', path: '/v1/chat/completions?read=user_tier', headers: { 'x-user-tier': ['gold', 'silver'] } },
+        {
+          host: '127.0.0.1',
+          port,
+          method: 'POST',
+          path: '/v1/chat/completions?read=user_tier',
+          headers: { 'x-user-tier': ['gold', 'silver'] },
+        },
         (res) => {
           let text = '';
           res.setEncoding('utf8');
@@ -131,7 +149,10 @@ describe('coercion', () => {
     expect(coerced('int', 7.5).kind).toBe('absent');
     expect(coerced('int', '7.0').kind).toBe('absent');
     expect(coerced('int', '').kind).toBe('absent');
-    expect(coerced('int', '99999999999999999999')).toEqual({ kind: 'absent', reason: 'expected int, got string "99999999999999999999"' });
+    expect(coerced('int', '99999999999999999999')).toEqual({
+      kind: 'absent',
+      reason: 'expected int, got string "99999999999999999999"',
+    });
   });
 
   it('should accept finite numbers for double', () => {

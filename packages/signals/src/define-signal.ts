@@ -25,13 +25,17 @@ export function defineSignal<T extends SignalType>(definition: SignalPluginDefin
     throw new TypeError(`defineSignal: name ${JSON.stringify(name)} must be lower_snake_case, e.g. "user_tier"`);
   }
   if (!SIGNAL_TYPES.includes(type)) {
-    throw new TypeError(`defineSignal: signal "${name}" has type ${JSON.stringify(type)}; expected one of ${SIGNAL_TYPES.join(', ')}`);
+    throw new TypeError(
+      `defineSignal: signal "${name}" has type ${JSON.stringify(type)}; expected one of ${SIGNAL_TYPES.join(', ')}`,
+    );
   }
   if (typeof extract !== 'function') {
     throw new TypeError(`defineSignal: signal "${name}" needs an extract(req, record) function`);
   }
   if (typeof timeoutMs !== 'number' || !(timeoutMs > 0) || timeoutMs > MAX_TIMEOUT_MS) {
-    throw new TypeError(`defineSignal: signal "${name}" has timeoutMs ${String(timeoutMs)}; expected a positive number of milliseconds`);
+    throw new TypeError(
+      `defineSignal: signal "${name}" has timeoutMs ${String(timeoutMs)}; expected a positive number of milliseconds`,
+    );
   }
   const plugin = Object.freeze({ name, type, extract, timeoutMs });
   defined.add(plugin);

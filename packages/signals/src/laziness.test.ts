@@ -61,7 +61,10 @@ describe('laziness and caching', () => {
   });
 
   it('should not load the tokenizer, nor run a plugin, for requests whose rules read neither', async () => {
-    const res = await post(server.url, '/v1/chat/completions?read=model,has_tools,priority', { ...CHAT, metadata: { priority: 'high' } });
+    const res = await post(server.url, '/v1/chat/completions?read=model,has_tools,priority', {
+      ...CHAT,
+      metadata: { priority: 'high' },
+    });
     expect(res.status).toBe(200);
     expect(Object.keys(res.body.signals).sort()).toEqual(['has_tools', 'model', 'priority']);
     expect(res.body.bound).toBeGreaterThan(0); // the bound never needs the tokenizer

@@ -18,7 +18,13 @@ describe('signals() middleware', () => {
     for (const contentType of ['application/json', 'text/plain', 'application/x-www-form-urlencoded']) {
       const res = await post(server.url, '/v1/chat/completions', text, { 'content-type': contentType });
       expect(res.status, contentType).toBe(200);
-      expect(res.body).toMatchObject({ endpoint: 'chat', requestedModel: 'smart', streaming: true, path: '/chat/completions', raw: text });
+      expect(res.body).toMatchObject({
+        endpoint: 'chat',
+        requestedModel: 'smart',
+        streaming: true,
+        path: '/chat/completions',
+        raw: text,
+      });
     }
   });
 
@@ -73,10 +79,16 @@ describe('signals() middleware', () => {
   });
 
   it('should answer 413 for a body over the limit', async () => {
-    const res = await post(server.url, '/v1/chat/completions', { ...CHAT, messages: [{ role: 'user', content: 'x'.repeat(300) }] });
+    const res = await post(server.url, '/v1/chat/completions', {
+      ...CHAT,
+      messages: [{ role: 'user', content: 'x'.repeat(300) }],
+    });
     expect(res.status).toBe(413);
     expect(res.body.error).toMatchObject({ code: 'request_too_large' });
-    const under = await post(server.url, '/v1/chat/completions', { ...CHAT, messages: [{ role: 'user', content: 'x'.repeat(100) }] });
+    const under = await post(server.url, '/v1/chat/completions', {
+      ...CHAT,
+      messages: [{ role: 'user', content: 'x'.repeat(100) }],
+    });
     expect(under.status).toBe(200);
   });
 

@@ -24,8 +24,12 @@ describe('defineSignal', () => {
   });
 
   it('should reject unknown types, a missing extract and bad timeouts', () => {
-    expect(() => defineSignal({ name: 'x', type: 'float' as SignalType, extract })).toThrow('signal "x" has type "float"; expected one of bool, int, double, string');
-    expect(() => defineSignal({ name: 'x', type: 'int', extract: undefined as never })).toThrow('needs an extract(req, record) function');
+    expect(() => defineSignal({ name: 'x', type: 'float' as SignalType, extract })).toThrow(
+      'signal "x" has type "float"; expected one of bool, int, double, string',
+    );
+    expect(() => defineSignal({ name: 'x', type: 'int', extract: undefined as never })).toThrow(
+      'needs an extract(req, record) function',
+    );
     for (const timeoutMs of [0, -1, Number.NaN, Infinity, '50' as unknown as number]) {
       expect(() => defineSignal({ name: 'x', type: 'int', extract: () => 1, timeoutMs }), String(timeoutMs)).toThrow(TypeError);
     }
@@ -45,8 +49,18 @@ describe('plugin signals through signals()', () => {
   beforeAll(async () => {
     const plugins = [
       defineSignal({ name: 'sync_tier', type: 'string', extract: (req) => String(req.headers['x-tier'] ?? 'none') }),
-      defineSignal({ name: 'async_score', type: 'double', extract: async (_req, record) => (record.requestedModel === 'smart' ? 0.5 : 0) }),
-      defineSignal({ name: 'throws', type: 'bool', extract: () => { throw new Error('lookup table missing'); } }),
+      defineSignal({
+        name: 'async_score',
+        type: 'double',
+        extract: async (_req, record) => (record.requestedModel === 'smart' ? 0.5 : 0),
+      }),
+      defineSignal({
+        name: 'throws',
+        type: 'bool',
+        extract: () => {
+          throw new Error('lookup table missing');
+        },
+      }),
       defineSignal({ name: 'rejects', type: 'bool', extract: () => Promise.reject(new Error('redis down')) }),
       defineSignal({ name: 'slow', type: 'int', extract: () => sleep(300, 1) }),
       defineSignal({ name: 'patient', type: 'int', timeoutMs: 1000, extract: () => sleep(100, 42) }),
@@ -60,7 +74,8 @@ describe('plugin signals through signals()', () => {
   });
   afterAll(() => server.close());
 
-  const read = (names: string, headers?: Record<string, string>) => post(server.url, `/v1/chat/completions?read=${names}`, CHAT, headers);
+  const read = (names: string, headers?: Record<string, string>) =>
+    post(server.url, `/v1/chat/completions?read=${names}`, CHAT, headers);
 
   it('should read sync and async plugins, which see the request and the record', async () => {
     const res = await read('sync_tier,async_score', { 'x-tier': 'gold' });

@@ -45,7 +45,10 @@ export const reportSignals: RequestHandler = async function reportSignals(req, r
 };
 
 /** An app with signals() under /v1, the reporting handler and core's errorHandler(). */
-export function signalsApp(options: Partial<SignalsOptions> & { catalog: SignalCatalog }, before: RequestHandler[] = []): Express {
+export function signalsApp(
+  options: Partial<SignalsOptions> & { catalog: SignalCatalog },
+  before: RequestHandler[] = [],
+): Express {
   const app = express();
   const v1 = express.Router();
   v1.use(...before, signals(options));

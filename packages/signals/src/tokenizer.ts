@@ -11,7 +11,8 @@ let loading: Promise<Measure> | undefined;
 export function tokenCounter(): Promise<Measure> {
   loading ??= import('gpt-tokenizer/encoding/o200k_base').then(
     ({ countTokens }): Measure =>
-      (text) => (text.length === 0 ? 0 : countTokens(text, AS_PLAIN_TEXT)),
+      (text) =>
+        text.length === 0 ? 0 : countTokens(text, AS_PLAIN_TEXT),
     (err: unknown) => {
       loading = undefined;
       throw err;

@@ -28,7 +28,14 @@ describe('promptSize', () => {
       model: 'm',
       messages: [
         { role: 'system', content: 'hello world' },
-        { role: 'user', name: 'ada', content: [{ type: 'text', text: 'Hello, world!' }, { type: 'image_url', image_url: { url: 'https://example.com/a-long-image-url.png' } }] },
+        {
+          role: 'user',
+          name: 'ada',
+          content: [
+            { type: 'text', text: 'Hello, world!' },
+            { type: 'image_url', image_url: { url: 'https://example.com/a-long-image-url.png' } },
+          ],
+        },
       ],
     };
     const expected = 2 * TOKENS_PER_MESSAGE + 2 + countTokens('ada') + TOKENS_PER_NAME + 4 + REPLY_PRIMING_TOKENS;
@@ -44,7 +51,11 @@ describe('promptSize', () => {
       messages: [
         { role: 'assistant', content: [{ type: 'tool_use', id: 't', name: 'get_weather', input: { city: 'Paris' } }] },
         { role: 'user', content: [{ type: 'tool_result', tool_use_id: 't', content: [{ type: 'text', text: 'sunny' }] }] },
-        { role: 'assistant', content: null, tool_calls: [{ id: 'c', type: 'function', function: { name: 'f', arguments: '{"a":1}' } }] },
+        {
+          role: 'assistant',
+          content: null,
+          tool_calls: [{ id: 'c', type: 'function', function: { name: 'f', arguments: '{"a":1}' } }],
+        },
       ],
     };
     const expected =
@@ -63,14 +74,30 @@ describe('promptSize', () => {
     expect(promptSize({ model: 'm', prompt: 'hello world' }, countTokens)).toBe(2);
     expect(promptSize({ model: 'm', prompt: ['hello world', 'Hello, world!'] }, countTokens)).toBe(6);
     expect(promptSize({ model: 'm', input: [1, 2, 3] }, countTokens)).toBe(3);
-    expect(promptSize({ model: 'm', input: [[1, 2], [3, 4, 5]] }, countTokens)).toBe(5);
+    expect(
+      promptSize(
+        {
+          model: 'm',
+          input: [
+            [1, 2],
+            [3, 4, 5],
+          ],
+        },
+        countTokens,
+      ),
+    ).toBe(5);
     expect(promptSize({ model: 'm', input: 'hello world', instructions: 'Hello, world!' }, countTokens)).toBe(6);
     const items = { model: 'm', input: [{ role: 'user', content: [{ type: 'input_text', text: 'hello world' }] }] };
     expect(promptSize(items, countTokens)).toBe(TOKENS_PER_MESSAGE + 2 + REPLY_PRIMING_TOKENS);
   });
 
   it('should ignore fields of the wrong shape instead of throwing', () => {
-    const odd = { model: 'm', messages: [null, 3, 'x', { content: 5 }, { content: [null, 'y', { text: 9 }] }], tools: 'no', prompt: { a: 1 } };
+    const odd = {
+      model: 'm',
+      messages: [null, 3, 'x', { content: 5 }, { content: [null, 'y', { text: 9 }] }],
+      tools: 'no',
+      prompt: { a: 1 },
+    };
     expect(promptSize(odd, countTokens)).toBe(2 * TOKENS_PER_MESSAGE + REPLY_PRIMING_TOKENS);
     expect(promptSize(odd, countTokens)).toBe(promptSize(odd, utf8Bytes));
   });
@@ -101,15 +128,26 @@ describe('the byte-length bound', () => {
 
   it('should never be below the exact count over whole requests of varied text', () => {
     let seed = 7;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const pick = () => samples[Math.floor(random() * samples.length)] as string;
     for (let i = 0; i < 40; i++) {
       const messages = Array.from({ length: 1 + Math.floor(random() * 5) }, (_, j) =>
         j % 2 === 0
           ? { role: 'user', name: 'u', content: pick() + pick() }
-          : { role: 'assistant', content: [{ type: 'text', text: pick() }, { type: 'text', text: pick() }] },
+          : {
+              role: 'assistant',
+              content: [
+                { type: 'text', text: pick() },
+                { type: 'text', text: pick() },
+              ],
+            },
       );
-      const body = { model: 'm', system: pick(), messages, tools: i % 3 === 0 ? [{ type: 'function', function: { name: pick() } }] : undefined };
+      const body = {
+        model: 'm',
+        system: pick(),
+        messages,
+        tools: i % 3 === 0 ? [{ type: 'function', function: { name: pick() } }] : undefined,
+      };
       const exact = promptSize(body, countTokens);
       const bound = promptSize(body, utf8Bytes);
       expect(exact).toBeGreaterThan(0);
@@ -132,7 +170,13 @@ describe('input_tokens through signals()', () => {
   afterAll(() => server.close());
 
   it('should record the exact count and expose the byte bound over the same pieces', async () => {
-    const body = { model: 'smart', messages: [{ role: 'user', content: '你好，世界' }, { role: 'user', content: 'hello world' }] };
+    const body = {
+      model: 'smart',
+      messages: [
+        { role: 'user', content: '你好，世界' },
+        { role: 'user', content: 'hello world' },
+      ],
+    };
     const res = await post(server.url, '/v1/chat/completions?read=input_tokens', body);
     expect(res.status).toBe(200);
     const overhead = 2 * TOKENS_PER_MESSAGE + REPLY_PRIMING_TOKENS;
@@ -147,7 +191,10 @@ describe('input_tokens through signals()', () => {
   });
 
   it('should count embeddings input', async () => {
-    const res = await post(server.url, '/v1/embeddings?read=input_tokens', { model: 'e', input: ['hello world', 'tiktoken is great!'] });
+    const res = await post(server.url, '/v1/embeddings?read=input_tokens', {
+      model: 'e',
+      input: ['hello world', 'tiktoken is great!'],
+    });
     expect(res.body.signals.input_tokens.value).toBe(8);
     expect(res.body.bound).toBe(29);
   });

@@ -57,8 +57,18 @@ keys:
     expect(budgets?.store).toMatchObject({ kind: 'redis', env: 'REDIS_URL' });
     expect(budgets?.store.kind === 'redis' && budgets.store.url.reveal()).toBe(ENV.REDIS_URL);
     expect(budgets?.onStoreError).toBe('fail_open');
-    expect(budgets?.owners.get('search-team')).toEqual({ name: 'search-team', monthlyUsd: 500, hardStop: true, maxRequestUsd: 2 });
-    expect(budgets?.owners.get('research')).toEqual({ name: 'research', hardStop: false, monthlyUsd: undefined, maxRequestUsd: undefined });
+    expect(budgets?.owners.get('search-team')).toEqual({
+      name: 'search-team',
+      monthlyUsd: 500,
+      hardStop: true,
+      maxRequestUsd: 2,
+    });
+    expect(budgets?.owners.get('research')).toEqual({
+      name: 'research',
+      hardStop: false,
+      monthlyUsd: undefined,
+      maxRequestUsd: undefined,
+    });
     expect(budgets?.routeMaxRequestUsd.get('smart')).toBe(0.5);
     expect(budgets?.adminKeyDigest?.reveal()).toBe(sha('admin'));
     expect(keys?.map((k) => [k.name, k.owner, k.digest.reveal(), k.allow && [...k.allow]])).toEqual([
@@ -66,7 +76,8 @@ keys:
       ['lab', 'research', sha('sk-lab'), undefined],
     ]);
     // Neither the client secret nor the Redis password can leak through logs.
-    const printed = inspect(policy, { depth: 10 }) + JSON.stringify({ ...policy, keys, budgets: { ...budgets, owners: [...budgets!.owners] } });
+    const printed =
+      inspect(policy, { depth: 10 }) + JSON.stringify({ ...policy, keys, budgets: { ...budgets, owners: [...budgets!.owners] } });
     expect(printed).not.toContain(ENV.KEY_SEARCH);
     expect(printed).not.toContain(':pw@');
   });
@@ -119,7 +130,11 @@ keys:
   it('should require a price and an output cap on every model once an owner has a hard stop', () => {
     const hardStop = 'budgets: { owners: { a: { monthly_usd: 1, hard_stop: true } } }\n';
     expect(load(hardStop).budgets?.owners.get('a')?.hardStop).toBe(true);
-    const text = BASE.replace('  mini: { provider: openai, context_window: 128000, price: { input: 0.15, output: 0.6 } }', '  mini: { provider: openai, price: { input: 0.15, output: 0.6 } }\n  free: { provider: openai, context_window: 1000 }') + hardStop;
+    const text =
+      BASE.replace(
+        '  mini: { provider: openai, context_window: 128000, price: { input: 0.15, output: 0.6 } }',
+        '  mini: { provider: openai, price: { input: 0.15, output: 0.6 } }\n  free: { provider: openai, context_window: 1000 }',
+      ) + hardStop;
     let error: unknown;
     try {
       parsePolicy(text, 'policy.yaml', { env: ENV });
@@ -133,6 +148,8 @@ keys:
   });
 
   it('should refuse an empty keys list instead of guessing whether the gateway is open', () => {
-    expect(problems('keys: []\n')).toEqual(['policy.yaml:10:7: keys: list at least one key, or remove keys: to leave the gateway open']);
+    expect(problems('keys: []\n')).toEqual([
+      'policy.yaml:10:7: keys: list at least one key, or remove keys: to leave the gateway open',
+    ]);
   });
 });

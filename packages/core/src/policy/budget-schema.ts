@@ -14,7 +14,10 @@ const usd = z.number().nonnegative().finite();
 const secretSchema = z
   .strictObject({
     env: envName.optional(),
-    sha256: z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be the 64 hex digits of the SHA-256 of the key').optional(),
+    sha256: z
+      .string()
+      .regex(/^[0-9a-fA-F]{64}$/, 'must be the 64 hex digits of the SHA-256 of the key')
+      .optional(),
   })
   .refine((s) => (s.env === undefined) !== (s.sha256 === undefined), 'give exactly one of env or sha256');
 
@@ -92,21 +95,33 @@ export function buildBudgets(
   }
   const routeMaxRequestUsd = new Map<string, number>();
   for (const [name, r] of Object.entries(b?.routes ?? {})) {
-    if (!routes.has(name)) problem(['budgets', 'routes'], `budgets.routes: "${name}" is not a route (routes: ${list(routes.keys())})`, name);
+    if (!routes.has(name))
+      problem(['budgets', 'routes'], `budgets.routes: "${name}" is not a route (routes: ${list(routes.keys())})`, name);
     routeMaxRequestUsd.set(name, r.max_request_usd);
   }
   if ([...owners.values()].some((o) => o.hardStop)) {
     for (const model of models.values()) {
-      if (!model.price) problem(['models', model.id], `model "${model.id}" needs a price: an owner has hard_stop, and a call to an unpriced model could not be counted`);
+      if (!model.price)
+        problem(
+          ['models', model.id],
+          `model "${model.id}" needs a price: an owner has hard_stop, and a call to an unpriced model could not be counted`,
+        );
       else if (model.maxOutputTokens === undefined && model.contextWindow === undefined) {
-        problem(['models', model.id], `model "${model.id}" needs max_output_tokens or context_window: an owner has hard_stop, and a call without max_tokens must have a worst case`);
+        problem(
+          ['models', model.id],
+          `model "${model.id}" needs max_output_tokens or context_window: an owner has hard_stop, and a call without max_tokens must have a worst case`,
+        );
       }
     }
   }
   const store = b?.store;
   const budgets: BudgetsConfig = {
     store: store
-      ? { kind: 'redis', env: store.redis.url.env, url: new Secret(readEnv(['budgets', 'store', 'redis', 'url', 'env'], store.redis.url.env, 'budget store')) }
+      ? {
+          kind: 'redis',
+          env: store.redis.url.env,
+          url: new Secret(readEnv(['budgets', 'store', 'redis', 'url', 'env'], store.redis.url.env, 'budget store')),
+        }
       : { kind: 'memory' },
     onStoreError: store?.on_store_error ?? 'fail_closed',
     owners,
@@ -126,7 +141,10 @@ export function buildBudgets(
     }
     k.allow?.forEach((name, j) => {
       if (!routes.has(name) && !models.has(name)) {
-        problem([...at, 'allow', j], `key "${k.name}" allows "${name}", which is neither a route nor a model (routes: ${list(routes.keys())}; models: ${list(models.keys())})`);
+        problem(
+          [...at, 'allow', j],
+          `key "${k.name}" allows "${name}", which is neither a route nor a model (routes: ${list(routes.keys())}; models: ${list(models.keys())})`,
+        );
       }
     });
     const digest = digestOf([...at, 'secret'], k.secret, `key "${k.name}"`);
@@ -134,7 +152,8 @@ export function buildBudgets(
     // An unset env var is already reported; its empty digest would only repeat it.
     if (hex !== EMPTY_DIGEST) {
       const other = digests.get(hex);
-      if (other !== undefined) problem([...at, 'secret'], `keys "${other}" and "${k.name}" have the same secret; a call could not tell whose it is`);
+      if (other !== undefined)
+        problem([...at, 'secret'], `keys "${other}" and "${k.name}" have the same secret; a call could not tell whose it is`);
       digests.set(hex, k.name);
     }
     return { name: k.name, digest, owner: k.owner, allow: k.allow && new Set(k.allow) };

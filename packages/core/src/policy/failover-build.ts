@@ -8,7 +8,12 @@ type Problem = (path: PolicyPath, message: string, key?: string) => void;
 
 export function buildFailover(doc: FailoverDocument, routes: ReadonlyMap<string, RouteConfig>, problem: Problem): FailoverPolicy {
   const base: FailoverSettings = {
-    retry: { attempts: FAILOVER_DEFAULTS.attempts, on: new Set(DEFAULT_TRIGGERS), backoffMs: FAILOVER_DEFAULTS.backoffMs, maxDelayMs: FAILOVER_DEFAULTS.maxDelayMs },
+    retry: {
+      attempts: FAILOVER_DEFAULTS.attempts,
+      on: new Set(DEFAULT_TRIGGERS),
+      backoffMs: FAILOVER_DEFAULTS.backoffMs,
+      maxDelayMs: FAILOVER_DEFAULTS.maxDelayMs,
+    },
     fallback: { on: new Set(DEFAULT_TRIGGERS) },
     timeouts: {},
     onSchemaError: FAILOVER_DEFAULTS.onSchemaError,
@@ -17,7 +22,11 @@ export function buildFailover(doc: FailoverDocument, routes: ReadonlyMap<string,
   const resolved = new Map<string, FailoverSettings>();
   for (const [name, overrides] of Object.entries(doc.routes ?? {})) {
     if (!routes.has(name)) {
-      problem(['failover', 'routes'], `failover.routes: "${name}" is not a route (routes: ${[...routes.keys()].join(', ') || 'none'})`, name);
+      problem(
+        ['failover', 'routes'],
+        `failover.routes: "${name}" is not a route (routes: ${[...routes.keys()].join(', ') || 'none'})`,
+        name,
+      );
     }
     resolved.set(name, resolve(defaults, overrides, ['failover', 'routes', name], problem));
   }

@@ -31,7 +31,12 @@ describe('the failover section', () => {
   it('should default to one attempt, the usual triggers, no time limits and a cooldown after 5 failures', () => {
     const { failover } = load('');
     expect(failover.defaults).toEqual({
-      retry: { attempts: 1, on: new Set([429, 500, 502, 503, 504, 'timeout', 'connect_error']), backoffMs: 250, maxDelayMs: 30_000 },
+      retry: {
+        attempts: 1,
+        on: new Set([429, 500, 502, 503, 504, 'timeout', 'connect_error']),
+        backoffMs: 250,
+        maxDelayMs: 30_000,
+      },
       fallback: { on: new Set([429, 500, 502, 503, 504, 'timeout', 'connect_error']) },
       timeouts: { firstByteMs: undefined, totalMs: undefined },
       onSchemaError: 'retry',
@@ -95,9 +100,9 @@ describe('the failover section', () => {
     expect(problems('failover:\n  timeouts: { first_byte_ms: 5000, total_ms: 1000 }\n')).toEqual([
       'policy.yaml:11:30: first_byte_ms (5000) is longer than total_ms (1000)',
     ]);
-    expect(problems('failover:\n  timeouts: { first_byte_ms: 5000 }\n  routes:\n    smart: { timeouts: { total_ms: 1000 } }\n')).toEqual([
-      'policy.yaml:13:36: first_byte_ms (5000) is longer than total_ms (1000)',
-    ]);
+    expect(
+      problems('failover:\n  timeouts: { first_byte_ms: 5000 }\n  routes:\n    smart: { timeouts: { total_ms: 1000 } }\n'),
+    ).toEqual(['policy.yaml:13:36: first_byte_ms (5000) is longer than total_ms (1000)']);
   });
 
   it('should reject unknown keys, bad values and out-of-range numbers', () => {

@@ -7,28 +7,27 @@ import { formatProblem, PolicyError } from './policy-error.js';
 import { DESIGN_ENV, DESIGN_POLICY } from './test-policy.js';
 
 /** A small valid policy; the comments give each line's number, which the expected errors refer to. */
-const BASE =
-  [
-    'version: 1', //                                    1
-    'providers:', //                                    2
-    '  openai:', //                                     3
-    '    format: openai', //                            4
-    '    base_url: https://api.openai.com/v1', //       5
-    '    credentials:', //                              6
-    '      - env: OPENAI_API_KEY', //                   7
-    'models:', //                                       8
-    '  gpt-4o:', //                                     9
-    '    provider: openai', //                         10
-    '    context_window: 128000', //                   11
-    'routes:', //                                      12
-    '  smart:', //                                     13
-    '    default: gpt-4o', //                          14
-    '    rules:', //                                   15
-    '      - name: schema', //                         16
-    '        if: has_schema', //                       17
-    '        use: gpt-4o', //                          18
-    '    fallbacks: [gpt-4o]', //                      19
-  ].join('\n') + '\n';
+const BASE = `${[
+  'version: 1', //                                    1
+  'providers:', //                                    2
+  '  openai:', //                                     3
+  '    format: openai', //                            4
+  '    base_url: https://api.openai.com/v1', //       5
+  '    credentials:', //                              6
+  '      - env: OPENAI_API_KEY', //                   7
+  'models:', //                                       8
+  '  gpt-4o:', //                                     9
+  '    provider: openai', //                         10
+  '    context_window: 128000', //                   11
+  'routes:', //                                      12
+  '  smart:', //                                     13
+  '    default: gpt-4o', //                          14
+  '    rules:', //                                   15
+  '      - name: schema', //                         16
+  '        if: has_schema', //                       17
+  '        use: gpt-4o', //                          18
+  '    fallbacks: [gpt-4o]', //                      19
+].join('\n')}\n`;
 
 const ENV = { OPENAI_API_KEY: 'sk-test-1' };
 
@@ -139,14 +138,14 @@ describe('parsePolicy with a valid policy', () => {
   });
 
   it('should default signals and routes to empty, rules and fallbacks to empty lists', () => {
-    const minimal = parsePolicy(
-      'version: 1\nproviders: {}\nmodels: {}\n',
-      'minimal.yaml',
-      { env: {} },
-    );
+    const minimal = parsePolicy('version: 1\nproviders: {}\nmodels: {}\n', 'minimal.yaml', { env: {} });
     expect(minimal.signals.size).toBe(0);
     expect(minimal.routes.size).toBe(0);
-    const strict = parsePolicy(edit('    rules:\n      - name: schema\n        if: has_schema\n        use: gpt-4o\n    fallbacks: [gpt-4o]\n', ''), 'p.yaml', { env: ENV });
+    const strict = parsePolicy(
+      edit('    rules:\n      - name: schema\n        if: has_schema\n        use: gpt-4o\n    fallbacks: [gpt-4o]\n', ''),
+      'p.yaml',
+      { env: ENV },
+    );
     expect(strict.routes.get('smart')).toEqual({ name: 'smart', default: 'gpt-4o', rules: [], fallbacks: [] });
   });
 
@@ -208,7 +207,7 @@ describe('parsePolicy with a wrong policy', () => {
   });
 
   it('should report an unknown top-level key at the key', () => {
-    expect(problemsOf(BASE + 'retries: { attempts: 2 }\n')).toEqual(['policy.yaml:20:1: unknown key "retries"']);
+    expect(problemsOf(`${BASE}retries: { attempts: 2 }\n`)).toEqual(['policy.yaml:20:1: unknown key "retries"']);
   });
 
   it('should report an unknown nested key at the key', () => {
@@ -245,7 +244,7 @@ describe('parsePolicy with a wrong policy', () => {
   });
 
   it('should report a signal name that is not lower_snake_case at the name', () => {
-    expect(problemsOf(BASE + 'signals:\n  userTier: { from: "header:x-user-tier", type: string }\n')).toEqual([
+    expect(problemsOf(`${BASE}signals:\n  userTier: { from: "header:x-user-tier", type: string }\n`)).toEqual([
       'policy.yaml:21:3: signals: key "userTier": signal names are lower_snake_case',
     ]);
   });

@@ -21,7 +21,7 @@ describe('Secret', () => {
   it('should print as [redacted] as a string', () => {
     expect(String(secret)).toBe('[redacted]');
     expect(`${secret}`).toBe('[redacted]');
-    expect('key=' + secret).toBe('key=[redacted]');
+    expect(`key=${secret}`).toBe('key=[redacted]');
     expect(format('%s', secret)).toBe('[redacted]');
   });
 

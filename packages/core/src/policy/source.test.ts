@@ -53,7 +53,7 @@ describe('PolicySource.locate with an offset into a scalar', () => {
   });
 
   it('should point one column past the end for an offset at the end of the value', () => {
-    const policy = parsePolicy(head + '      - { name: a, use: m, if: x && }\n', 'policy.yaml');
+    const policy = parsePolicy(`${head}      - { name: a, use: m, if: x && }\n`, 'policy.yaml');
     expect(policy.source.locate(['routes', 'r', 'rules', 0, 'if'], { offset: 4 })).toEqual({ line: 8, column: 36 });
   });
 });
@@ -63,7 +63,10 @@ describe('PolicySource.locate with an offset, more scalar styles', () => {
     expect(locateToken('      - { name: a, use: m, if: foo > 1 }\n', 'foo')).toEqual({ line: 8, column: 32 });
     expect(locateToken('      - { name: a, use: m, if: "foo > 1" }\n', 'foo')).toEqual({ line: 8, column: 33 });
     expect(locateToken("      - { name: a, use: m, if: 'foo > 1' }\n", 'foo')).toEqual({ line: 8, column: 33 });
-    expect(locateToken('      - name: a\n        use: m\n        if: |\n          foo > 1\n', 'foo')).toEqual({ line: 11, column: 11 });
+    expect(locateToken('      - name: a\n        use: m\n        if: |\n          foo > 1\n', 'foo')).toEqual({
+      line: 11,
+      column: 11,
+    });
   });
 
   it('should count each escape in a double-quoted scalar as one character of the value', () => {
@@ -109,19 +112,19 @@ describe('PolicySource.locate with an offset, more scalar styles', () => {
   });
 
   it('should point one column past the last character of a block scalar for an offset past its end', () => {
-    const policy = parsePolicy(head + '      - name: a\n        use: m\n        if: |\n          x &&\n\n', 'policy.yaml');
+    const policy = parsePolicy(`${head}      - name: a\n        use: m\n        if: |\n          x &&\n\n`, 'policy.yaml');
     expect(policy.routes.get('r')?.rules[0]?.if).toBe('x &&\n');
     expect(policy.source.locate(['routes', 'r', 'rules', 0, 'if'], { offset: 99 })).toEqual({ line: 11, column: 15 });
   });
 
   it('should point at the start of a node that is not a scalar', () => {
-    const policy = parsePolicy(head + '      - { name: a, use: m, if: x }\n', 'policy.yaml');
+    const policy = parsePolicy(`${head}      - { name: a, use: m, if: x }\n`, 'policy.yaml');
     expect(policy.source.locate(['routes', 'r', 'rules', 0], { offset: 3 })).toEqual({ line: 8, column: 9 });
   });
 });
 
 describe('PolicySource.locate without an offset', () => {
-  const policy = parsePolicy(head + '      - { name: a, use: m, if: x }\n', 'policy.yaml');
+  const policy = parsePolicy(`${head}      - { name: a, use: m, if: x }\n`, 'policy.yaml');
 
   it('should point at a value by its path', () => {
     expect(policy.source.locate(['routes', 'r', 'default'])).toEqual({ line: 6, column: 14 });

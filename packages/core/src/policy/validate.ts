@@ -5,14 +5,7 @@ import type { PolicyProblem } from './policy-error.js';
 import type { PolicyDocument } from './schema.js';
 import { Secret } from './secret.js';
 import type { PolicyPath, PolicySource } from './source.js';
-import type {
-  DeclaredSignal,
-  ModelConfig,
-  Policy,
-  ProviderConfig,
-  RouteConfig,
-  SignalSource,
-} from './types.js';
+import type { DeclaredSignal, ModelConfig, Policy, ProviderConfig, RouteConfig, SignalSource } from './types.js';
 
 export function buildPolicy(
   doc: PolicyDocument,
@@ -36,7 +29,10 @@ export function buildPolicy(
   const models = new Map<string, ModelConfig>();
   for (const [id, m] of Object.entries(doc.models)) {
     if (!providers.has(m.provider)) {
-      problem(['models', id, 'provider'], `model "${id}" is pinned to unknown provider "${m.provider}" (providers: ${list(providers.keys())})`);
+      problem(
+        ['models', id, 'provider'],
+        `model "${id}" is pinned to unknown provider "${m.provider}" (providers: ${list(providers.keys())})`,
+      );
     }
     const price = m.price && { input: m.price.input, output: m.price.output, cachedInput: m.price.cached_input };
     models.set(id, {
@@ -54,16 +50,19 @@ export function buildPolicy(
   };
   const routes = new Map<string, RouteConfig>();
   for (const [name, r] of Object.entries(doc.routes)) {
-    if (models.has(name)) problem(['routes'], `route "${name}" has the same name as a model; clients could not tell them apart`, name);
+    if (models.has(name))
+      problem(['routes'], `route "${name}" has the same name as a model; clients could not tell them apart`, name);
     knownModel(['routes', name, 'default'], `route "${name}" default`, r.default);
     const seen = new Set<string>();
     r.rules.forEach((rule, i) => {
-      if (seen.has(rule.name)) problem(['routes', name, 'rules', i, 'name'], `route "${name}" has two rules named "${rule.name}"`);
+      if (seen.has(rule.name))
+        problem(['routes', name, 'rules', i, 'name'], `route "${name}" has two rules named "${rule.name}"`);
       if (rule.name === 'default') problem(['routes', name, 'rules', i, 'name'], `"default" is reserved for the route's default`);
       seen.add(rule.name);
       knownModel(['routes', name, 'rules', i, 'use'], `rule "${rule.name}"`, rule.use);
     });
-    r.fallbacks.forEach((model, i) => knownModel(['routes', name, 'fallbacks', i], `route "${name}" fallback`, model));
+    for (const [i, model] of r.fallbacks.entries())
+      knownModel(['routes', name, 'fallbacks', i], `route "${name}" fallback`, model);
     routes.set(name, { name, default: r.default, rules: r.rules, fallbacks: r.fallbacks });
   }
 
@@ -74,7 +73,18 @@ export function buildPolicy(
 
   const failover = buildFailover(doc.failover, routes, problem);
   const { budgets, keys } = buildBudgets(doc, env, models, routes, problem);
-  const policy: Policy = { version: 1, timezone: doc.timezone, providers, models, signals, routes, failover, budgets, keys, source };
+  const policy: Policy = {
+    version: 1,
+    timezone: doc.timezone,
+    providers,
+    models,
+    signals,
+    routes,
+    failover,
+    budgets,
+    keys,
+    source,
+  };
   // The parse tree is for error locations; keep it out of logs and JSON of the policy.
   Object.defineProperty(policy, 'source', { enumerable: false });
   return { policy, problems };

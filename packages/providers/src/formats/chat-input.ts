@@ -72,7 +72,7 @@ export function readChatRequest(body: unknown): ChatInput {
   }
   const system: string[] = [];
   const turns: Turn[] = [];
-  messages.forEach((message, i) => readMessage(message, `messages[${i}]`, system, turns));
+  for (const [i, message] of messages.entries()) readMessage(message, `messages[${i}]`, system, turns);
   const stream = body.stream === true;
   return {
     system,
@@ -100,7 +100,10 @@ function refuseUntranslatable(body: JsonObject): void {
     throw unsupportedField('n', '`n` other than 1 cannot be served by this model: it returns one choice.');
   }
   if (body.logprobs === true || present(body.top_logprobs)) {
-    throw unsupportedField(body.logprobs === true ? 'logprobs' : 'top_logprobs', 'Log probabilities are not available from this model.');
+    throw unsupportedField(
+      body.logprobs === true ? 'logprobs' : 'top_logprobs',
+      'Log probabilities are not available from this model.',
+    );
   }
   if (present(body.audio) || (Array.isArray(body.modalities) && body.modalities.includes('audio'))) {
     throw unsupportedField(present(body.audio) ? 'audio' : 'modalities', 'Audio output is not available from this model.');
@@ -133,7 +136,8 @@ function readMessage(message: unknown, at: string, system: string[], turns: Turn
       turns.push({ role: 'user', parts: readUserContent(message.content, `${at}.content`) });
       return;
     case 'assistant': {
-      const text = message.content === null || message.content === undefined ? '' : joinText(message.content, `${at}.content`, true);
+      const text =
+        message.content === null || message.content === undefined ? '' : joinText(message.content, `${at}.content`, true);
       const toolCalls = readToolCalls(message.tool_calls, `${at}.tool_calls`);
       turns.push({ role: 'assistant', parts: text === '' ? [] : [{ type: 'text', text }], toolCalls });
       return;
@@ -181,7 +185,10 @@ function readUserContent(content: unknown, at: string): (TextPart | ImagePart)[]
       parts.push(readImage(url, `${where}.image_url.url`));
     } else {
       const type = String(part.type);
-      throw unsupportedField(`${where}.type`, `Content parts of type \`${type}\` are not translated for this model; text and image_url are.`);
+      throw unsupportedField(
+        `${where}.type`,
+        `Content parts of type \`${type}\` are not translated for this model; text and image_url are.`,
+      );
     }
   });
   return parts;
@@ -232,7 +239,10 @@ function readTools(value: unknown): FunctionTool[] {
     const at = `tools[${i}]`;
     if (!isRecord(tool)) throw invalidField(at, `\`${at}\` must be an object.`);
     if (tool.type !== 'function') {
-      throw unsupportedField(`${at}.type`, `Tools of type \`${String(tool.type)}\` are not translated for this model; function tools are.`);
+      throw unsupportedField(
+        `${at}.type`,
+        `Tools of type \`${String(tool.type)}\` are not translated for this model; function tools are.`,
+      );
     }
     const fn = tool.function;
     if (!isRecord(fn) || typeof fn.name !== 'string' || fn.name === '') {
@@ -258,7 +268,10 @@ function readToolChoice(value: unknown): ToolChoice | undefined {
   if (isRecord(value) && value.type === 'allowed_tools') {
     throw unsupportedField('tool_choice', '`tool_choice` of type `allowed_tools` is not translated for this model.');
   }
-  throw invalidField('tool_choice', '`tool_choice` must be "auto", "none", "required" or {"type":"function","function":{"name":…}}.');
+  throw invalidField(
+    'tool_choice',
+    '`tool_choice` must be "auto", "none", "required" or {"type":"function","function":{"name":…}}.',
+  );
 }
 
 function readResponseFormat(value: unknown): ResponseFormat | undefined {
@@ -282,7 +295,10 @@ function readResponseFormat(value: unknown): ResponseFormat | undefined {
       schema,
     };
   }
-  throw unsupportedField('response_format.type', `\`response_format\` of type \`${String(value.type)}\` is not translated for this model.`);
+  throw unsupportedField(
+    'response_format.type',
+    `\`response_format\` of type \`${String(value.type)}\` is not translated for this model.`,
+  );
 }
 
 function readMaxTokens(body: JsonObject): number | undefined {

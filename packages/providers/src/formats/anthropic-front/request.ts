@@ -19,7 +19,7 @@ export function toOpenAIRequest(body: unknown, options: OpenAIRequestOptions): J
   const messages: JsonObject[] = [];
   const system = systemText(body.system);
   if (system !== '') messages.push({ role: 'system', content: system });
-  body.messages.forEach((message, i) => messages.push(...toMessages(message, `messages.${i}`)));
+  for (const [i, message] of body.messages.entries()) messages.push(...toMessages(message, `messages.${i}`));
 
   const request: JsonObject = { model: options.model, messages };
   if (typeof body.max_tokens === 'number') request.max_tokens = body.max_tokens;
@@ -47,7 +47,8 @@ export function toOpenAIRequest(body: unknown, options: OpenAIRequestOptions): J
  * `{type: "json_schema", schema}` is OpenAI's `response_format` json_schema, answered as text.
  */
 function outputSchema(body: JsonObject): JsonObject | undefined {
-  const format = isRecord(body.output_config) && body.output_config.format !== undefined ? body.output_config.format : body.output_format;
+  const format =
+    isRecord(body.output_config) && body.output_config.format !== undefined ? body.output_config.format : body.output_format;
   if (format === undefined || format === null) return undefined;
   if (!isRecord(format) || format.type !== 'json_schema' || !isRecord(format.schema)) {
     throw invalidField('output_config.format', 'The output format must be {type: "json_schema", schema}.');
@@ -92,7 +93,10 @@ function userMessages(blocks: unknown[], at: string): JsonObject[] {
       tools.push({ role: 'tool', tool_call_id: block.tool_use_id, content: toolResultText(block.content, `${where}.content`) });
     } else {
       const type = String(block.type);
-      throw unsupportedField(`${where}.type`, `Content blocks of type \`${type}\` are not translated for this model; text, image and tool_result are.`);
+      throw unsupportedField(
+        `${where}.type`,
+        `Content blocks of type \`${type}\` are not translated for this model; text, image and tool_result are.`,
+      );
     }
   });
   if (parts.length === 0) return tools;
@@ -132,9 +136,16 @@ function assistantMessage(blocks: unknown[], at: string): JsonObject {
     if (!isRecord(block)) throw invalidField(where, `\`${where}\` must be a content block.`);
     if (block.type === 'text' && typeof block.text === 'string') text += block.text;
     else if (block.type === 'tool_use' && typeof block.id === 'string' && typeof block.name === 'string') {
-      toolCalls.push({ id: block.id, type: 'function', function: { name: block.name, arguments: JSON.stringify(block.input ?? {}) } });
+      toolCalls.push({
+        id: block.id,
+        type: 'function',
+        function: { name: block.name, arguments: JSON.stringify(block.input ?? {}) },
+      });
     } else if (block.type !== 'thinking' && block.type !== 'redacted_thinking') {
-      throw unsupportedField(`${where}.type`, `Content blocks of type \`${String(block.type)}\` are not translated for this model.`);
+      throw unsupportedField(
+        `${where}.type`,
+        `Content blocks of type \`${String(block.type)}\` are not translated for this model.`,
+      );
     }
     // Thinking is the model's own scratch space, signed for Anthropic: other providers cannot read it.
   });
@@ -147,7 +158,8 @@ function toTools(tools: unknown): JsonObject[] {
   if (tools === undefined || tools === null) return [];
   if (!Array.isArray(tools)) throw invalidField('tools', '`tools` must be an array.');
   return tools.map((tool, i) => {
-    if (!isRecord(tool) || typeof tool.name !== 'string') throw invalidField(`tools.${i}.name`, `\`tools.${i}.name\` must be a string.`);
+    if (!isRecord(tool) || typeof tool.name !== 'string')
+      throw invalidField(`tools.${i}.name`, `\`tools.${i}.name\` must be a string.`);
     if (tool.type !== undefined && tool.type !== null && tool.type !== 'custom') {
       throw unsupportedField(`tools.${i}.type`, `Server tools (\`${String(tool.type)}\`) are not available from this model.`);
     }
@@ -169,7 +181,8 @@ function toolChoice(choice: unknown): JsonObject {
     case 'none':
       return { tool_choice: 'none' };
     case 'tool':
-      if (typeof choice.name === 'string') return { tool_choice: { type: 'function', function: { name: choice.name } }, ...noParallel };
+      if (typeof choice.name === 'string')
+        return { tool_choice: { type: 'function', function: { name: choice.name } }, ...noParallel };
   }
   throw invalidField('tool_choice', '`tool_choice` must be {type: "auto" | "any" | "none"} or {type: "tool", name}.');
 }

@@ -15,12 +15,18 @@ export function toAnthropicResponse(body: unknown, options: MessageOptions): Ant
   }
   const message = choice.message;
   const content: AnthropicBlock[] = [];
-  const text = (typeof message.content === 'string' ? message.content : '') + (typeof message.refusal === 'string' ? message.refusal : '');
+  const text =
+    (typeof message.content === 'string' ? message.content : '') + (typeof message.refusal === 'string' ? message.refusal : '');
   if (text !== '') content.push({ type: 'text', text });
   if (Array.isArray(message.tool_calls)) {
     for (const call of message.tool_calls) {
       if (!isRecord(call) || !isRecord(call.function) || typeof call.function.name !== 'string') continue;
-      content.push({ type: 'tool_use', id: String(call.id), name: call.function.name, input: toolInput(call.function.arguments) });
+      content.push({
+        type: 'tool_use',
+        id: String(call.id),
+        name: call.function.name,
+        input: toolInput(call.function.arguments),
+      });
     }
   }
   return {

@@ -31,11 +31,24 @@ const SAMPLE = dataEvents([
 
 const START = {
   type: 'message_start',
-  message: { id: 'chatcmpl-1', type: 'message', role: 'assistant', model: MODEL, content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 0, output_tokens: 0 } },
+  message: {
+    id: 'chatcmpl-1',
+    type: 'message',
+    role: 'assistant',
+    model: MODEL,
+    content: [],
+    stop_reason: null,
+    stop_sequence: null,
+    usage: { input_tokens: 0, output_tokens: 0 },
+  },
 };
 const blockStart = (index: number, block: JsonObject) => ({ type: 'content_block_start', index, content_block: block });
 const text = (index: number, t: string) => ({ type: 'content_block_delta', index, delta: { type: 'text_delta', text: t } });
-const json = (index: number, partial: string) => ({ type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: partial } });
+const json = (index: number, partial: string) => ({
+  type: 'content_block_delta',
+  index,
+  delta: { type: 'input_json_delta', partial_json: partial },
+});
 const stop = (index: number) => ({ type: 'content_block_stop', index });
 const end = (reason: string, usage: JsonObject) => [
   { type: 'message_delta', delta: { stop_reason: reason, stop_sequence: null }, usage },
@@ -95,10 +108,19 @@ describe('openAIToAnthropicStream()', () => {
   });
 
   it('should end with an Anthropic error event on an upstream error mid-stream', async () => {
-    const upstream = dataEvents([chunk({ content: 'Hel' }), { error: { message: 'Rate limited', type: 'rate_limit_error', param: null, code: 'rate_limit_exceeded' } }, chunk({ content: 'lo' })]);
+    const upstream = dataEvents([
+      chunk({ content: 'Hel' }),
+      { error: { message: 'Rate limited', type: 'rate_limit_error', param: null, code: 'rate_limit_exceeded' } },
+      chunk({ content: 'lo' }),
+    ]);
     const stream = make();
     expect(await runPieces(stream, [upstream])).toBe(
-      anthropicEvents([START, blockStart(0, { type: 'text', text: '' }), text(0, 'Hel'), { type: 'error', error: { type: 'rate_limit_error', message: 'Rate limited' } }]),
+      anthropicEvents([
+        START,
+        blockStart(0, { type: 'text', text: '' }),
+        text(0, 'Hel'),
+        { type: 'error', error: { type: 'rate_limit_error', message: 'Rate limited' } },
+      ]),
     );
     expect(stream.ended).toBe('upstream_error');
   });
@@ -106,7 +128,13 @@ describe('openAIToAnthropicStream()', () => {
   it('should end with an error event when the upstream ends before a finish_reason', async () => {
     const stream = make();
     const out = await runPieces(stream, [dataEvents([chunk({ content: 'Hel' })])]);
-    expect(out.endsWith(anthropicEvents([{ type: 'error', error: { type: 'api_error', message: 'The provider stream ended before the answer was complete.' } }]))).toBe(true);
+    expect(
+      out.endsWith(
+        anthropicEvents([
+          { type: 'error', error: { type: 'api_error', message: 'The provider stream ended before the answer was complete.' } },
+        ]),
+      ),
+    ).toBe(true);
     expect(out).not.toContain('message_stop');
     expect(stream.ended).toBe('incomplete');
   });
@@ -114,7 +142,9 @@ describe('openAIToAnthropicStream()', () => {
   it('should be read by the official Anthropic client into the final Message', async () => {
     const baseURL = await serveTranslated(SAMPLE, make);
     const client = new Anthropic({ baseURL, apiKey: 'unused', maxRetries: 0 });
-    const final = await client.messages.stream({ model: 'smart', max_tokens: 100, messages: [{ role: 'user', content: 'Hi' }] }).finalMessage();
+    const final = await client.messages
+      .stream({ model: 'smart', max_tokens: 100, messages: [{ role: 'user', content: 'Hi' }] })
+      .finalMessage();
     expect(final).toMatchObject({
       id: 'chatcmpl-1',
       model: MODEL,
@@ -130,9 +160,14 @@ describe('openAIToAnthropicStream()', () => {
   });
 
   it('should make the official Anthropic client throw on an error mid-stream', async () => {
-    const upstream = dataEvents([chunk({ content: 'Hel' }), { error: { message: 'Overloaded', type: 'server_error', param: null, code: null } }]);
+    const upstream = dataEvents([
+      chunk({ content: 'Hel' }),
+      { error: { message: 'Overloaded', type: 'server_error', param: null, code: null } },
+    ]);
     const baseURL = await serveTranslated(upstream, make);
     const client = new Anthropic({ baseURL, apiKey: 'unused', maxRetries: 0 });
-    await expect(client.messages.stream({ model: 'smart', max_tokens: 100, messages: [{ role: 'user', content: 'Hi' }] }).finalMessage()).rejects.toThrow('Overloaded');
+    await expect(
+      client.messages.stream({ model: 'smart', max_tokens: 100, messages: [{ role: 'user', content: 'Hi' }] }).finalMessage(),
+    ).rejects.toThrow('Overloaded');
   });
 });

@@ -88,7 +88,10 @@ export class OpenAIToAnthropic implements StreamTranslator {
 
   fail(why: string): string {
     this.ended = 'unreadable';
-    return this.#error({ type: 'error', error: { type: 'api_error', message: `The provider stream could not be translated: ${why}` } });
+    return this.#error({
+      type: 'error',
+      error: { type: 'api_error', message: `The provider stream could not be translated: ${why}` },
+    });
   }
 
   #messageStart(id: string): string {
@@ -115,7 +118,10 @@ export class OpenAIToAnthropic implements StreamTranslator {
       out += this.#startBlock({ type: 'text', text: '' });
       this.#textBlock = this.#block;
     }
-    return out + sseNamed('content_block_delta', { type: 'content_block_delta', index: this.#block, delta: { type: 'text_delta', text } });
+    return (
+      out +
+      sseNamed('content_block_delta', { type: 'content_block_delta', index: this.#block, delta: { type: 'text_delta', text } })
+    );
   }
 
   #toolCall(call: JsonObject): string {
@@ -139,7 +145,9 @@ export class OpenAIToAnthropic implements StreamTranslator {
     const out = this.#stopBlock();
     this.#block += 1;
     this.#blockOpen = true;
-    return out + sseNamed('content_block_start', { type: 'content_block_start', index: this.#block, content_block: contentBlock });
+    return (
+      out + sseNamed('content_block_start', { type: 'content_block_start', index: this.#block, content_block: contentBlock })
+    );
   }
 
   #stopBlock(): string {

@@ -12,8 +12,15 @@ import { toAnthropicResponse } from './response.js';
 
 const MODEL = 'gpt-4o-2024-08-06';
 const HI = [{ role: 'user', content: 'Hi' }];
-const WEATHER = { name: 'get_weather', description: 'Weather', input_schema: { type: 'object', properties: { city: { type: 'string' } } } };
-const WEATHER_FN = { type: 'function', function: { name: 'get_weather', description: 'Weather', parameters: WEATHER.input_schema } };
+const WEATHER = {
+  name: 'get_weather',
+  description: 'Weather',
+  input_schema: { type: 'object', properties: { city: { type: 'string' } } },
+};
+const WEATHER_FN = {
+  type: 'function',
+  function: { name: 'get_weather', description: 'Weather', parameters: WEATHER.input_schema },
+};
 const OPENAI_USAGE = { prompt_tokens: 30, completion_tokens: 5, total_tokens: 35, prompt_tokens_details: { cached_tokens: 20 } };
 const MESSAGE_USAGE = { input_tokens: 10, output_tokens: 5, cache_creation_input_tokens: 0, cache_read_input_tokens: 20 };
 
@@ -29,7 +36,16 @@ function completion(message: JsonObject, finish_reason: string): JsonObject {
 }
 
 function message(content: unknown[], stop_reason: string): JsonObject {
-  return { id: 'chatcmpl-1', type: 'message', role: 'assistant', model: MODEL, content, stop_reason, stop_sequence: null, usage: MESSAGE_USAGE };
+  return {
+    id: 'chatcmpl-1',
+    type: 'message',
+    role: 'assistant',
+    model: MODEL,
+    content,
+    stop_reason,
+    stop_sequence: null,
+    usage: MESSAGE_USAGE,
+  };
 }
 
 interface Case {
@@ -46,8 +62,23 @@ const TEXT_CLIENT = { status: 200, body: message([{ type: 'text', text: 'Hello!'
 const CASES: Case[] = [
   {
     name: 'plain text, max_tokens, system as blocks',
-    request: { model: 'smart', max_tokens: 100, system: [{ type: 'text', text: 'Be brief.' }, { type: 'text', text: 'Be kind.', cache_control: { type: 'ephemeral' } }], messages: HI },
-    upstream: { model: MODEL, max_tokens: 100, messages: [{ role: 'system', content: 'Be brief.\n\nBe kind.' }, { role: 'user', content: 'Hi' }] },
+    request: {
+      model: 'smart',
+      max_tokens: 100,
+      system: [
+        { type: 'text', text: 'Be brief.' },
+        { type: 'text', text: 'Be kind.', cache_control: { type: 'ephemeral' } },
+      ],
+      messages: HI,
+    },
+    upstream: {
+      model: MODEL,
+      max_tokens: 100,
+      messages: [
+        { role: 'system', content: 'Be brief.\n\nBe kind.' },
+        { role: 'user', content: 'Hi' },
+      ],
+    },
     reply: TEXT_REPLY,
     client: TEXT_CLIENT,
   },
@@ -81,20 +112,45 @@ const CASES: Case[] = [
   },
   {
     name: 'tools and tool_choice any with parallel use disabled; a tool call answered',
-    request: { model: 'smart', max_tokens: 100, messages: HI, tools: [WEATHER], tool_choice: { type: 'any', disable_parallel_tool_use: true } },
-    upstream: { model: MODEL, max_tokens: 100, messages: [{ role: 'user', content: 'Hi' }], tools: [WEATHER_FN], tool_choice: 'required', parallel_tool_calls: false },
+    request: {
+      model: 'smart',
+      max_tokens: 100,
+      messages: HI,
+      tools: [WEATHER],
+      tool_choice: { type: 'any', disable_parallel_tool_use: true },
+    },
+    upstream: {
+      model: MODEL,
+      max_tokens: 100,
+      messages: [{ role: 'user', content: 'Hi' }],
+      tools: [WEATHER_FN],
+      tool_choice: 'required',
+      parallel_tool_calls: false,
+    },
     reply: {
       status: 200,
       body: completion(
-        { content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }] },
+        {
+          content: null,
+          tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }],
+        },
         'tool_calls',
       ),
     },
-    client: { status: 200, body: message([{ type: 'tool_use', id: 'call_1', name: 'get_weather', input: { city: 'Paris' } }], 'tool_use') },
+    client: {
+      status: 200,
+      body: message([{ type: 'tool_use', id: 'call_1', name: 'get_weather', input: { city: 'Paris' } }], 'tool_use'),
+    },
   },
   {
     name: 'tool_choice tool → a named function; text and parallel tool calls answered',
-    request: { model: 'smart', max_tokens: 100, messages: HI, tools: [WEATHER], tool_choice: { type: 'tool', name: 'get_weather' } },
+    request: {
+      model: 'smart',
+      max_tokens: 100,
+      messages: HI,
+      tools: [WEATHER],
+      tool_choice: { type: 'tool', name: 'get_weather' },
+    },
     upstream: {
       model: MODEL,
       max_tokens: 100,
@@ -160,7 +216,11 @@ const CASES: Case[] = [
       tool_choice: 'auto',
       messages: [
         { role: 'user', content: 'Weather?' },
-        { role: 'assistant', content: 'Checking.', tool_calls: [{ id: 'toolu_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }] },
+        {
+          role: 'assistant',
+          content: 'Checking.',
+          tool_calls: [{ id: 'toolu_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }],
+        },
         { role: 'tool', tool_call_id: 'toolu_1', content: '18°C' },
         { role: 'user', content: 'Thanks' },
       ],
@@ -203,20 +263,38 @@ const CASES: Case[] = [
   },
   {
     name: 'structured output (output_config.format, and the beta output_format) → response_format json_schema, answered as text',
-    request: { model: 'smart', max_tokens: 100, messages: HI, output_config: { format: { type: 'json_schema', schema: { type: 'object', properties: { n: { type: 'integer' } } } } } },
+    request: {
+      model: 'smart',
+      max_tokens: 100,
+      messages: HI,
+      output_config: { format: { type: 'json_schema', schema: { type: 'object', properties: { n: { type: 'integer' } } } } },
+    },
     upstream: {
       model: MODEL,
       max_tokens: 100,
       messages: [{ role: 'user', content: 'Hi' }],
-      response_format: { type: 'json_schema', json_schema: { name: 'output', schema: { type: 'object', properties: { n: { type: 'integer' } } } } },
+      response_format: {
+        type: 'json_schema',
+        json_schema: { name: 'output', schema: { type: 'object', properties: { n: { type: 'integer' } } } },
+      },
     },
     reply: { status: 200, body: completion({ content: '{"n":1}' }, 'stop') },
     client: { status: 200, body: message([{ type: 'text', text: '{"n":1}' }], 'end_turn') },
   },
   {
     name: 'the beta output_format',
-    request: { model: 'smart', max_tokens: 100, messages: HI, output_format: { type: 'json_schema', schema: { type: 'object' } } },
-    upstream: { model: MODEL, max_tokens: 100, messages: [{ role: 'user', content: 'Hi' }], response_format: { type: 'json_schema', json_schema: { name: 'output', schema: { type: 'object' } } } },
+    request: {
+      model: 'smart',
+      max_tokens: 100,
+      messages: HI,
+      output_format: { type: 'json_schema', schema: { type: 'object' } },
+    },
+    upstream: {
+      model: MODEL,
+      max_tokens: 100,
+      messages: [{ role: 'user', content: 'Hi' }],
+      response_format: { type: 'json_schema', json_schema: { name: 'output', schema: { type: 'object' } } },
+    },
     reply: TEXT_REPLY,
     client: TEXT_CLIENT,
   },
@@ -260,15 +338,34 @@ const CASES: Case[] = [
 describe('/v1/messages front door: Anthropic Messages ⇄ OpenAI chat', () => {
   it.each(CASES)('should translate: $name', (c) => {
     expect(toOpenAIRequest(c.request, { model: MODEL })).toStrictEqual(c.upstream);
-    const client = c.reply.status < 300 ? { status: 200, body: toAnthropicResponse(c.reply.body, { model: MODEL }) } : fromOpenAIError(c.reply.status, c.reply.body);
+    const client =
+      c.reply.status < 300
+        ? { status: 200, body: toAnthropicResponse(c.reply.body, { model: MODEL }) }
+        : fromOpenAIError(c.reply.status, c.reply.body);
     expect(client).toStrictEqual(c.client);
   });
 
   it.each([
-    ['a document block', { messages: [{ role: 'user', content: [{ type: 'document', source: { type: 'text', data: 'x' } }] }] }, 'messages.0.content.0.type'],
+    [
+      'a document block',
+      { messages: [{ role: 'user', content: [{ type: 'document', source: { type: 'text', data: 'x' } }] }] },
+      'messages.0.content.0.type',
+    ],
     ['a server tool', { messages: HI, tools: [{ type: 'web_search_20250305', name: 'web_search' }] }, 'tools.0.type'],
-    ['an image tool result', { messages: [{ role: 'user', content: [{ type: 'tool_result', tool_use_id: 't', content: [{ type: 'image', source: {} }] }] }] }, 'messages.0.content.0.content.0'],
-    ['a file image source', { messages: [{ role: 'user', content: [{ type: 'image', source: { type: 'file', file_id: 'f' } }] }] }, 'messages.0.content.0.source'],
+    [
+      'an image tool result',
+      {
+        messages: [
+          { role: 'user', content: [{ type: 'tool_result', tool_use_id: 't', content: [{ type: 'image', source: {} }] }] },
+        ],
+      },
+      'messages.0.content.0.content.0',
+    ],
+    [
+      'a file image source',
+      { messages: [{ role: 'user', content: [{ type: 'image', source: { type: 'file', file_id: 'f' } }] }] },
+      'messages.0.content.0.source',
+    ],
   ])('should answer 400 unsupported_parameter for %s', (_name, body, param) => {
     expect(() => toOpenAIRequest({ model: 'smart', max_tokens: 10, ...body }, { model: MODEL })).toThrow(
       expect.objectContaining({ status: 400, code: 'unsupported_parameter', param }),
@@ -281,12 +378,22 @@ describe('/v1/messages front door: Anthropic Messages ⇄ OpenAI chat', () => {
     ['an unknown tool_choice', { messages: HI, tools: [WEATHER], tool_choice: { type: 'sometimes' } }, 'tool_choice'],
     ['an output format without a schema', { messages: HI, output_format: { type: 'json_schema' } }, 'output_config.format'],
   ])('should answer 400 invalid_request for %s', (_name, body, param) => {
-    expect(() => toOpenAIRequest({ model: 'smart', ...body }, { model: MODEL })).toThrow(expect.objectContaining({ status: 400, code: 'invalid_request', param }));
+    expect(() => toOpenAIRequest({ model: 'smart', ...body }, { model: MODEL })).toThrow(
+      expect.objectContaining({ status: 400, code: 'invalid_request', param }),
+    );
   });
 
   it("should render the gateway's own errors in Anthropic's shape", () => {
-    const err = new SwitchyardError({ status: 404, type: 'not_found_error', code: 'model_not_found', message: 'Unknown model "claude".' });
-    expect(anthropicError(err)).toStrictEqual({ status: 404, body: { type: 'error', error: { type: 'not_found_error', message: 'Unknown model "claude".' } } });
+    const err = new SwitchyardError({
+      status: 404,
+      type: 'not_found_error',
+      code: 'model_not_found',
+      message: 'Unknown model "claude".',
+    });
+    expect(anthropicError(err)).toStrictEqual({
+      status: 404,
+      body: { type: 'error', error: { type: 'not_found_error', message: 'Unknown model "claude".' } },
+    });
   });
 
   it('should survive a round trip through both translations: Anthropic → OpenAI → Anthropic request', () => {
@@ -299,8 +406,20 @@ describe('/v1/messages front door: Anthropic Messages ⇄ OpenAI chat', () => {
       tool_choice: { type: 'auto' },
       messages: [
         { role: 'user', content: [{ type: 'text', text: 'Weather?' }] },
-        { role: 'assistant', content: [{ type: 'text', text: 'Checking.' }, { type: 'tool_use', id: 'toolu_1', name: 'get_weather', input: { city: 'Paris' } }] },
-        { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: '18°C' }, { type: 'text', text: 'Thanks' }] },
+        {
+          role: 'assistant',
+          content: [
+            { type: 'text', text: 'Checking.' },
+            { type: 'tool_use', id: 'toolu_1', name: 'get_weather', input: { city: 'Paris' } },
+          ],
+        },
+        {
+          role: 'user',
+          content: [
+            { type: 'tool_result', tool_use_id: 'toolu_1', content: '18°C' },
+            { type: 'text', text: 'Thanks' },
+          ],
+        },
       ],
     });
   });

@@ -61,7 +61,8 @@ function toMessages(turns: readonly Turn[]): AnthropicMessage[] {
   for (const message of messages) {
     if (message.role === 'user') message.content = toolResultsFirst(message.content);
   }
-  if (messages.length === 0) throw invalidField('messages', '`messages` must hold at least one non-empty user, assistant or tool message.');
+  if (messages.length === 0)
+    throw invalidField('messages', '`messages` must hold at least one non-empty user, assistant or tool message.');
   if (messages[0]!.role === 'assistant') messages.unshift({ role: 'user', content: [{ type: 'text', text: '.' }] });
   return messages;
 }
@@ -106,7 +107,10 @@ function toolsAndChoice(input: ChatInput): Pick<AnthropicRequest, 'tools' | 'too
   const format = input.responseFormat;
   if (format) {
     if (tools.some((tool) => tool.name === JSON_TOOL_NAME)) {
-      throw unsupportedField('tools', `A tool named \`${JSON_TOOL_NAME}\` cannot be combined with \`response_format\` on this model.`);
+      throw unsupportedField(
+        'tools',
+        `A tool named \`${JSON_TOOL_NAME}\` cannot be combined with \`response_format\` on this model.`,
+      );
     }
     // The answer is the forced tool's input. With tools of the client's own to choose from, the model
     // must call one of them or answer through the JSON tool: `any` over both. The client's tools stay
@@ -129,7 +133,10 @@ function jsonTool(format: ResponseFormat): AnthropicTool {
     return { name: JSON_TOOL_NAME, description: 'Respond with a JSON object.', input_schema: { type: 'object' } };
   }
   if (format.schema.type !== 'object') {
-    throw unsupportedField('response_format.json_schema.schema', 'This model can only answer with a JSON schema whose root is an object.');
+    throw unsupportedField(
+      'response_format.json_schema.schema',
+      'This model can only answer with a JSON schema whose root is an object.',
+    );
   }
   return {
     name: JSON_TOOL_NAME,

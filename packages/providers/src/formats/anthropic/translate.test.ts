@@ -23,10 +23,19 @@ const WEATHER_ANTHROPIC = {
   description: 'Weather for a city',
   input_schema: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
 };
-const PERSON_SCHEMA = { type: 'object', properties: { name: { type: 'string' } }, required: ['name'], additionalProperties: false };
+const PERSON_SCHEMA = {
+  type: 'object',
+  properties: { name: { type: 'string' } },
+  required: ['name'],
+  additionalProperties: false,
+};
 
 /** An Anthropic Message answer. */
-function message(content: unknown[], stop_reason: string, usage: JsonObject = { input_tokens: 10, output_tokens: 5 }): JsonObject {
+function message(
+  content: unknown[],
+  stop_reason: string,
+  usage: JsonObject = { input_tokens: 10, output_tokens: 5 },
+): JsonObject {
   return { id: 'msg_01', type: 'message', role: 'assistant', model: MODEL, content, stop_reason, stop_sequence: null, usage };
 }
 
@@ -44,7 +53,12 @@ function completion(
     created: CREATED,
     model: MODEL,
     choices: [{ index: 0, message: msg, logprobs: null, finish_reason }],
-    usage: extra.usage ?? { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15, prompt_tokens_details: { cached_tokens: 0 } },
+    usage: extra.usage ?? {
+      prompt_tokens: 10,
+      completion_tokens: 5,
+      total_tokens: 15,
+      prompt_tokens_details: { cached_tokens: 0 },
+    },
   };
 }
 
@@ -97,8 +111,20 @@ const CASES: Case[] = [
       max_tokens: 4096,
       system: 'Be brief.\n\nAnswer in French.',
       messages: [
-        { role: 'user', content: [{ type: 'text', text: 'One' }, { type: 'text', text: 'Two' }] },
-        { role: 'assistant', content: [{ type: 'text', text: 'Ok.' }, { type: 'text', text: 'Still ok.' }] },
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'One' },
+            { type: 'text', text: 'Two' },
+          ],
+        },
+        {
+          role: 'assistant',
+          content: [
+            { type: 'text', text: 'Ok.' },
+            { type: 'text', text: 'Still ok.' },
+          ],
+        },
         { role: 'user', content: [{ type: 'text', text: 'Three' }] },
       ],
     },
@@ -107,7 +133,14 @@ const CASES: Case[] = [
   },
   {
     name: 'a conversation that opens with the assistant gets a minimal first user turn',
-    request: { model: 'smart', messages: [{ role: 'system', content: 'S' }, { role: 'assistant', content: 'How can I help?' }, { role: 'user', content: 'Hi' }] },
+    request: {
+      model: 'smart',
+      messages: [
+        { role: 'system', content: 'S' },
+        { role: 'assistant', content: 'How can I help?' },
+        { role: 'user', content: 'Hi' },
+      ],
+    },
     upstream: {
       model: MODEL,
       max_tokens: 4096,
@@ -145,7 +178,12 @@ const CASES: Case[] = [
   {
     name: 'tools without tool_choice, and a function without parameters',
     request: { model: 'smart', messages: HI, tools: [{ type: 'function', function: { name: 'now' } }] },
-    upstream: { model: MODEL, max_tokens: 4096, messages: [USER_HI], tools: [{ name: 'now', input_schema: { type: 'object', properties: {} } }] },
+    upstream: {
+      model: MODEL,
+      max_tokens: 4096,
+      messages: [USER_HI],
+      tools: [{ name: 'now', input_schema: { type: 'object', properties: {} } }],
+    },
     reply: TEXT_REPLY,
     client: TEXT_CLIENT,
   },
@@ -162,13 +200,26 @@ const CASES: Case[] = [
     reply: { status: 200, body: message([{ type: 'tool_use', id: 'toolu_1', name: 'get_weather', input: {} }], 'tool_use') },
     client: {
       status: 200,
-      body: completion(null, 'tool_calls', { tool_calls: [{ id: 'toolu_1', type: 'function', function: { name: 'get_weather', arguments: '{}' } }] }),
+      body: completion(null, 'tool_calls', {
+        tool_calls: [{ id: 'toolu_1', type: 'function', function: { name: 'get_weather', arguments: '{}' } }],
+      }),
     },
   },
   {
     name: 'named tool_choice → tool',
-    request: { model: 'smart', messages: HI, tools: [WEATHER_TOOL], tool_choice: { type: 'function', function: { name: 'get_weather' } } },
-    upstream: { model: MODEL, max_tokens: 4096, messages: [USER_HI], tools: [WEATHER_ANTHROPIC], tool_choice: { type: 'tool', name: 'get_weather' } },
+    request: {
+      model: 'smart',
+      messages: HI,
+      tools: [WEATHER_TOOL],
+      tool_choice: { type: 'function', function: { name: 'get_weather' } },
+    },
+    upstream: {
+      model: MODEL,
+      max_tokens: 4096,
+      messages: [USER_HI],
+      tools: [WEATHER_ANTHROPIC],
+      tool_choice: { type: 'tool', name: 'get_weather' },
+    },
     reply: TEXT_REPLY,
     client: TEXT_CLIENT,
   },
@@ -281,7 +332,10 @@ const CASES: Case[] = [
   },
   {
     name: 'image as an https URL → url source',
-    request: { model: 'smart', messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'https://example.com/cat.jpg' } }] }] },
+    request: {
+      model: 'smart',
+      messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'https://example.com/cat.jpg' } }] }],
+    },
     upstream: {
       model: MODEL,
       max_tokens: 4096,
@@ -301,10 +355,19 @@ const CASES: Case[] = [
       model: MODEL,
       max_tokens: 4096,
       messages: [USER_HI],
-      tools: [{ name: 'json_response', description: 'Respond with a JSON object matching the schema "person".', input_schema: PERSON_SCHEMA }],
+      tools: [
+        {
+          name: 'json_response',
+          description: 'Respond with a JSON object matching the schema "person".',
+          input_schema: PERSON_SCHEMA,
+        },
+      ],
       tool_choice: { type: 'tool', name: 'json_response' },
     },
-    reply: { status: 200, body: message([{ type: 'tool_use', id: 'toolu_9', name: 'json_response', input: { name: 'Ada' } }], 'tool_use') },
+    reply: {
+      status: 200,
+      body: message([{ type: 'tool_use', id: 'toolu_9', name: 'json_response', input: { name: 'Ada' } }], 'tool_use'),
+    },
     client: { status: 200, body: completion('{"name":"Ada"}', 'stop') },
   },
   {
@@ -317,7 +380,10 @@ const CASES: Case[] = [
       tools: [{ name: 'json_response', description: 'Respond with a JSON object.', input_schema: { type: 'object' } }],
       tool_choice: { type: 'tool', name: 'json_response' },
     },
-    reply: { status: 200, body: message([{ type: 'tool_use', id: 'toolu_9', name: 'json_response', input: { ok: true } }], 'tool_use') },
+    reply: {
+      status: 200,
+      body: message([{ type: 'tool_use', id: 'toolu_9', name: 'json_response', input: { ok: true } }], 'tool_use'),
+    },
     client: { status: 200, body: completion('{"ok":true}', 'stop') },
   },
   {
@@ -335,10 +401,15 @@ const CASES: Case[] = [
       tools: [WEATHER_ANTHROPIC, { name: 'json_response', description: 'A person', input_schema: PERSON_SCHEMA }],
       tool_choice: { type: 'any' },
     },
-    reply: { status: 200, body: message([{ type: 'tool_use', id: 'toolu_1', name: 'get_weather', input: { city: 'Rome' } }], 'tool_use') },
+    reply: {
+      status: 200,
+      body: message([{ type: 'tool_use', id: 'toolu_1', name: 'get_weather', input: { city: 'Rome' } }], 'tool_use'),
+    },
     client: {
       status: 200,
-      body: completion(null, 'tool_calls', { tool_calls: [{ id: 'toolu_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Rome"}' } }] }),
+      body: completion(null, 'tool_calls', {
+        tool_calls: [{ id: 'toolu_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Rome"}' } }],
+      }),
     },
   },
   {
@@ -354,10 +425,20 @@ const CASES: Case[] = [
       model: MODEL,
       max_tokens: 4096,
       messages: [USER_HI],
-      tools: [WEATHER_ANTHROPIC, { name: 'json_response', description: 'Respond with a JSON object matching the schema "person".', input_schema: PERSON_SCHEMA }],
+      tools: [
+        WEATHER_ANTHROPIC,
+        {
+          name: 'json_response',
+          description: 'Respond with a JSON object matching the schema "person".',
+          input_schema: PERSON_SCHEMA,
+        },
+      ],
       tool_choice: { type: 'tool', name: 'json_response' },
     },
-    reply: { status: 200, body: message([{ type: 'tool_use', id: 'toolu_9', name: 'json_response', input: { name: 'Ada' } }], 'tool_use') },
+    reply: {
+      status: 200,
+      body: message([{ type: 'tool_use', id: 'toolu_9', name: 'json_response', input: { name: 'Ada' } }], 'tool_use'),
+    },
     client: { status: 200, body: completion('{"name":"Ada"}', 'stop') },
   },
   {
@@ -442,13 +523,32 @@ const CASES: Case[] = [
       store: true,
       metadata: { priority: 'high' },
     },
-    upstream: { model: MODEL, max_tokens: 4096, messages: [USER_HI], temperature: 1, top_p: 0.9, stream: true, metadata: { user_id: 'u-42' } },
+    upstream: {
+      model: MODEL,
+      max_tokens: 4096,
+      messages: [USER_HI],
+      temperature: 1,
+      top_p: 0.9,
+      stream: true,
+      metadata: { user_id: 'u-42' },
+    },
     reply: TEXT_REPLY,
     client: TEXT_CLIENT,
   },
   {
     name: 'thinking blocks and empty text parts are left out',
-    request: { model: 'smart', messages: [{ role: 'user', content: [{ type: 'text', text: '' }, { type: 'text', text: 'Hi' }] }] },
+    request: {
+      model: 'smart',
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: '' },
+            { type: 'text', text: 'Hi' },
+          ],
+        },
+      ],
+    },
     upstream: { model: MODEL, max_tokens: 4096, messages: [USER_HI] },
     reply: {
       status: 200,
@@ -464,7 +564,13 @@ const CASES: Case[] = [
   },
   errorCase(400, 'invalid_request_error', 'messages: text content blocks must be non-empty', 400, 'invalid_request_error'),
   errorCase(401, 'authentication_error', 'invalid x-api-key', 401, 'authentication_error'),
-  errorCase(403, 'permission_error', 'Your API key does not have permission to use the specified resource.', 403, 'permission_error'),
+  errorCase(
+    403,
+    'permission_error',
+    'Your API key does not have permission to use the specified resource.',
+    403,
+    'permission_error',
+  ),
   errorCase(404, 'not_found_error', 'model: claude-x', 404, 'not_found_error'),
   errorCase(413, 'request_too_large', 'Request exceeds the maximum allowed number of bytes.', 413, 'invalid_request_error'),
   errorCase(429, 'rate_limit_error', 'Number of request tokens has exceeded your per-minute rate limit', 429, 'rate_limit_error'),
@@ -477,7 +583,9 @@ const CASES: Case[] = [
     reply: { status: 502, body: '<html>Bad Gateway</html>' },
     client: {
       status: 502,
-      body: { error: { message: 'The provider answered 502 without an error message.', type: 'api_error', param: null, code: null } },
+      body: {
+        error: { message: 'The provider answered 502 without an error message.', type: 'api_error', param: null, code: null },
+      },
     },
   },
 ];
@@ -488,7 +596,10 @@ describe('OpenAI chat ⇄ Anthropic Messages translation table', () => {
   });
 
   it.each(CASES)('should translate: $name', (c) => {
-    const upstream = toAnthropicRequest(c.request, { model: MODEL, ...(c.defaultMaxTokens ? { defaultMaxTokens: c.defaultMaxTokens } : {}) });
+    const upstream = toAnthropicRequest(c.request, {
+      model: MODEL,
+      ...(c.defaultMaxTokens ? { defaultMaxTokens: c.defaultMaxTokens } : {}),
+    });
     expect(upstream).toStrictEqual(c.upstream);
     const client =
       c.reply.status < 300
@@ -507,13 +618,36 @@ interface Refusal {
 
 const REFUSALS: Refusal[] = [
   { name: 'n > 1', request: { model: 'smart', messages: HI, n: 2 }, code: 'unsupported_parameter', param: 'n' },
-  { name: 'logprobs', request: { model: 'smart', messages: HI, logprobs: true }, code: 'unsupported_parameter', param: 'logprobs' },
-  { name: 'top_logprobs', request: { model: 'smart', messages: HI, top_logprobs: 2 }, code: 'unsupported_parameter', param: 'top_logprobs' },
-  { name: 'audio output', request: { model: 'smart', messages: HI, modalities: ['text', 'audio'] }, code: 'unsupported_parameter', param: 'modalities' },
-  { name: 'legacy functions', request: { model: 'smart', messages: HI, functions: [] }, code: 'unsupported_parameter', param: 'functions' },
+  {
+    name: 'logprobs',
+    request: { model: 'smart', messages: HI, logprobs: true },
+    code: 'unsupported_parameter',
+    param: 'logprobs',
+  },
+  {
+    name: 'top_logprobs',
+    request: { model: 'smart', messages: HI, top_logprobs: 2 },
+    code: 'unsupported_parameter',
+    param: 'top_logprobs',
+  },
+  {
+    name: 'audio output',
+    request: { model: 'smart', messages: HI, modalities: ['text', 'audio'] },
+    code: 'unsupported_parameter',
+    param: 'modalities',
+  },
+  {
+    name: 'legacy functions',
+    request: { model: 'smart', messages: HI, functions: [] },
+    code: 'unsupported_parameter',
+    param: 'functions',
+  },
   {
     name: 'an input_audio part',
-    request: { model: 'smart', messages: [{ role: 'user', content: [{ type: 'input_audio', input_audio: { data: 'x', format: 'wav' } }] }] },
+    request: {
+      model: 'smart',
+      messages: [{ role: 'user', content: [{ type: 'input_audio', input_audio: { data: 'x', format: 'wav' } }] }],
+    },
     code: 'unsupported_parameter',
     param: 'messages[0].content[0].type',
   },
@@ -525,7 +659,10 @@ const REFUSALS: Refusal[] = [
   },
   {
     name: 'an image type Anthropic does not read',
-    request: { model: 'smart', messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'data:image/bmp;base64,Qk0=' } }] }] },
+    request: {
+      model: 'smart',
+      messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'data:image/bmp;base64,Qk0=' } }] }],
+    },
     code: 'unsupported_parameter',
     param: 'messages',
   },
@@ -542,20 +679,35 @@ const REFUSALS: Refusal[] = [
   },
   {
     name: 'a JSON schema whose root is not an object',
-    request: { model: 'smart', messages: HI, response_format: { type: 'json_schema', json_schema: { name: 'list', schema: { type: 'array' } } } },
+    request: {
+      model: 'smart',
+      messages: HI,
+      response_format: { type: 'json_schema', json_schema: { name: 'list', schema: { type: 'array' } } },
+    },
     code: 'unsupported_parameter',
     param: 'response_format.json_schema.schema',
   },
-  { name: 'the legacy function role', request: { model: 'smart', messages: [{ role: 'function', name: 'f', content: 'x' }] }, code: 'unsupported_parameter', param: 'messages[0].role' },
+  {
+    name: 'the legacy function role',
+    request: { model: 'smart', messages: [{ role: 'function', name: 'f', content: 'x' }] },
+    code: 'unsupported_parameter',
+    param: 'messages[0].role',
+  },
   {
     name: 'a data URL that is not base64',
-    request: { model: 'smart', messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'data:image/png,abc' } }] }] },
+    request: {
+      model: 'smart',
+      messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'data:image/png,abc' } }] }],
+    },
     code: 'invalid_request',
     param: 'messages[0].content[0].image_url.url',
   },
   {
     name: 'an image URL that is neither http(s) nor data',
-    request: { model: 'smart', messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'ftp://x/y.png' } }] }] },
+    request: {
+      model: 'smart',
+      messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'ftp://x/y.png' } }] }],
+    },
     code: 'invalid_request',
     param: 'messages[0].content[0].image_url.url',
   },
@@ -563,17 +715,48 @@ const REFUSALS: Refusal[] = [
     name: 'tool call arguments that are not a JSON object',
     request: {
       model: 'smart',
-      messages: [{ role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'f', arguments: '{oops' } }] }],
+      messages: [
+        {
+          role: 'assistant',
+          content: null,
+          tool_calls: [{ id: 'c1', type: 'function', function: { name: 'f', arguments: '{oops' } }],
+        },
+      ],
     },
     code: 'invalid_request',
     param: 'messages[0].tool_calls[0].function.arguments',
   },
   { name: 'no messages', request: { model: 'smart', messages: [] }, code: 'invalid_request', param: 'messages' },
-  { name: 'only empty messages', request: { model: 'smart', messages: [{ role: 'user', content: '' }] }, code: 'invalid_request', param: 'messages' },
-  { name: 'an unknown role', request: { model: 'smart', messages: [{ role: 'robot', content: 'x' }] }, code: 'invalid_request', param: 'messages[0].role' },
-  { name: 'a max_tokens that is not a positive integer', request: { model: 'smart', messages: HI, max_tokens: 0 }, code: 'invalid_request', param: 'max_tokens' },
-  { name: 'a stop that is not text', request: { model: 'smart', messages: HI, stop: [1] }, code: 'invalid_request', param: 'stop' },
-  { name: 'a temperature that is not a number', request: { model: 'smart', messages: HI, temperature: 'hot' }, code: 'invalid_request', param: 'temperature' },
+  {
+    name: 'only empty messages',
+    request: { model: 'smart', messages: [{ role: 'user', content: '' }] },
+    code: 'invalid_request',
+    param: 'messages',
+  },
+  {
+    name: 'an unknown role',
+    request: { model: 'smart', messages: [{ role: 'robot', content: 'x' }] },
+    code: 'invalid_request',
+    param: 'messages[0].role',
+  },
+  {
+    name: 'a max_tokens that is not a positive integer',
+    request: { model: 'smart', messages: HI, max_tokens: 0 },
+    code: 'invalid_request',
+    param: 'max_tokens',
+  },
+  {
+    name: 'a stop that is not text',
+    request: { model: 'smart', messages: HI, stop: [1] },
+    code: 'invalid_request',
+    param: 'stop',
+  },
+  {
+    name: 'a temperature that is not a number',
+    request: { model: 'smart', messages: HI, temperature: 'hot' },
+    code: 'invalid_request',
+    param: 'temperature',
+  },
   { name: 'a body that is not an object', request: [] as unknown as JsonObject, code: 'invalid_request', param: 'body' },
 ];
 

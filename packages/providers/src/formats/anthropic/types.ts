@@ -1,9 +1,7 @@
 // Anthropic Messages API shapes (https://docs.anthropic.com/en/api/messages), as far as the translations use them.
 import type { JsonObject } from '../json.js';
 
-export type AnthropicImageSource =
-  | { type: 'base64'; media_type: string; data: string }
-  | { type: 'url'; url: string };
+export type AnthropicImageSource = { type: 'base64'; media_type: string; data: string } | { type: 'url'; url: string };
 
 export type AnthropicBlock =
   | { type: 'text'; text: string }

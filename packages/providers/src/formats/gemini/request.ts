@@ -89,7 +89,10 @@ function toContents(turns: readonly Turn[], signCalls: boolean): GeminiContent[]
     } else {
       const name = names.get(turn.toolCallId);
       if (name === undefined) {
-        throw invalidField('messages', `The tool message for \`${turn.toolCallId}\` answers no tool call of an earlier assistant message.`);
+        throw invalidField(
+          'messages',
+          `The tool message for \`${turn.toolCallId}\` answers no tool call of an earlier assistant message.`,
+        );
       }
       parts = [{ functionResponse: { name, response: toolResponse(turn.content) } }];
     }
@@ -99,7 +102,8 @@ function toContents(turns: readonly Turn[], signCalls: boolean): GeminiContent[]
     if (last?.role === role) last.parts.push(...parts);
     else contents.push({ role, parts });
   }
-  if (contents.length === 0) throw invalidField('messages', '`messages` must hold at least one non-empty user, assistant or tool message.');
+  if (contents.length === 0)
+    throw invalidField('messages', '`messages` must hold at least one non-empty user, assistant or tool message.');
   return contents;
 }
 
@@ -127,7 +131,8 @@ function generationConfig(input: ChatInput): GeminiGenerationConfig {
   const format = input.responseFormat;
   if (format) {
     config.responseMimeType = 'application/json';
-    if (format.type === 'json_schema') config.responseSchema = toGeminiSchema(format.schema, 'response_format.json_schema.schema');
+    if (format.type === 'json_schema')
+      config.responseSchema = toGeminiSchema(format.schema, 'response_format.json_schema.schema');
   }
   return config;
 }

@@ -3,9 +3,28 @@
 import { isRecord, unsupportedField, type JsonObject } from '../json.js';
 
 const KEPT: ReadonlySet<string> = new Set([
-  'type', 'format', 'title', 'description', 'nullable', 'enum', 'items', 'minItems', 'maxItems', 'properties',
-  'required', 'minProperties', 'maxProperties', 'minLength', 'maxLength', 'pattern', 'minimum', 'maximum', 'anyOf',
-  'propertyOrdering', 'default', 'example',
+  'type',
+  'format',
+  'title',
+  'description',
+  'nullable',
+  'enum',
+  'items',
+  'minItems',
+  'maxItems',
+  'properties',
+  'required',
+  'minProperties',
+  'maxProperties',
+  'minLength',
+  'maxLength',
+  'pattern',
+  'minimum',
+  'maximum',
+  'anyOf',
+  'propertyOrdering',
+  'default',
+  'example',
 ]);
 
 /** The `format` values Gemini accepts per type; any other is dropped. */
@@ -46,7 +65,8 @@ function clean(input: JsonObject, outer: Scope): JsonObject {
     } else if ((key === 'anyOf' || key === 'oneOf') && Array.isArray(value)) {
       Object.assign(out, union(value, scope));
     } else if (key === 'allOf' && Array.isArray(value)) {
-      if (value.length !== 1) throw unsupportedField(scope.param, 'Schemas with a multi-member `allOf` cannot be sent to this model.');
+      if (value.length !== 1)
+        throw unsupportedField(scope.param, 'Schemas with a multi-member `allOf` cannot be sent to this model.');
       Object.assign(out, cleanAny(value[0], scope));
     } else if (key === 'const') {
       out.enum = [String(value)];

@@ -7,13 +7,23 @@ import { geminiToOpenAIStream } from './stream.js';
 const MODEL = 'gemini-2.5-pro';
 const CREATED = 1_700_000_000;
 
-const part = (parts: unknown[], extra: JsonObject = {}, usageMetadata: JsonObject = { promptTokenCount: 10, totalTokenCount: 10 }) => ({
+const part = (
+  parts: unknown[],
+  extra: JsonObject = {},
+  usageMetadata: JsonObject = { promptTokenCount: 10, totalTokenCount: 10 },
+) => ({
   candidates: [{ content: { parts, role: 'model' }, index: 0, ...extra }],
   usageMetadata,
   modelVersion: MODEL,
   responseId: 'resp1',
 });
-const FINAL_USAGE = { promptTokenCount: 10, candidatesTokenCount: 8, thoughtsTokenCount: 2, cachedContentTokenCount: 4, totalTokenCount: 20 };
+const FINAL_USAGE = {
+  promptTokenCount: 10,
+  candidatesTokenCount: 8,
+  thoughtsTokenCount: 2,
+  cachedContentTokenCount: 4,
+  totalTokenCount: 20,
+};
 
 /** Gemini separates events with CRLF pairs. */
 const SAMPLE = dataEvents(
@@ -56,8 +66,20 @@ function expected(includeUsage: boolean): string {
     chunk({ role: 'assistant', content: '' }, null, u),
     chunk({ content: 'Héllo' }, null, u),
     chunk({ content: ' ✓ 🎉' }, null, u),
-    chunk({ tool_calls: [{ index: 0, id: 'call_resp1_0', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }] }, null, u),
-    chunk({ tool_calls: [{ index: 1, id: 'call_resp1_1', type: 'function', function: { name: 'get_time', arguments: '{}' } }] }, null, u),
+    chunk(
+      {
+        tool_calls: [
+          { index: 0, id: 'call_resp1_0', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } },
+        ],
+      },
+      null,
+      u,
+    ),
+    chunk(
+      { tool_calls: [{ index: 1, id: 'call_resp1_1', type: 'function', function: { name: 'get_time', arguments: '{}' } }] },
+      null,
+      u,
+    ),
     chunk({}, 'tool_calls', u),
     includeUsage ? usageChunk : '',
     'data: [DONE]\n\n',
@@ -88,8 +110,12 @@ describe('geminiToOpenAIStream()', () => {
   it('should send the finish chunk at once and [DONE] when the upstream ends, taking usage from any later event', async () => {
     const stream = make(true);
     stream.write(dataEvents([part([{ text: 'Hi' }], { finishReason: 'STOP' })]));
-    expect(String(stream.read())).toBe(chunk({ role: 'assistant', content: '' }, null, null) + chunk({ content: 'Hi' }, null, null) + chunk({}, 'stop', null));
-    const out = await runPieces(stream, [dataEvents([{ usageMetadata: { promptTokenCount: 3, candidatesTokenCount: 1, totalTokenCount: 4 }, responseId: 'resp1' }])]);
+    expect(String(stream.read())).toBe(
+      chunk({ role: 'assistant', content: '' }, null, null) + chunk({ content: 'Hi' }, null, null) + chunk({}, 'stop', null),
+    );
+    const out = await runPieces(stream, [
+      dataEvents([{ usageMetadata: { promptTokenCount: 3, candidatesTokenCount: 1, totalTokenCount: 4 }, responseId: 'resp1' }]),
+    ]);
     expect(out).toContain('"usage":{"prompt_tokens":3,"completion_tokens":1,"total_tokens":4');
     expect(out.endsWith('data: [DONE]\n\n')).toBe(true);
   });
@@ -103,7 +129,11 @@ describe('geminiToOpenAIStream()', () => {
   });
 
   it('should end with an OpenAI error event and no [DONE] on an error event mid-stream', async () => {
-    const events = dataEvents([part([{ text: 'Hel' }]), { error: { code: 503, message: 'The model is overloaded.', status: 'UNAVAILABLE' } }, part([{ text: 'lo' }])]);
+    const events = dataEvents([
+      part([{ text: 'Hel' }]),
+      { error: { code: 503, message: 'The model is overloaded.', status: 'UNAVAILABLE' } },
+      part([{ text: 'lo' }]),
+    ]);
     const stream = make();
     expect(await runPieces(stream, [events])).toBe(
       chunk({ role: 'assistant', content: '' }) +
@@ -116,7 +146,11 @@ describe('geminiToOpenAIStream()', () => {
   it('should end with an error event when the upstream ends before a finishReason', async () => {
     const stream = make();
     const out = await runPieces(stream, [dataEvents([part([{ text: 'Hel' }])])]);
-    expect(out.endsWith('data: {"error":{"message":"The Gemini stream ended before the answer was complete.","type":"api_error","param":null,"code":"upstream_stream_incomplete"}}\n\n')).toBe(true);
+    expect(
+      out.endsWith(
+        'data: {"error":{"message":"The Gemini stream ended before the answer was complete.","type":"api_error","param":null,"code":"upstream_stream_incomplete"}}\n\n',
+      ),
+    ).toBe(true);
     expect(stream.ended).toBe('incomplete');
   });
 
@@ -129,7 +163,12 @@ describe('geminiToOpenAIStream()', () => {
   it('should be read by the official openai client', async () => {
     const baseURL = await serveTranslated(SAMPLE, () => make(true));
     const client = new OpenAI({ baseURL, apiKey: 'unused', maxRetries: 0 });
-    const stream = await client.chat.completions.create({ model: 'smart', messages: [{ role: 'user', content: 'Hi' }], stream: true, stream_options: { include_usage: true } });
+    const stream = await client.chat.completions.create({
+      model: 'smart',
+      messages: [{ role: 'user', content: 'Hi' }],
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     const completion = await collect(stream);
     expect(completion).toStrictEqual({
       content: 'Héllo ✓ 🎉',

@@ -29,7 +29,11 @@ const WEATHER_TOOL = {
 const WEATHER_GEMINI = {
   name: 'get_weather',
   description: 'Weather for a city',
-  parameters: { type: 'object', properties: { city: { type: 'string', minLength: 1 }, days: { type: 'integer' } }, required: ['city'] },
+  parameters: {
+    type: 'object',
+    properties: { city: { type: 'string', minLength: 1 }, days: { type: 'integer' } },
+    required: ['city'],
+  },
 };
 const USAGE_META = { promptTokenCount: 10, candidatesTokenCount: 5, totalTokenCount: 15 };
 const USAGE = {
@@ -48,7 +52,11 @@ function answer(parts: unknown[] | undefined, finishReason: string, usageMetadat
 }
 
 /** The chat.completion the client gets. */
-function completion(content: string | null, finish_reason: string, extra: { tool_calls?: unknown[]; usage?: JsonObject } = {}): JsonObject {
+function completion(
+  content: string | null,
+  finish_reason: string,
+  extra: { tool_calls?: unknown[]; usage?: JsonObject } = {},
+): JsonObject {
   const msg: JsonObject = { role: 'assistant', content, refusal: null };
   if (extra.tool_calls) msg.tool_calls = extra.tool_calls;
   return {
@@ -134,24 +142,48 @@ const CASES: Case[] = [
     request: { model: 'smart', messages: HI, tools: [WEATHER_TOOL], tool_choice: 'auto' },
     upstream: {
       path: PATH,
-      body: { contents: [USER_HI], tools: [{ functionDeclarations: [WEATHER_GEMINI] }], toolConfig: { functionCallingConfig: { mode: 'AUTO' } } },
+      body: {
+        contents: [USER_HI],
+        tools: [{ functionDeclarations: [WEATHER_GEMINI] }],
+        toolConfig: { functionCallingConfig: { mode: 'AUTO' } },
+      },
     },
-    reply: { status: 200, body: answer([{ text: 'Checking.' }, { functionCall: { name: 'get_weather', args: { city: 'Paris' } } }], 'STOP') },
-    client: { status: 200, body: completion('Checking.', 'tool_calls', { tool_calls: [call('call_resp1_0', 'get_weather', '{"city":"Paris"}')] }) },
+    reply: {
+      status: 200,
+      body: answer([{ text: 'Checking.' }, { functionCall: { name: 'get_weather', args: { city: 'Paris' } } }], 'STOP'),
+    },
+    client: {
+      status: 200,
+      body: completion('Checking.', 'tool_calls', { tool_calls: [call('call_resp1_0', 'get_weather', '{"city":"Paris"}')] }),
+    },
   },
   {
     name: 'required → ANY; a function without parameters is declared without them',
-    request: { model: 'smart', messages: HI, tools: [{ type: 'function', function: { name: 'now', parameters: { type: 'object', properties: {} } } }], tool_choice: 'required' },
+    request: {
+      model: 'smart',
+      messages: HI,
+      tools: [{ type: 'function', function: { name: 'now', parameters: { type: 'object', properties: {} } } }],
+      tool_choice: 'required',
+    },
     upstream: {
       path: PATH,
-      body: { contents: [USER_HI], tools: [{ functionDeclarations: [{ name: 'now' }] }], toolConfig: { functionCallingConfig: { mode: 'ANY' } } },
+      body: {
+        contents: [USER_HI],
+        tools: [{ functionDeclarations: [{ name: 'now' }] }],
+        toolConfig: { functionCallingConfig: { mode: 'ANY' } },
+      },
     },
     reply: { status: 200, body: answer([{ functionCall: { name: 'now', args: {} } }], 'STOP') },
     client: { status: 200, body: completion(null, 'tool_calls', { tool_calls: [call('call_resp1_0', 'now', '{}')] }) },
   },
   {
     name: 'a named tool_choice → ANY restricted to that function',
-    request: { model: 'smart', messages: HI, tools: [WEATHER_TOOL], tool_choice: { type: 'function', function: { name: 'get_weather' } } },
+    request: {
+      model: 'smart',
+      messages: HI,
+      tools: [WEATHER_TOOL],
+      tool_choice: { type: 'function', function: { name: 'get_weather' } },
+    },
     upstream: {
       path: PATH,
       body: {
@@ -168,7 +200,11 @@ const CASES: Case[] = [
     request: { model: 'smart', messages: HI, tools: [WEATHER_TOOL], tool_choice: 'none', parallel_tool_calls: false },
     upstream: {
       path: PATH,
-      body: { contents: [USER_HI], tools: [{ functionDeclarations: [WEATHER_GEMINI] }], toolConfig: { functionCallingConfig: { mode: 'NONE' } } },
+      body: {
+        contents: [USER_HI],
+        tools: [{ functionDeclarations: [WEATHER_GEMINI] }],
+        toolConfig: { functionCallingConfig: { mode: 'NONE' } },
+      },
     },
     reply: TEXT_REPLY,
     client: TEXT_CLIENT,
@@ -252,7 +288,10 @@ const CASES: Case[] = [
       body: {
         contents: [
           { role: 'user', parts: [{ text: 'Time?' }] },
-          { role: 'model', parts: [{ functionCall: { name: 'now', args: {} }, thoughtSignature: 'skip_thought_signature_validator' }] },
+          {
+            role: 'model',
+            parts: [{ functionCall: { name: 'now', args: {} }, thoughtSignature: 'skip_thought_signature_validator' }],
+          },
           { role: 'user', parts: [{ functionResponse: { name: 'now', response: { output: '12:00' } } }] },
         ],
       },
@@ -264,9 +303,22 @@ const CASES: Case[] = [
     name: 'image as a data URL → inlineData',
     request: {
       model: 'smart',
-      messages: [{ role: 'user', content: [{ type: 'text', text: 'What?' }, { type: 'image_url', image_url: { url: 'data:image/webp;base64,UklGRg==' } }] }],
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'What?' },
+            { type: 'image_url', image_url: { url: 'data:image/webp;base64,UklGRg==' } },
+          ],
+        },
+      ],
     },
-    upstream: { path: PATH, body: { contents: [{ role: 'user', parts: [{ text: 'What?' }, { inlineData: { mimeType: 'image/webp', data: 'UklGRg==' } }] }] } },
+    upstream: {
+      path: PATH,
+      body: {
+        contents: [{ role: 'user', parts: [{ text: 'What?' }, { inlineData: { mimeType: 'image/webp', data: 'UklGRg==' } }] }],
+      },
+    },
     reply: TEXT_REPLY,
     client: TEXT_CLIENT,
   },
@@ -394,11 +446,24 @@ const CASES: Case[] = [
     name: 'a blocked prompt (no candidate) → content_filter',
     request: { model: 'smart', messages: HI },
     upstream: { path: PATH, body: { contents: [USER_HI] } },
-    reply: { status: 200, body: { promptFeedback: { blockReason: 'SAFETY' }, usageMetadata: { promptTokenCount: 10, totalTokenCount: 10 }, responseId: 'resp1' } },
+    reply: {
+      status: 200,
+      body: {
+        promptFeedback: { blockReason: 'SAFETY' },
+        usageMetadata: { promptTokenCount: 10, totalTokenCount: 10 },
+        responseId: 'resp1',
+      },
+    },
     client: {
       status: 200,
       body: completion(null, 'content_filter', {
-        usage: { prompt_tokens: 10, completion_tokens: 0, total_tokens: 10, prompt_tokens_details: { cached_tokens: 0 }, completion_tokens_details: { reasoning_tokens: 0 } },
+        usage: {
+          prompt_tokens: 10,
+          completion_tokens: 0,
+          total_tokens: 10,
+          prompt_tokens_details: { cached_tokens: 0 },
+          completion_tokens_details: { reasoning_tokens: 0 },
+        },
       }),
     },
   },
@@ -419,7 +484,13 @@ const CASES: Case[] = [
     client: {
       status: 200,
       body: completion('Hello!', 'stop', {
-        usage: { prompt_tokens: 1200, completion_tokens: 37, total_tokens: 1237, prompt_tokens_details: { cached_tokens: 1000 }, completion_tokens_details: { reasoning_tokens: 30 } },
+        usage: {
+          prompt_tokens: 1200,
+          completion_tokens: 37,
+          total_tokens: 1237,
+          prompt_tokens_details: { cached_tokens: 1000 },
+          completion_tokens_details: { reasoning_tokens: 30 },
+        },
       }),
     },
   },
@@ -438,13 +509,16 @@ const CASES: Case[] = [
     },
     upstream: {
       path: '/models/gemini-2.5-pro:streamGenerateContent?alt=sse',
-      body: { contents: [USER_HI], generationConfig: { temperature: 1.5, topP: 0.9, presencePenalty: 0.5, frequencyPenalty: 0.25, seed: 7 } },
+      body: {
+        contents: [USER_HI],
+        generationConfig: { temperature: 1.5, topP: 0.9, presencePenalty: 0.5, frequencyPenalty: 0.25, seed: 7 },
+      },
     },
     reply: TEXT_REPLY,
     client: TEXT_CLIENT,
   },
   errorCase(400, 'INVALID_ARGUMENT', 'Request contains an invalid argument.', 'invalid_request_error'),
-  errorCase(403, 'PERMISSION_DENIED', 'Method doesn\'t allow unregistered callers.', 'permission_error'),
+  errorCase(403, 'PERMISSION_DENIED', "Method doesn't allow unregistered callers.", 'permission_error'),
   errorCase(404, 'NOT_FOUND', 'models/gemini-x is not found for API version v1beta.', 'not_found_error'),
   errorCase(429, 'RESOURCE_EXHAUSTED', 'Resource has been exhausted (e.g. check quota).', 'rate_limit_error'),
   errorCase(500, 'INTERNAL', 'An internal error has occurred.', 'api_error'),
@@ -455,14 +529,22 @@ const CASES: Case[] = [
     request: { model: 'smart', messages: HI },
     upstream: { path: PATH, body: { contents: [USER_HI] } },
     reply: { status: 429, body: [{ error: { code: 429, message: 'Quota exceeded.', status: 'RESOURCE_EXHAUSTED' } }] },
-    client: { status: 429, body: { error: { message: 'Quota exceeded.', type: 'rate_limit_error', param: null, code: 'resource_exhausted' } } },
+    client: {
+      status: 429,
+      body: { error: { message: 'Quota exceeded.', type: 'rate_limit_error', param: null, code: 'resource_exhausted' } },
+    },
   },
   {
     name: 'an error body that is not Gemini JSON keeps its status',
     request: { model: 'smart', messages: HI },
     upstream: { path: PATH, body: { contents: [USER_HI] } },
     reply: { status: 502, body: 'Bad Gateway' },
-    client: { status: 502, body: { error: { message: 'The provider answered 502 without an error message.', type: 'api_error', param: null, code: null } } },
+    client: {
+      status: 502,
+      body: {
+        error: { message: 'The provider answered 502 without an error message.', type: 'api_error', param: null, code: null },
+      },
+    },
   },
 ];
 
@@ -485,7 +567,12 @@ describe('OpenAI chat ⇄ Gemini generateContent translation table', () => {
 describe('OpenAI chat → Gemini: what cannot be translated', () => {
   it.each([
     ['n > 1', { messages: HI, n: 3 }, 'unsupported_parameter', 'n'],
-    ['a tool result for no earlier call', { messages: [...HI, { role: 'tool', tool_call_id: 'nope', content: 'x' }] }, 'invalid_request', 'messages'],
+    [
+      'a tool result for no earlier call',
+      { messages: [...HI, { role: 'tool', tool_call_id: 'nope', content: 'x' }] },
+      'invalid_request',
+      'messages',
+    ],
     [
       'a reference to the schema root',
       {
@@ -507,7 +594,11 @@ describe('OpenAI chat → Gemini: what cannot be translated', () => {
             type: 'function',
             function: {
               name: 'f',
-              parameters: { type: 'object', properties: { n: { $ref: '#/$defs/Node' } }, $defs: { Node: { type: 'object', properties: { next: { $ref: '#/$defs/Node' } } } } },
+              parameters: {
+                type: 'object',
+                properties: { n: { $ref: '#/$defs/Node' } },
+                $defs: { Node: { type: 'object', properties: { next: { $ref: '#/$defs/Node' } } } },
+              },
             },
           },
         ],
@@ -517,7 +608,10 @@ describe('OpenAI chat → Gemini: what cannot be translated', () => {
     ],
     [
       'a multi-member allOf',
-      { messages: HI, response_format: { type: 'json_schema', json_schema: { name: 'x', schema: { type: 'object', allOf: [{}, {}] } } } },
+      {
+        messages: HI,
+        response_format: { type: 'json_schema', json_schema: { name: 'x', schema: { type: 'object', allOf: [{}, {}] } } },
+      },
       'unsupported_parameter',
       'response_format.json_schema.schema',
     ],
@@ -528,7 +622,9 @@ describe('OpenAI chat → Gemini: what cannot be translated', () => {
   });
 
   it('should answer 502 upstream_bad_response for a 2xx body that is not a GenerateContentResponse', () => {
-    expect(() => fromGeminiResponse({ candidates: 'no' }, { model: MODEL })).toThrow(expect.objectContaining({ status: 502, code: 'upstream_bad_response' }));
+    expect(() => fromGeminiResponse({ candidates: 'no' }, { model: MODEL })).toThrow(
+      expect.objectContaining({ status: 502, code: 'upstream_bad_response' }),
+    );
   });
 
   it('should give every function call a fresh id stem when the answer has no responseId', () => {
