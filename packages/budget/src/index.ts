@@ -1,8 +1,7 @@
-// @switchyard/budget: client keys and owners, prices, monthly windows, reservations, stores (memory, Redis).
+// @switchyard/budget: owners, prices, monthly windows, reservations, stores (memory, Redis).
 export * from './types.js';
 export { budget, COST_HEADER, type BudgetOptions } from './budget.js';
 export { BudgetLedger, DEFAULT_RESERVATION_TTL_MS, type BudgetLedgerOptions, type OwnerSpend } from './ledger.js';
-export { keys, keyAllowList, clientKey, type KeysOptions } from './keys.js';
 export { MemoryStore, type MemoryStoreOptions } from './memory-store.js';
 export { costOf, worstCase, type RequestSize } from './pricing.js';
 export { DEFAULT_REDIS_PREFIX, RedisStore, StoreUnavailableError, type RedisStoreOptions } from './redis-store.js';

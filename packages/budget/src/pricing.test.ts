@@ -1,5 +1,5 @@
 import type { ModelConfig } from '@switchyard/core';
-import { usageIn } from '@switchyard/providers';
+import { usageIn } from '@switchyard/dispatch';
 import { describe, expect, it } from 'vitest';
 import { costOf, usdHeader, worstCase } from './pricing.js';
 

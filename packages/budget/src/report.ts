@@ -1,7 +1,6 @@
 // Who spent what this month: the admin endpoint's JSON and `switchyard budget`'s table.
 import type { RequestHandler } from 'express';
-import { missingKey, notAdmin } from './errors.js';
-import { digestBytes, match, presentedKey } from './keys.js';
+import { adminOnly } from '@switchyard/keys';
 import type { BudgetLedger, OwnerSpend } from './ledger.js';
 
 export interface SpendReport {
@@ -57,18 +56,18 @@ export function budgetReport(options: BudgetReportOptions): RequestHandler {
   const { ledger } = options ?? {};
   const admin = ledger?.config?.adminKeyDigest;
   if (!admin) throw new TypeError('budgetReport(): the policy has no budgets.admin_key, so nobody could read the report');
-  const known = [{ digest: digestBytes(admin) }];
+  const guard = adminOnly(admin);
 
-  return async function switchyardBudgetReport(req, res, next) {
-    const presented = presentedKey(req);
-    if (presented === undefined) return next(missingKey());
-    if (!match(known, presented)) return next(notAdmin());
-    let report: SpendReport;
-    try {
-      report = await spendReport(ledger);
-    } catch (err) {
-      return next(err);
-    }
-    res.json({ object: 'budget.report', ...reportJson(report) });
+  return function switchyardBudgetReport(req, res, next) {
+    guard(req, res, async (err?: unknown) => {
+      if (err) return next(err);
+      let report: SpendReport;
+      try {
+        report = await spendReport(ledger);
+      } catch (failure) {
+        return next(failure);
+      }
+      res.json({ object: 'budget.report', ...reportJson(report) });
+    });
   };
 }

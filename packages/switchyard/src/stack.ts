@@ -1,9 +1,10 @@
 // switchyard(policy): the whole stack as one Express router, for teams that want it all.
 import { audit, type AuditOptions } from '@switchyard/audit';
-import { budget, budgetReport, keyAllowList, keys } from '@switchyard/budget';
+import { budget, budgetReport } from '@switchyard/budget';
+import { keyAllowList, keys } from '@switchyard/keys';
 import { errorHandler, routing, SwitchyardError, type ErrorHandlerOptions } from '@switchyard/core';
 import { modelList, pin } from '@switchyard/pinning';
-import { dispatch } from '@switchyard/providers';
+import { dispatch } from '@switchyard/dispatch';
 import { rules } from '@switchyard/rules';
 import { signals } from '@switchyard/signals';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';

@@ -1,7 +1,7 @@
 // dispatch() behind the Anthropic-compatible front door (`POST /v1/messages`): passed through untouched
 // to Anthropic providers, translated to OpenAI-format and Gemini providers, errors in Anthropic's shape.
 import { describe, expect, it } from 'vitest';
-import { toOpenAIRequest } from './formats/index.js';
+import { toOpenAIRequest } from '@switchyard/formats';
 import { post, startGateway } from './test-gateway.js';
 import {
   anthropicMessage,

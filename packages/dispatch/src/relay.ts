@@ -4,7 +4,7 @@ import type { IncomingHttpHeaders, OutgoingHttpHeaders, ServerResponse } from 'n
 import { ANSWER_USAGE_EVENT, routing, type AnswerUsage, type AttemptOutcome, type RoutingRecord } from '@switchyard/core';
 import { STALLED, type AttemptAnswered } from './forward-attempt.js';
 import { SERVED_MODEL_HEADER } from './headers.js';
-import { asksUsageForClient } from './outgoing.js';
+import { asksUsageForClient } from '@switchyard/formats';
 import { USAGE_TAP_LIMIT, UsageChunkFilter, usageTap, type UsageTap } from './usage-tap.js';
 
 /** How passing the answer on ended. */

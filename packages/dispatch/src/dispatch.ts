@@ -10,7 +10,7 @@ import { resolveOptions } from './options.js';
 import { serve, type ServeContext } from './serve.js';
 import type { DispatchHandler, DispatchOptions } from './types.js';
 import { createUpstream, type Upstream } from './upstream.js';
-import { wiresFor } from './wires.js';
+import { wiresFor } from '@switchyard/formats';
 
 /**
  * Forwards each request to the provider that `pin()` chose, with the exact model ID, the provider's

@@ -15,7 +15,7 @@ export {
   DEFAULT_TIMEOUT_MS,
   type AttemptTimeouts,
 } from './options.js';
-export { outgoingHeaders, requestBody } from './outgoing.js';
+export { outgoingHeaders } from './outgoing.js';
 export { relayResponse, type RelayOptions, type RelayOutcome } from './relay.js';
 export { createUpstream, type Upstream } from './upstream.js';
 export { usageIn, usageTap, USAGE_TAP_LIMIT, type UsageTap } from './usage-tap.js';

@@ -3,9 +3,9 @@
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
 import { toSwitchyardError, type ParsedRequest, type SwitchyardError } from '@switchyard/core';
-import type { StreamEnd } from './formats/index.js';
+import type { StreamEnd } from '@switchyard/formats';
 import type { AttemptAnswered } from './forward-attempt.js';
-import type { AnswerTranslator } from './translate-answer.js';
+import type { AnswerTranslator } from '@switchyard/formats';
 import { TranslatedStreamTap, USAGE_TAP_LIMIT, type UsageTap } from './usage-tap.js';
 
 /** Error class of a 2xx answer whose body could not be translated. */

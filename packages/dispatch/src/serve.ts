@@ -27,11 +27,11 @@ import type { NextFunction } from 'express';
 import { translatedWhole } from './client-answer.js';
 import { deliver } from './deliver.js';
 import { ATTEMPTS_HEADER, FALLBACK_REASON_HEADER } from './failover-headers.js';
-import { ANTHROPIC_OVERLOADED } from './formats/index.js';
+import { ANTHROPIC_OVERLOADED } from '@switchyard/formats';
 import { forwardAttempt, type AttemptAnswered, type AttemptResult } from './forward-attempt.js';
 import type { AttemptTimeouts } from './options.js';
 import type { Upstream } from './upstream.js';
-import { wiresFor, type Outgoing, type Wire } from './wires.js';
+import { wiresFor, type Outgoing, type Wire } from '@switchyard/formats';
 
 /** What one dispatch() instance shares across its requests. */
 export interface ServeContext {

@@ -1,4 +1,4 @@
-// Wire-format translations: pure functions and stream transforms, no I/O of their own.
+// @switchyard/formats: wire-format translation, pure functions and stream transforms; no Express, no I/O.
 export { readChatRequest, type ChatInput } from './chat-input.js';
 export { badUpstreamBody, invalidField, unsupportedField } from './json.js';
 export type * from './openai.js';
@@ -25,3 +25,13 @@ export { anthropicError, anthropicErrorType, fromOpenAIError } from './anthropic
 export { toOpenAIRequest, type OpenAIRequestOptions } from './anthropic-front/request.js';
 export { toAnthropicResponse, type MessageOptions } from './anthropic-front/response.js';
 export { openAIToAnthropicStream, type MessageStreamOptions } from './anthropic-front/stream.js';
+
+export {
+  ANTHROPIC_ANSWERS,
+  ANTHROPIC_TO_OPENAI_ANSWERS,
+  GEMINI_ANSWERS,
+  GEMINI_TO_ANTHROPIC_ANSWERS,
+  type AnswerTranslator,
+} from './answers.js';
+export { asksUsageForClient, requestBody } from './passthrough.js';
+export { wiresFor, type Outgoing, type Wire } from './wires.js';

@@ -1,15 +1,15 @@
 // Which client endpoint can be spoken to which provider format, and how: the request that goes up, and
 // whether the answer comes back as the upstream sent it or translated. Built once, shared by every request.
 import type { Endpoint, ModelConfig, ParsedRequest, ProviderConfig, ProviderFormat } from '@switchyard/core';
-import { toAnthropicRequest, toGeminiRequest, toOpenAIRequest } from './formats/index.js';
-import { requestBody } from './outgoing.js';
+import { toAnthropicRequest, toGeminiRequest, toOpenAIRequest } from './index.js';
+import { requestBody } from './passthrough.js';
 import {
   ANTHROPIC_ANSWERS,
   ANTHROPIC_TO_OPENAI_ANSWERS,
   GEMINI_ANSWERS,
   GEMINI_TO_ANTHROPIC_ANSWERS,
   type AnswerTranslator,
-} from './translate-answer.js';
+} from './answers.js';
 
 /** What one attempt sends: the path below the provider's base URL and the body's bytes. */
 export interface Outgoing {

@@ -1,7 +1,7 @@
 import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
 import type { JsonObject } from '../json.js';
-import { dataEvents, everySplit, runPieces, serveTranslated } from '../test-sse.js';
+import { dataEvents, everySplit, runPieces, serveTranslated } from '../../test/sse.js';
 import { geminiToOpenAIStream } from './stream.js';
 
 const MODEL = 'gemini-2.5-pro';

@@ -1,7 +1,7 @@
 // dispatch() for OpenAI chat clients whose route lands on an Anthropic or Gemini provider: the exact
 // request that goes up, the exact answer that comes back, streams, errors, usage and the record.
 import { describe, expect, it } from 'vitest';
-import { toAnthropicRequest, toGeminiRequest } from './formats/index.js';
+import { toAnthropicRequest, toGeminiRequest } from '@switchyard/formats';
 import { post, startGateway } from './test-gateway.js';
 import {
   anthropicHello,

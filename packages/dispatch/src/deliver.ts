@@ -3,11 +3,11 @@
 import type { ServerResponse } from 'node:http';
 import type { ParsedRequest, RoutingRecord } from '@switchyard/core';
 import { replayed, translatedError, translatedStream, type TranslatedStream } from './client-answer.js';
-import type { StreamEnd } from './formats/index.js';
+import type { StreamEnd } from '@switchyard/formats';
 import type { AttemptAnswered } from './forward-attempt.js';
 import { relayResponse } from './relay.js';
 import { endCutAnswer } from './stream-error.js';
-import type { AnswerTranslator } from './translate-answer.js';
+import type { AnswerTranslator } from '@switchyard/formats';
 
 export interface DeliverOptions {
   readonly res: ServerResponse;

@@ -1,7 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { describe, expect, it } from 'vitest';
 import type { JsonObject } from '../json.js';
-import { anthropicEvents, dataEvents, everySplit, runPieces, serveTranslated } from '../test-sse.js';
+import { anthropicEvents, dataEvents, everySplit, runPieces, serveTranslated } from '../../test/sse.js';
 import { openAIToAnthropicStream } from './stream.js';
 
 const MODEL = 'gpt-4o-2024-08-06';

@@ -1,7 +1,7 @@
 import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
 import type { JsonObject } from '../json.js';
-import { anthropicEvents, everySplit, runPieces, serveTranslated } from '../test-sse.js';
+import { anthropicEvents, everySplit, runPieces, serveTranslated } from '../../test/sse.js';
 import { anthropicToOpenAIStream } from './stream.js';
 
 const MODEL = 'claude-sonnet-4-5-20250929';

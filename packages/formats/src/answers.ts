@@ -12,8 +12,8 @@ import {
   openAIToAnthropicStream,
   toAnthropicResponse,
   type TranslatingStream,
-} from './formats/index.js';
-import { isRecord, parseJson } from './formats/json.js';
+} from './index.js';
+import { isRecord, parseJson } from './json.js';
 
 export interface AnswerTranslator {
   /** A 2xx JSON answer in the client's format. Throws a 502 SwitchyardError when it is not the provider's answer. */
