@@ -29,7 +29,6 @@ const stack: RequestHandler = (req, res, next) => {
   if (record.requestedModel === 'nope')
     return next(new SwitchyardError({ status: 404, type: 'invalid_request_error', code: 'model_not_found', message: 'no' }));
   record.owner = 'search-team';
-  record.signals.workflow = { kind: 'value', value: 'support-triage' };
   record.selection = { kind: 'route', route: 'smart', rule: 'schema', model: MINI };
   const at = Date.now();
   record.attempts.push({
@@ -65,7 +64,11 @@ describe('audit() log', () => {
       [stack],
     );
     try {
-      await post(`${app.url}/chat/completions`, { model: 'smart', messages: [{ role: 'user', content: 'Hi' }] });
+      await post(
+        `${app.url}/chat/completions`,
+        { model: 'smart', messages: [{ role: 'user', content: 'Hi' }] },
+        { 'x-switchyard-workflow': 'support-triage' },
+      );
       await post(`${app.url}/chat/completions`, { model: 'nope', messages: [{ role: 'user', content: 'Hi' }] });
       await until(() => lines.length === 2, 'two log lines');
     } finally {

@@ -1,5 +1,6 @@
 // Which server span audit() writes on: the active one (instrumentation-http's), its own (joining the
 // caller's trace), once per request, and none at all when no SDK is registered.
+import { routing } from '@switchyard/core';
 import { context, propagation, SpanKind, trace } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import type { RequestHandler } from 'express';
@@ -27,7 +28,10 @@ const fakeStack: RequestHandler = (req, res) => {
   record.selection = { kind: 'route', route: 'smart', rule: 'default', model: MINI };
   record.target = { model: MINI, provider: 'openai', format: 'openai' };
   answeredAttempt(record, res, { provider: 'openai', model: MINI, status: 200 });
-  res.once('close', () => setImmediate(() => (record.costUsd = 0.25))); // as budget() settles
+  // As budget() settles: after the call, before audit() writes the record.
+  routing(req, res).onSettle(() => {
+    record.costUsd = 0.25;
+  });
   relay(res, 200, 'application/json', [chatCompletion(MINI)]);
 };
 
@@ -136,7 +140,8 @@ describe('audit() server span', () => {
     try {
       const withoutSdk = await post(`${noSdk.url}/chat/completions`, BODY);
       const withSdk = await post(`${bare.url}/chat/completions`, BODY);
-      expect(JSON.parse(withSdk.text)).toEqual({ close: expect.any(Number), wrapped: true });
+      // One close listener (the call's end, which the record is written after); res itself is never patched.
+      expect(JSON.parse(withSdk.text)).toEqual({ close: expect.any(Number), wrapped: false });
       const counts = JSON.parse(withoutSdk.text) as { close: number; wrapped: boolean };
       expect(counts).toEqual({ close: (JSON.parse(withSdk.text) as { close: number }).close - 1, wrapped: false });
     } finally {

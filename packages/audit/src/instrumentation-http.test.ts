@@ -1,3 +1,4 @@
+import { routing } from '@switchyard/core';
 // With the real @opentelemetry/instrumentation-http, audit() writes onto the server span it starts, and that
 // span ends only once audit() has written it.
 import { createRequire } from 'node:module';
@@ -43,7 +44,10 @@ describe('audit() under @opentelemetry/instrumentation-http', () => {
         const record = parseLikeSignals(req);
         record.selection = { kind: 'route', route: 'smart', rule: 'default', model: MINI };
         answeredAttempt(record, res, { provider: 'openai', model: MINI, status: 200 });
-        res.once('close', () => setImmediate(() => (record.costUsd = 0.5))); // as budget() settles, after close
+        // As budget() settles: after the call, before audit() writes the record.
+        routing(req, res).onSettle(() => {
+          record.costUsd = 0.5;
+        });
         relay(res, 200, 'application/json', [chatCompletion(MINI)]);
       },
     ]);

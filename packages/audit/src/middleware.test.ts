@@ -376,7 +376,7 @@ describe('audit() spans', () => {
 
   it('should name embeddings spans by their operation', async () => {
     stack = (req, res) => {
-      const record = parseLikeSignals(req, 'embeddings');
+      const record = parseLikeSignals(req);
       routeTo(record, 'default', MINI);
       answeredAttempt(record, res, { provider: 'openai', model: MINI, status: 200 });
       relay(res, 200, 'application/json', ['{"object":"list","data":[],"usage":{"prompt_tokens":3,"total_tokens":3}}']);

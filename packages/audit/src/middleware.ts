@@ -15,7 +15,6 @@ import { routing, type RoutingContext } from '@switchyard/core';
 import type { RequestHandler } from 'express';
 import { ATTR_HTTP_REQUEST_METHOD, ATTR_HTTP_ROUTE, ATTR_URL_PATH } from './attributes.js';
 import { auditLogLine, logWriter, type LogWriter } from './audit-log.js';
-import { FinishReasons } from './finish-reasons.js';
 import { createInstruments, recordMetrics, type Instruments } from './metrics.js';
 import { requestOutcome } from './outcome.js';
 import { providerFacts, type ProviderFacts } from './providers.js';
@@ -25,7 +24,6 @@ import { writeSpans, type ServerSpan } from './spans.js';
 import type { AuditHandler, AuditOptions } from './types.js';
 
 const KNOWN = new Set<string>(['policy', 'tracerProvider', 'meterProvider', 'metrics', 'useActiveSpan', 'log']);
-const WORKFLOW = 'workflow';
 /** Requests some audit() already records: mounted twice (an app's and the stack's), it writes once. */
 const audited = new WeakSet<IncomingMessage>();
 
@@ -55,7 +53,6 @@ export function audit(options: AuditOptions = {}): AuditHandler {
     if (audited.has(req)) return next();
     audited.add(req);
     if (instruments === null) instruments = createInstruments(options.meterProvider);
-    const ctx = routing(req);
 
     let server: ServerSpan | undefined;
     let inner: Context | undefined;
@@ -70,7 +67,7 @@ export function audit(options: AuditOptions = {}): AuditHandler {
         `${req.method} ${path}`,
         {
           kind: SpanKind.SERVER,
-          startTime: ctx.record.startedAt,
+          startTime: routing(req).record.startedAt,
           attributes: { [ATTR_HTTP_REQUEST_METHOD]: req.method, [ATTR_HTTP_ROUTE]: path, [ATTR_URL_PATH]: path },
         },
         parent,
@@ -80,16 +77,11 @@ export function audit(options: AuditOptions = {}): AuditHandler {
     }
 
     if (server || instruments || log) {
-      const finish = server || log ? new FinishReasons() : undefined;
-      finish?.observe(res);
-      const done = { server, instruments, log, finish, tracer, providers };
-      res.once('close', () => {
-        const closedAt = Date.now();
-        pending++;
-        // Other middlewares complete the record as the response closes, and budget() a turn later (it
-        // settles the cost in a setImmediate): the record is written after both.
-        setImmediate(() => setImmediate(() => complete(req, res, ctx, done, closedAt)));
-      });
+      const done = { server, instruments, log, tracer, providers };
+      const ctx = routing(req, res);
+      pending++;
+      // The record is complete once the call has settled: dispatch() finished it, budget() settled its cost.
+      void ctx.settled.then((closed) => complete(req, res, ctx, done, closed.at));
     }
     if (inner) context.with(inner, next);
     else next();
@@ -101,24 +93,21 @@ interface Completion {
   readonly server: ServerSpan | undefined;
   readonly instruments: Instruments | undefined;
   readonly log: LogWriter | undefined;
-  readonly finish: FinishReasons | undefined;
   readonly tracer: Tracer;
   readonly providers: ReadonlyMap<string, ProviderFacts>;
 }
 
 function complete(req: IncomingMessage, res: ServerResponse, ctx: RoutingContext, done: Completion, closedAt: number): void {
   try {
-    const { record } = ctx;
-    // Taken before workflow() may add its reading: the span lists the signals that rules read.
-    const signalNames = Object.keys(record.signals);
+    const { record, request } = ctx;
     const facts: RequestFacts = {
       record,
-      signalNames,
+      signalNames: Object.keys(record.signals),
       outcome: requestOutcome(record, res, closedAt),
       providers: done.providers,
-      maxTokens: maxTokens(ctx),
-      finishReasons: done.finish?.reasons,
-      workflow: done.server || done.log ? workflow(ctx) : undefined,
+      maxTokens: request?.maxOutputTokens,
+      finishReasons: record.finishReasons,
+      workflow: request?.workflow,
     };
     if (done.server) writeSpans(done.tracer, done.server, facts);
     if (done.instruments) recordMetrics(done.instruments, facts);
@@ -131,13 +120,14 @@ function complete(req: IncomingMessage, res: ServerResponse, ctx: RoutingContext
   }
 }
 
-/** Requests whose response has closed and whose record audit() has not written yet. */
+/** Requests audit() is recording and has not written yet. */
 let pending = 0;
 const idle: (() => void)[] = [];
 
 /**
- * Resolves once every request whose response has closed is written (spans ended, metrics recorded): what
- * `setupTracing()`'s `shutdown()` waits for before it flushes, so the last calls before a SIGTERM are sent.
+ * Resolves once every request audit() is recording is written (spans ended, metrics recorded): what
+ * `setupTracing()`'s `shutdown()` waits for — after the server stopped and its calls ended — before it
+ * flushes, so the last calls before a SIGTERM are sent.
  */
 export function recordsWritten(): Promise<void> {
   return pending === 0 ? Promise.resolve() : new Promise((resolve) => idle.push(resolve));
@@ -157,19 +147,4 @@ function holdEnd(span: Span): () => void {
     span.end = end;
     if (endTime !== undefined) span.end(endTime);
   };
-}
-
-/** The `workflow` signal, read now (a header or body field) when no rule read it. */
-function workflow(ctx: RoutingContext): string | undefined {
-  if (ctx.record.signals[WORKFLOW] === undefined) void ctx.signals?.read([WORKFLOW]);
-  const reading = ctx.record.signals[WORKFLOW];
-  return reading?.kind === 'value' && typeof reading.value === 'string' ? reading.value : undefined;
-}
-
-/** The request's output token limit; only this number is read from the body, never its text. */
-function maxTokens(ctx: RoutingContext): number | undefined {
-  const body = ctx.request?.body;
-  if (!body) return undefined;
-  const max = body.max_completion_tokens ?? body.max_tokens ?? body.max_output_tokens;
-  return typeof max === 'number' && Number.isSafeInteger(max) && max >= 0 ? max : undefined;
 }

@@ -55,7 +55,7 @@ export interface RequestFacts {
   readonly signalNames: readonly string[];
   readonly outcome: RequestOutcome;
   readonly providers: ReadonlyMap<string, ProviderFacts>;
-  /** `max_completion_tokens ?? max_tokens ?? max_output_tokens` of the request body. */
+  /** The request's output limit (core's `ParsedRequest.maxOutputTokens`). */
   readonly maxTokens: number | undefined;
   readonly finishReasons: readonly string[] | undefined;
   readonly workflow: string | undefined;
@@ -88,6 +88,8 @@ const RECORD_FIELDS = new Set([
   'target',
   'attempts',
   'usage',
+  'finishReasons',
+  'answer',
   'servedModel',
   'fallbackReason',
   'budget',

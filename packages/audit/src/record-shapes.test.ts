@@ -1,6 +1,7 @@
 // Failover and budget write more into the record than the spine does: retries and fallbacks (more
 // attempts, events, a fallback reason), budget state and cost. audit() must show all of it without
 // knowing their code, including fields they add later.
+import { routing } from '@switchyard/core';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import type { Attempt, RoutingRecord } from '@switchyard/core';
 import type { RequestHandler } from 'express';
@@ -63,18 +64,17 @@ const failoverAndBudget: RequestHandler = (req, res) => {
   });
   answeredAttempt(record, res, { provider: 'openai', model: GPT4O, status: 200 });
   record.usage = { inputTokens: 100, outputTokens: 20 };
-  // As budget() does: the cost is settled a turn after the response closes.
-  res.once('close', () =>
-    setImmediate(() => {
-      record.costUsd = 0.0012;
-      record.events.push({
-        name: 'switchyard.budget.settled',
-        at: Date.now(),
-        attempt: 7,
-        attributes: { 'switchyard.cost.usd': 0.0012 },
-      });
-    }),
-  );
+  // As budget() does: the cost is settled once the call is over, before audit() writes the record.
+  routing(req, res).onSettle(async () => {
+    await new Promise((resolve) => setImmediate(resolve));
+    record.costUsd = 0.0012;
+    record.events.push({
+      name: 'switchyard.budget.settled',
+      at: Date.now(),
+      attempt: 7,
+      attributes: { 'switchyard.cost.usd': 0.0012 },
+    });
+  });
   relay(res, 200, 'application/json', [chatCompletion(GPT4O)]);
 };
 

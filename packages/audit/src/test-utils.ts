@@ -15,15 +15,16 @@ import {
 } from '@opentelemetry/sdk-metrics';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import {
+  endpointOf,
   errorHandler,
   parsePolicy,
+  readRequest,
   routing,
   type Attempt,
-  type Endpoint,
-  type ParsedRequest,
   type Policy,
   type RoutingRecord,
 } from '@switchyard/core';
+import { answerObserver } from '@switchyard/dispatch';
 import express, { type Request, type RequestHandler, type Response } from 'express';
 import { audit } from './middleware.js';
 import type { AuditOptions } from './types.js';
@@ -135,15 +136,16 @@ export async function until(check: () => boolean, what: string, timeoutMs = 2000
 }
 
 /** What the stack's signals() writes: the parsed request and the record's request fields. */
-export function parseLikeSignals(req: Request, endpoint: Endpoint = 'chat'): RoutingRecord {
-  const ctx = routing(req);
+export function parseLikeSignals(req: Request): RoutingRecord {
+  // express.json() read the body already: the parsed request is made from it, a microtask from now; the
+  // record's request fields are known at once, as a stack's later middlewares see them.
+  readRequest(req).catch(() => {});
+  const { record } = routing(req);
   const body = req.body as Record<string, unknown>;
-  const parsed: ParsedRequest = { endpoint, path: req.path, body, raw: Buffer.from(JSON.stringify(body)) };
-  ctx.request = parsed;
-  ctx.record.endpoint = endpoint;
-  ctx.record.requestedModel = body.model as string;
-  ctx.record.streaming = body.stream === true;
-  return ctx.record;
+  record.endpoint = endpointOf(req.path);
+  record.requestedModel = body.model as string;
+  record.streaming = body.stream === true;
+  return record;
 }
 
 /** What dispatch() writes for an attempt that got an answer, completed when the client has it all. */
@@ -175,7 +177,7 @@ export function answeredAttempt(
   return attempt;
 }
 
-/** Passes `chunks` to the client the way dispatch() does: piped, so audit sees them go by. */
+/** Passes `chunks` to the client the way dispatch() does: through its answer observer, which records the finish reasons. */
 export function relay(
   res: Response,
   status: number,
@@ -184,11 +186,18 @@ export function relay(
   intervalMs = 0,
 ): void {
   res.writeHead(status, { 'content-type': contentType });
+  const observer = status >= 200 && status <= 299 ? answerObserver({ contentType, format: 'openai' }) : undefined;
+  const { record } = routing(res.req);
   const source = Readable.from(
     (async function* () {
       for (const chunk of chunks) {
         if (intervalMs) await new Promise((resolve) => setTimeout(resolve, intervalMs));
-        yield Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
+        const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
+        yield observer ? observer.write(bytes) : bytes;
+      }
+      if (observer) {
+        observer.end();
+        if (observer.finishReasons) record.finishReasons = observer.finishReasons;
       }
     })(),
   );

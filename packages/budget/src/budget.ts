@@ -1,27 +1,20 @@
 // budget(): checks the owner's budget and the per-call ceiling before dispatch, reserves the worst case,
-// and settles the real cost when the answer ends.
+// prices the answer when it is complete, and settles the real cost once the call is over.
 import { randomUUID } from 'node:crypto';
-import {
-  ANSWER_USAGE_EVENT,
-  routing,
-  type AnswerUsage,
-  type ModelConfig,
-  type OwnerBudget,
-  type RoutingContext,
-  type RoutingRecord,
-} from '@switchyard/core';
-import type { RequestHandler, Response } from 'express';
+import type { ClosedCall, ModelConfig, OwnerBudget, RoutingContext, RoutingRecord } from '@switchyard/core';
+import { routing } from '@switchyard/core';
+import type { RequestHandler } from 'express';
 import { budgetExceeded, costUnbounded, requestTooExpensive, storeUnavailable } from './errors.js';
 import { highestWorstCase, requestSize, servingModels } from './estimate.js';
-import { pct, type BudgetLedger } from './ledger.js';
+import { BudgetLedger, pct } from './ledger.js';
 import { costOf, usdHeader } from './pricing.js';
-import type { SpendKey } from './types.js';
+import type { BudgetOptions, SpendKey } from './types.js';
 
 /** The response header (a trailer on streams) that carries what the call cost, in USD. */
 export const COST_HEADER = 'x-switchyard-cost-usd';
 
-export interface BudgetOptions {
-  /** The policy's budgets, from `compilePolicy()` (`compiled.budget`). Required. */
+/** The middleware, plus the ledger it keeps spend in. */
+export interface BudgetHandler extends RequestHandler {
   readonly ledger: BudgetLedger;
 }
 
@@ -31,8 +24,7 @@ interface Call {
   readonly key: SpendKey;
   readonly id: string;
   /** Nothing to release when nothing was reserved. */
-  readonly reserved: boolean;
-  answer?: AnswerUsage;
+  reserved: boolean;
 }
 
 /**
@@ -44,19 +36,22 @@ interface Call {
  * that fails answers 503 `budget_store_unavailable` under `on_store_error: fail_closed`, and lets the call
  * through uncounted-in-advance under `fail_open`. Writes `record.budget`.
  *
- * After it: prices the usage the answer reported at the serving model's price (`record.costUsd`, header
- * `x-switchyard-cost-usd` on JSON answers, trailer on streams) and settles it in place of the reservation.
- * A call that got no 2xx answer releases its reservation. A 2xx answer whose usage never arrived costs its
- * input bound plus one output token per streamed event when it was cut short, its worst case otherwise.
+ * When the answer is complete: prices the usage it reported at the serving model's price (`record.costUsd`,
+ * header `x-switchyard-cost-usd` on JSON answers, trailer on streams). Once the call is over: settles the
+ * cost in place of the reservation. A call that got no 2xx answer releases its reservation. A 2xx answer
+ * whose usage never arrived costs its input bound plus one output token per streamed event when it was cut
+ * short, its worst case otherwise.
+ *
+ * Give it the policy (a ledger is built on its `budgets:`, with `store` and the other ledger options) or a
+ * ledger you built (`compiled.budget`).
  */
-export function budget(options: BudgetOptions): RequestHandler {
-  const { ledger } = options ?? {};
-  if (!ledger?.windows) throw new TypeError('budget(): options.ledger must be a BudgetLedger (compiled.budget)');
+export function budget(options: BudgetOptions): BudgetHandler {
+  const ledger = ledgerOf(options);
   const { config } = ledger;
   const candidates = servingModels(ledger.policy);
 
-  return async function switchyardBudget(req, res, next) {
-    const ctx = routing(req);
+  const handler: RequestHandler = async function switchyardBudget(req, res, next) {
+    const ctx = routing(req, res);
     const { record } = ctx;
     if (!ctx.request || !ctx.signals || !record.selection)
       return next(new Error('switchyard: budget() needs signals() and pin() mounted before it'));
@@ -68,75 +63,94 @@ export function budget(options: BudgetOptions): RequestHandler {
       ceiling || owner?.monthlyUsd !== undefined ? highestWorstCase(requestSize(ctx)!, candidates(record.selection)) : undefined;
     if (ceiling && (estimate === undefined || estimate > ceiling.usd))
       return next(requestTooExpensive(estimate, ceiling.usd, ceiling.whose));
+    if (owner?.monthlyUsd !== undefined && estimate === undefined && owner.hardStop)
+      return next(costUnbounded(record.selection.model));
 
-    const key = ledger.key(record.owner);
-    const id = randomUUID();
-    let reserved = false;
-    if (owner?.monthlyUsd !== undefined) {
-      const limitUsd = owner.monthlyUsd;
-      if (estimate === undefined && owner.hardStop) return next(costUnbounded(record.selection.model));
-      try {
-        const result = await ledger.reserve({
-          key,
-          id,
-          amountUsd: estimate ?? 0,
-          limitUsd: owner.hardStop ? limitUsd : undefined,
-          ttlMs: ledger.reservationTtlMs,
-        });
-        const { spendUsd, reservedUsd } = result.before;
-        record.budget = {
-          owner: owner.name,
-          limitUsd,
-          spendUsd,
-          reservedUsd,
-          estimateUsd: estimate ?? 0,
-          spendPct: pct(spendUsd + reservedUsd, limitUsd),
-        };
-        if (!result.ok) {
-          event(record, 'switchyard.budget.refused', { owner: owner.name, estimate_usd: estimate ?? 0 });
-          const { window } = key;
-          return next(
-            budgetExceeded({
-              owner: owner.name,
-              window: window.id,
-              timeZone: ledger.windows.timeZone,
-              limitUsd,
-              spendUsd,
-              reservedUsd,
-              estimateUsd: estimate ?? 0,
-              resetsAt: window.endsAt,
-            }),
-          );
-        }
-        reserved = true;
-      } catch (err) {
-        event(record, 'switchyard.budget.store_error', { owner: owner.name, mode: ledger.onStoreError, store: ledger.storeName });
-        if (ledger.onStoreError === 'fail_closed') return next(storeUnavailable(ledger.onStoreError, err));
-      }
+    const call: Call = { ctx, key: ledger.key(record.owner), id: randomUUID(), reserved: false };
+    if (owner?.monthlyUsd === undefined) {
+      priceAndSettle(ledger, call);
+      return next();
     }
-
-    const call: Call = { ctx, key, id, reserved };
-    res.on(ANSWER_USAGE_EVENT, (answer: AnswerUsage) => {
-      call.answer = answer;
-      const price = ledger.policy.models.get(answer.model)?.price;
-      if (!answer.complete || !answer.usage || !price) return;
-      record.costUsd = costOf(answer.usage, price);
-      answer.fields[COST_HEADER] = usdHeader(record.costUsd);
-    });
-    // After the other 'close' listeners (the relay's records a late usage there), whatever the order of mounting.
-    const onClose = () => setImmediate(() => void settle(ledger, call, res));
-    // The client may have left while the store answered.
-    if (res.closed) onClose();
-    else res.once('close', onClose);
-    next();
+    // The call stays open until the store answered, even when the client leaves meanwhile.
+    const release = ctx.hold();
+    const refusal = await reserve(ledger, call, owner, owner.monthlyUsd, estimate);
+    if (!refusal) priceAndSettle(ledger, call);
+    release();
+    next(refusal);
   };
+  return Object.assign(handler, { ledger });
 }
 
-async function settle(ledger: BudgetLedger, call: Call, res: Response): Promise<void> {
+/** The answer is priced when complete, and the call settled once it is over. */
+function priceAndSettle(ledger: BudgetLedger, call: Call): void {
+  const { ctx } = call;
+  const { record } = ctx;
+  ctx.onAnswer(({ model, usage }) => {
+    const price = ledger.policy.models.get(model)?.price;
+    if (!usage || !price) return undefined;
+    record.costUsd = costOf(usage, price);
+    return { [COST_HEADER]: usdHeader(record.costUsd) };
+  });
+  ctx.onSettle((closed) => settle(ledger, call, closed));
+}
+
+/** Reserves the worst case; the error the client gets when that is refused (or the store fails closed). */
+async function reserve(
+  ledger: BudgetLedger,
+  call: Call,
+  owner: OwnerBudget,
+  limitUsd: number,
+  estimate: number | undefined,
+): Promise<Error | undefined> {
+  const { record } = call.ctx;
+  try {
+    const result = await ledger.reserve({
+      key: call.key,
+      id: call.id,
+      amountUsd: estimate ?? 0,
+      limitUsd: owner.hardStop ? limitUsd : undefined,
+      ttlMs: ledger.reservationTtlMs,
+    });
+    const { spendUsd, reservedUsd } = result.before;
+    record.budget = {
+      owner: owner.name,
+      limitUsd,
+      spendUsd,
+      reservedUsd,
+      estimateUsd: estimate ?? 0,
+      spendPct: pct(spendUsd + reservedUsd, limitUsd),
+    };
+    if (!result.ok) {
+      event(record, 'switchyard.budget.refused', { owner: owner.name, estimate_usd: estimate ?? 0 });
+      const { window } = call.key;
+      const facts = { owner: owner.name, window: window.id, timeZone: ledger.windows.timeZone, limitUsd, spendUsd, reservedUsd };
+      return budgetExceeded({ ...facts, estimateUsd: estimate ?? 0, resetsAt: window.endsAt });
+    }
+    call.reserved = true;
+  } catch (err) {
+    event(record, 'switchyard.budget.store_error', { owner: owner.name, mode: ledger.onStoreError, store: ledger.storeName });
+    if (ledger.onStoreError === 'fail_closed') return storeUnavailable(ledger.onStoreError, err);
+  }
+  return undefined;
+}
+
+function ledgerOf(options: BudgetOptions): BudgetLedger {
+  if (typeof options !== 'object' || options === null) throw new TypeError('budget(): options must name a policy or a ledger');
+  if ('ledger' in options && options.ledger) {
+    if (!options.ledger.windows) throw new TypeError('budget(): options.ledger must be a BudgetLedger (compiled.budget)');
+    return options.ledger;
+  }
+  if (!('policy' in options) || !options.policy?.models)
+    throw new TypeError('budget(): options.policy must be a loaded Policy (or pass a BudgetLedger)');
+  const { policy, ...ledgerOptions } = options;
+  return new BudgetLedger(policy, ledgerOptions);
+}
+
+async function settle(ledger: BudgetLedger, call: Call, closed: ClosedCall): Promise<void> {
   const { record } = call.ctx;
   const served = record.servedModel ?? record.target?.model;
   const model = served === undefined ? undefined : ledger.policy.models.get(served);
-  const { cost, basis } = costOfCall(call, record, model, res.writableFinished);
+  const { cost, basis } = costOfCall(call, record, model, closed.finished);
   if (cost !== undefined) record.costUsd = cost;
   event(record, 'switchyard.budget.settled', { owner: call.key.owner, cost_usd: cost ?? 0, basis });
   if (!call.reserved && !cost) return;
@@ -157,11 +171,11 @@ function costOfCall(
   const answered = last?.status !== undefined && last.status >= 200 && last.status <= 299;
   if (!answered) return { cost: 0, basis: 'no_answer' };
   if (!price || !model) return { basis: 'unpriced' };
-  const complete = call.answer?.complete ?? finished;
+  const complete = record.answer?.complete ?? finished;
   const size = requestSize(call.ctx)!;
   if (!complete) {
     // The provider billed the prompt and what it streamed before the cut; one token per event is OpenAI's rhythm.
-    const events = call.answer?.streamedEvents ?? 0;
+    const events = record.answer?.events ?? 0;
     return { cost: (size.inputTokens * price.input + events * price.output) / 1e6, basis: 'partial_estimate' };
   }
   return { cost: highestWorstCase(size, [model]), basis: 'usage_missing' };

@@ -1,6 +1,6 @@
 // A request's worst case, before it runs: what the budget reserves and what `estimated_cost_usd` reads.
 import type { ModelConfig, Policy, RoutingContext, Selection } from '@switchyard/core';
-import { requestedMaxTokens, worstCase, type RequestSize } from './pricing.js';
+import { worstCase, type RequestSize } from './pricing.js';
 
 /** The request's size as far as cost goes; `undefined` before `signals()` has parsed it. */
 export function requestSize(ctx: RoutingContext): RequestSize | undefined {
@@ -8,7 +8,7 @@ export function requestSize(ctx: RoutingContext): RequestSize | undefined {
   if (!request || !signals) return undefined;
   return {
     inputTokens: signals.upperBound('input_tokens') ?? request.raw.length,
-    maxOutputTokens: requestedMaxTokens(request),
+    maxOutputTokens: request.maxOutputTokens,
     endpoint: request.endpoint,
   };
 }

@@ -1,6 +1,6 @@
 // @switchyard/budget: owners, prices, monthly windows, reservations, stores (memory, Redis).
 export * from './types.js';
-export { budget, COST_HEADER, type BudgetOptions } from './budget.js';
+export { budget, COST_HEADER, type BudgetHandler } from './budget.js';
 export { BudgetLedger, DEFAULT_RESERVATION_TTL_MS, type BudgetLedgerOptions, type OwnerSpend } from './ledger.js';
 export { MemoryStore, type MemoryStoreOptions } from './memory-store.js';
 export { costOf, worstCase, type RequestSize } from './pricing.js';

@@ -1,5 +1,5 @@
 import type { ModelConfig } from '@switchyard/core';
-import { usageIn } from '@switchyard/dispatch';
+import { usageIn } from '@switchyard/formats';
 import { describe, expect, it } from 'vitest';
 import { costOf, usdHeader, worstCase } from './pricing.js';
 

@@ -1,5 +1,5 @@
 // What a call cost, from the usage the upstream reported, and what it could cost at worst, before it runs.
-import type { Endpoint, ModelConfig, ModelPrice, ParsedRequest, Usage } from '@switchyard/core';
+import type { Endpoint, ModelConfig, ModelPrice, Usage } from '@switchyard/core';
 
 const PER_MILLION = 1e6;
 
@@ -21,13 +21,6 @@ export interface RequestSize {
   readonly maxOutputTokens?: number;
   /** Embeddings answer with no tokens of their own. */
   readonly endpoint: Endpoint;
-}
-
-/** The request's own cap on the answer: `max_completion_tokens`, `max_tokens` or (Responses API) `max_output_tokens`. */
-export function requestedMaxTokens(request: ParsedRequest): number | undefined {
-  const { body } = request;
-  const max = body.max_completion_tokens ?? body.max_tokens ?? body.max_output_tokens;
-  return typeof max === 'number' && Number.isInteger(max) && max >= 0 ? max : undefined;
 }
 
 /**

@@ -26,7 +26,7 @@ export function budgetSignals(ledger: BudgetLedger): SignalPlugin[] {
       name: SIGNAL_MONTHLY_SPEND_PCT,
       type: 'double',
       timeoutMs: STORE_SIGNAL_TIMEOUT_MS,
-      async extract(_req, record) {
+      async extract({ record }) {
         const limit = ledger.owner(record.owner)?.monthlyUsd;
         if (limit === undefined) throw new Error(`owner "${record.owner}" has no monthly_usd`);
         const { spendUsd, reservedUsd } = await ledger.store.get(ledger.key(record.owner));
@@ -36,7 +36,7 @@ export function budgetSignals(ledger: BudgetLedger): SignalPlugin[] {
     defineSignal({
       name: SIGNAL_ESTIMATED_COST_USD,
       type: 'double',
-      extract(req, record) {
+      extract({ req, record }) {
         const model = namedModel(policy, record.requestedModel);
         if (!model) throw new Error(`"${record.requestedModel}" names no model or route`);
         const size = requestSize(routing(req));

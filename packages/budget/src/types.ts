@@ -81,3 +81,11 @@ export interface BudgetStore {
 export interface BudgetLogger {
   warn(message: string, err?: unknown): void;
 }
+
+/** Options of `budget()`: the policy (a ledger is built on it) or a ledger built already. */
+export type BudgetOptions =
+  | ({
+      readonly policy: import('@switchyard/core').Policy;
+      readonly ledger?: undefined;
+    } & import('./ledger.js').BudgetLedgerOptions)
+  | { readonly ledger: import('./ledger.js').BudgetLedger; readonly policy?: undefined };

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { Socket } from 'node:net';
 import express from 'express';
 import { describe, expect, it } from 'vitest';
-import { parsedRequest, routing, type ParsedRequest, type RoutingContext } from './context.js';
+import { routing, type RoutingContext } from './context.js';
 import { createRecord } from './record.js';
 
 const newRequest = () => new IncomingMessage(new Socket());
@@ -81,28 +81,5 @@ describe('routing', () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }
-  });
-});
-
-describe('parsedRequest', () => {
-  it('should throw an error naming the middleware when nothing parsed the request', () => {
-    expect(() => parsedRequest(newRequest(), 'rules')).toThrow(
-      new Error('switchyard: rules() needs signals() mounted before it (nothing parsed the request)'),
-    );
-    expect(() => parsedRequest(newRequest(), 'dispatch')).toThrow(
-      /^switchyard: dispatch\(\) needs signals\(\) mounted before it/,
-    );
-  });
-
-  it('should return the request that signals() parsed', () => {
-    const req = newRequest();
-    const parsed: ParsedRequest = {
-      endpoint: 'chat',
-      path: '/chat/completions',
-      body: { model: 'smart', messages: [] },
-      raw: Buffer.from('{"model":"smart","messages":[]}'),
-    };
-    routing(req).request = parsed;
-    expect(parsedRequest(req, 'rules')).toBe(parsed);
   });
 });

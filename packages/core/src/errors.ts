@@ -2,6 +2,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { ErrorRequestHandler } from 'express';
 import { routing } from './context.js';
+import { endpointOf } from './endpoint.js';
 
 /** The error families of the OpenAI error shape. */
 export type ErrorType =
@@ -97,10 +98,10 @@ export type ErrorFormat = 'openai' | 'anthropic';
  * the routed endpoints (`GET /models`, an unknown path) that carries `anthropic-version`, which
  * Anthropic's SDKs always send; OpenAI's everywhere else.
  */
-export function errorFormat(req: IncomingMessage): ErrorFormat {
-  const { endpoint } = routing(req).record;
+export function errorFormat(req: IncomingMessage & { readonly path?: string }): ErrorFormat {
+  const endpoint = routing(req).record.endpoint ?? (req.path === undefined ? 'other' : endpointOf(req.path));
   if (endpoint === 'messages') return 'anthropic';
-  return endpoint === undefined && req.headers?.['anthropic-version'] !== undefined ? 'anthropic' : 'openai';
+  return endpoint === 'other' && req.headers?.['anthropic-version'] !== undefined ? 'anthropic' : 'openai';
 }
 
 /** Turns body-parser failures and anything unexpected into a SwitchyardError; never leaks internals. */
@@ -189,7 +190,10 @@ export function errorHandler(options: ErrorHandlerOptions = {}): ErrorRequestHan
       res.destroy();
       return;
     }
-    routing(req).record.error = { status: error.status, type: error.type, code: error.code };
+    const { record } = routing(req);
+    // A call refused before its body was read (a key, say) still says which endpoint it came to.
+    if (req.path !== undefined) record.endpoint ??= endpointOf(req.path);
+    record.error = { status: error.status, type: error.type, code: error.code };
     res.status(error.status).json(errorFormat(req) === 'anthropic' ? anthropicErrorBody(error) : openAIErrorBody(error));
   };
 }

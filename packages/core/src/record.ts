@@ -39,18 +39,31 @@ export type AttemptOutcome =
   | 'client_aborted' // the client went away; the attempt was cancelled
   | 'stream_cut'; // the upstream dropped or stalled after the first byte
 
-/** One call to an upstream provider. Credentials appear by index only, never by value. */
+/**
+ * One call to an upstream provider. Credentials appear by index only, never by value. dispatch()'s attempt
+ * log is the only writer of an attempt's fields, as the attempt goes.
+ */
 export interface Attempt {
   readonly provider: string;
   readonly model: string;
   readonly credentialIndex: number;
   readonly startedAt: number;
-  endedAt?: number;
+  readonly endedAt?: number;
   /** Upstream HTTP status, when one arrived. */
-  status?: number;
-  outcome?: AttemptOutcome;
+  readonly status?: number;
+  readonly outcome?: AttemptOutcome;
   /** A short error class for failed attempts (e.g. `http_503`, `ECONNREFUSED`). */
-  errorClass?: string;
+  readonly errorClass?: string;
+}
+
+/** What the answer the client got looked like, from dispatch()'s one pass over its bytes. */
+export interface AnswerShape {
+  /** `stream`: an event stream; `json`: a JSON body; `other`: anything else (passed on unread). */
+  readonly kind: 'stream' | 'json' | 'other';
+  /** The answer reached its end (a stream its terminator as the upstream sent it); false when it was cut or the client left. */
+  readonly complete: boolean;
+  /** `data:` events the client got (0 for a JSON body). */
+  readonly events: number;
 }
 
 /** Token usage as the upstream reported it. */
@@ -115,6 +128,10 @@ export interface RoutingRecord {
   target?: Target;
   readonly attempts: Attempt[];
   usage?: Usage;
+  /** `finish_reason`s (`stop_reason`s on Anthropic's Messages) of the answer, distinct, in order. */
+  finishReasons?: readonly string[];
+  /** What the answer passed to the client looked like; set when an upstream answer was relayed. */
+  answer?: AnswerShape;
   /** The model that answered: the exact ID sent upstream. */
   servedModel?: string;
   /** Why a fallback model served instead of the selected one, when one did. */

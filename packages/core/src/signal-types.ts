@@ -18,3 +18,21 @@ export type SignalReading =
   | { readonly kind: 'value'; readonly value: SignalValue }
   | { readonly kind: 'at_most'; readonly value: number }
   | { readonly kind: 'absent'; readonly reason: string };
+
+/** Computes signals on demand, each at most once per request. Implemented by `@switchyard/signals`. */
+export interface SignalReader {
+  /**
+   * Computes the named signals not computed yet. Never rejects: a signal that cannot be computed reads as
+   * `absent` with the reason. Returns `undefined` when every one of them was computed already.
+   */
+  read(names: readonly string[]): Promise<void> | undefined;
+  /** The reading of `name`, once `read()` computed it. */
+  reading(name: string): SignalReading | undefined;
+  /**
+   * A cheap upper bound for a numeric signal, without computing it: for `input_tokens`, the prompt's
+   * byte length (a token is at least one byte). `undefined` for signals that have no such bound.
+   */
+  upperBound(name: string): number | undefined;
+  /** Whether `name` is a signal this reader knows. */
+  has(name: string): boolean;
+}

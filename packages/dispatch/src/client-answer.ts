@@ -2,11 +2,10 @@
 // whole, a translated JSON or error body), or a translated event stream flowing out of its translators.
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
-import { toSwitchyardError, type ParsedRequest, type SwitchyardError } from '@switchyard/core';
-import type { StreamEnd } from '@switchyard/formats';
+import { toSwitchyardError, type ParsedRequest, type SwitchyardError, type Usage } from '@switchyard/core';
 import type { AttemptAnswered } from './forward-attempt.js';
-import type { AnswerTranslator } from '@switchyard/formats';
-import { TranslatedStreamTap, USAGE_TAP_LIMIT, type UsageTap } from './usage-tap.js';
+import type { AnswerTranslator, StreamEnd } from '@switchyard/formats';
+import { OBSERVED_LIMIT } from './answer-observer.js';
 
 /** Error class of a 2xx answer whose body could not be translated. */
 export const BAD_RESPONSE = 'upstream_bad_response';
@@ -35,12 +34,12 @@ export function translatedWhole(
   translator: AnswerTranslator,
   errorBody: (err: SwitchyardError) => Buffer,
 ): AttemptAnswered {
-  const { response, attempt } = answered;
+  const { response, entry } = answered;
   try {
-    const body = translator.json(answered.body!, attempt.model);
+    const body = translator.json(answered.body!, entry.model);
     return replayed(answered, response.statusCode ?? 200, headersOf(response.headers, body.length), body);
   } catch (err) {
-    attempt.errorClass = BAD_RESPONSE;
+    entry.classify(BAD_RESPONSE);
     const error = toSwitchyardError(err);
     const body = errorBody(error);
     return replayed(answered, error.status, headersOf(response.headers, body.length), body);
@@ -57,7 +56,8 @@ export async function translatedError(answered: AttemptAnswered, translator: Ans
 /** A 2xx event stream flowing through its translators, and how to tell what it used and how it ended. */
 export interface TranslatedStream {
   readonly answered: AttemptAnswered;
-  readonly usage: UsageTap;
+  /** The upstream's usage, as the translator read it. */
+  readonly usage: () => Usage | undefined;
   /** How the client's stream ended, by the translator reading the upstream; `undefined` while it runs or when it was cut. */
   ended(): StreamEnd | undefined;
 }
@@ -73,7 +73,7 @@ export function translatedStream(
   request: ParsedRequest,
 ): TranslatedStream {
   const upstream = answered.response;
-  const translators = translator.stream(answered.attempt.model, request);
+  const translators = translator.stream(answered.entry.model, request);
   const first = translators[0]!;
   let last = first;
   for (const next of translators.slice(1)) last = last.pipe(next);
@@ -90,7 +90,7 @@ export function translatedStream(
   });
   return {
     answered: { ...answered, response: response as unknown as IncomingMessage },
-    usage: new TranslatedStreamTap(() => first.usage),
+    usage: () => first.usage,
     ended: () => first.ended,
   };
 }
@@ -112,14 +112,14 @@ function headersOf(upstream: IncomingHttpHeaders, length?: number): IncomingHttp
 
 const KEPT = ['retry-after', 'retry-after-ms'] as const;
 
-/** The body's first `USAGE_TAP_LIMIT` bytes; what arrived when the upstream cut it. */
+/** The body's first `OBSERVED_LIMIT` bytes; what arrived when the upstream cut it. */
 function readBody(response: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let length = 0;
     const done = () => resolve(Buffer.concat(chunks));
     response.on('data', (chunk: Buffer) => {
-      if (length >= USAGE_TAP_LIMIT) return;
+      if (length >= OBSERVED_LIMIT) return;
       chunks.push(chunk);
       length += chunk.length;
     });

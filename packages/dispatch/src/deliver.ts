@@ -1,19 +1,18 @@
 // The last attempt's answer, passed to the client in its format: within the call's deadline, and never
 // presented as complete when the upstream cut it.
 import type { ServerResponse } from 'node:http';
-import type { ParsedRequest, RoutingRecord } from '@switchyard/core';
+import type { ParsedRequest, RoutingContext } from '@switchyard/core';
+import type { AnswerTranslator, StreamEnd } from '@switchyard/formats';
 import { replayed, translatedError, translatedStream, type TranslatedStream } from './client-answer.js';
-import type { StreamEnd } from '@switchyard/formats';
 import type { AttemptAnswered } from './forward-attempt.js';
-import { relayResponse } from './relay.js';
+import { relayAnswer } from './relay.js';
 import { endCutAnswer } from './stream-error.js';
-import type { AnswerTranslator } from '@switchyard/formats';
 
 export interface DeliverOptions {
   readonly res: ServerResponse;
   /** The answer; a `body` it carries is already in the client's format. */
   readonly answered: AttemptAnswered;
-  readonly record: RoutingRecord;
+  readonly ctx: RoutingContext;
   readonly request: ParsedRequest;
   /** Epoch ms at which an answer still passing is cut (`total_ms`). */
   readonly deadlineAt: number | undefined;
@@ -35,9 +34,10 @@ const UNFINISHED: Readonly<Record<Exclude<StreamEnd, 'done'>, string>> = {
 };
 
 export async function deliver(options: DeliverOptions): Promise<void> {
-  const { res, record, request, deadlineAt, translator } = options;
+  const { res, ctx, request, deadlineAt, translator } = options;
+  const { record } = ctx;
   const upstream = options.answered;
-  record.servedModel = upstream.attempt.model;
+  record.servedModel = upstream.entry.model;
   let expired = false;
   const timer =
     deadlineAt === undefined
@@ -58,19 +58,18 @@ export async function deliver(options: DeliverOptions): Promise<void> {
     stream = translatedStream(upstream, translator, request);
     answered = stream.answered;
   }
-  const outcome = await relayResponse({ res, answered, record, usage: stream?.usage });
+  const outcome = await relayAnswer({ res, answered, ctx, request, usage: stream?.usage });
   clearTimeout(timer);
-  const { attempt } = answered;
+  const { entry } = answered;
   const ended = stream?.ended();
   if (outcome === 'ok' && ended !== undefined && ended !== 'done') {
     const code = UNFINISHED[ended];
-    attempt.outcome = 'stream_cut';
-    attempt.errorClass = code;
+    entry.ended('stream_cut', code);
     record.error = { status: res.statusCode, type: 'api_error', code };
   }
   if (outcome !== 'stream_cut') return;
-  if (expired) attempt.errorClass = 'total_timeout';
+  if (expired) entry.classify('total_timeout');
   record.error = { status: res.statusCode, type: 'api_error', code: 'stream_cut' };
-  const message = CUT_MESSAGES[attempt.errorClass ?? ''] ?? CUT_MESSAGES.upstream_dropped!;
+  const message = CUT_MESSAGES[entry.attempt.errorClass ?? ''] ?? CUT_MESSAGES.upstream_dropped!;
   endCutAnswer(res, answered.response.headers['content-type'], request.endpoint, message);
 }

@@ -1,24 +1,24 @@
 // dispatch(): forwards the routed request to the provider its model is pinned to, in that provider's wire
 // format, retries and falls back as the policy's failover section allows, and streams the answer back.
-import { routing } from '@switchyard/core';
+import { readRequest, routing } from '@switchyard/core';
 import { CooldownRegistry, SchemaChecker } from '@switchyard/failover';
 import type { RequestHandler } from 'express';
+import { type DispatchShared, runCall } from './call.js';
+import { Candidates } from './candidates.js';
 import { formatNotSupported } from './errors.js';
 import { ATTEMPTS_HEADER } from './failover-headers.js';
 import { ROUTE_HEADER, routeLabel } from './headers.js';
 import { resolveOptions } from './options.js';
-import { serve, type ServeContext } from './serve.js';
 import type { DispatchHandler, DispatchOptions } from './types.js';
 import { createUpstream, type Upstream } from './upstream.js';
-import { wiresFor } from '@switchyard/formats';
 
 /**
  * Forwards each request to the provider that `pin()` chose, with the exact model ID, the provider's
  * credential instead of the client's, and streams the answer back chunk by chunk. A provider of the
  * client's own format gets the client's bytes (only `model` replaced) and its answer passes through;
  * OpenAI chat requests to `anthropic` and `gemini` providers, and Anthropic Messages requests to
- * `openai` and `gemini` ones, are translated there and back, streams included. Mount after
- * `signals()` and `pin()`, before `errorHandler()`.
+ * `openai` and `gemini` ones, are translated there and back, streams included. Mount after `pin()`,
+ * before `errorHandler()`.
  *
  * Failures before the client's first byte are retried, moved to the provider's next credential, or
  * moved to the route's fallbacks as the policy's `failover:` section allows (@switchyard/failover
@@ -29,25 +29,25 @@ import { wiresFor } from '@switchyard/formats';
  * `format_not_supported` (completions, embeddings and the Responses API to a provider that does not
  * speak OpenAI's format), 400 `unsupported_parameter` (a request the provider's format cannot express).
  * A stream the upstream cuts ends with an error event (or, not being a stream, is cut), never as if it
- * were complete.
+ * were complete. The routing record's attempts, usage, finish reasons and answer are written here.
  */
 export function dispatch(options: DispatchOptions): DispatchHandler {
   const { policy, maxSockets, timeouts } = resolveOptions(options);
   const upstreams = new Map<string, Upstream>();
-  const ctx: ServeContext = {
+  for (const provider of policy.providers.values()) upstreams.set(provider.name, createUpstream(provider, maxSockets));
+  const shared: DispatchShared = {
     policy,
     upstreams,
     timeouts,
     cooldowns: new CooldownRegistry(policy.failover.cooldown),
     schemas: new SchemaChecker(),
   };
-  for (const provider of policy.providers.values()) upstreams.set(provider.name, createUpstream(provider, maxSockets));
 
   const handler: RequestHandler = function switchyardDispatch(req, res, next) {
-    const { request, record, signals } = routing(req);
+    const ctx = routing(req, res);
+    const { record } = ctx;
     const { target, selection } = record;
-    if (!request || !target || !selection)
-      return next(new Error('switchyard: dispatch() needs signals() and pin() mounted before it'));
+    if (!target || !selection) return next(new Error('switchyard: dispatch() needs signals() and pin() mounted before it'));
     res.setHeader(ROUTE_HEADER, routeLabel(selection));
     res.setHeader(ATTEMPTS_HEADER, 0);
     const provider = policy.providers.get(target.provider);
@@ -58,8 +58,18 @@ export function dispatch(options: DispatchOptions): DispatchHandler {
         ),
       );
     }
-    if (!wiresFor(request.endpoint).has(provider.format)) return next(formatNotSupported(provider, request.endpoint));
-    serve(ctx, { req, res, next, request, record, selection, target, signals }).catch(next);
+    // The record is complete when the call is over: settle hooks (the budget's) wait for it.
+    const release = ctx.hold();
+    const request = ctx.request;
+    const started = request ? Promise.resolve(request) : readRequest(req);
+    started
+      .then((parsed) => {
+        const candidates = new Candidates(parsed);
+        if (!candidates.reaches(provider.format)) return next(formatNotSupported(provider, parsed.endpoint));
+        return runCall(shared, { req, res, next, ctx, request: parsed, selection, target, candidates });
+      })
+      .catch(next)
+      .finally(release);
   };
 
   return Object.assign(handler, {

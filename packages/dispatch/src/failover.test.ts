@@ -45,7 +45,7 @@ describe('dispatch() failover at the wire', () => {
       policy: policyWith(upstream.baseUrl, 'failover: { retry: { attempts: 2, backoff_ms: 1 } }'),
     });
 
-    const res = await post(gateway, { model: 'gpt-test', messages: [] });
+    const res = await post(gateway, { model: 'gpt-test', messages: [{ role: 'user', content: 'Hi' }] });
     expect(res.status).toBe(200);
     expect(res.headers.get('x-switchyard-attempts')).toBe('2');
 
@@ -62,7 +62,7 @@ describe('dispatch() failover at the wire', () => {
       policy: policyWith(upstream.baseUrl, 'failover: { retry: { attempts: 2, backoff_ms: 1 } }'),
     });
 
-    const res = await post(gateway, { model: 'gpt-test', messages: [] });
+    const res = await post(gateway, { model: 'gpt-test', messages: [{ role: 'user', content: 'Hi' }] });
 
     expect(res.status).toBe(503);
     expect(await res.json()).toStrictEqual({ error: { message: 'busy', type: 'server_error' } });
@@ -83,7 +83,7 @@ describe('dispatch() failover at the wire', () => {
       policy: policyWith(upstream.baseUrl, 'failover: { retry: { attempts: 2, backoff_ms: 1 } }'),
     });
 
-    const res = await post(gateway, { model: 'gpt-test', messages: [] });
+    const res = await post(gateway, { model: 'gpt-test', messages: [{ role: 'user', content: 'Hi' }] });
 
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/json');
@@ -98,7 +98,7 @@ describe('dispatch() failover at the wire', () => {
     const upstream = await startTestUpstream(headersThenDrop);
     const gateway = await startGateway({ policy: testPolicy(upstream.baseUrl) });
 
-    const res = await post(gateway, { model: 'gpt-test', messages: [] });
+    const res = await post(gateway, { model: 'gpt-test', messages: [{ role: 'user', content: 'Hi' }] });
 
     expect(res.status).toBe(502);
     expect(await res.json()).toMatchObject({
@@ -114,7 +114,7 @@ describe('dispatch() failover at the wire', () => {
     const upstream = await startTestUpstream(json(200, ''));
     const gateway = await startGateway({ policy: testPolicy(upstream.baseUrl) });
 
-    const res = await post(gateway, { model: 'gpt-test', messages: [] });
+    const res = await post(gateway, { model: 'gpt-test', messages: [{ role: 'user', content: 'Hi' }] });
 
     expect(res.status).toBe(200);
     expect(await res.text()).toBe('');
@@ -129,7 +129,7 @@ describe('dispatch() failover at the wire', () => {
     const gateway = await startGateway({ policy: policyWith(upstream.baseUrl, 'failover: { timeouts: { total_ms: 400 } }') });
 
     const started = Date.now();
-    const res = await post(gateway, { model: 'gpt-test', stream: true, messages: [] });
+    const res = await post(gateway, { model: 'gpt-test', stream: true, messages: [{ role: 'user', content: 'Hi' }] });
     const text = await res.text();
 
     expect(Date.now() - started).toBeLessThan(600);
@@ -146,7 +146,7 @@ describe('dispatch() failover at the wire', () => {
       policy: policyWith(upstream.baseUrl, 'failover: { timeouts: { first_byte_ms: 150 } }'),
     });
 
-    const res = await post(gateway, { model: 'gpt-test', messages: [] });
+    const res = await post(gateway, { model: 'gpt-test', messages: [{ role: 'user', content: 'Hi' }] });
 
     expect(res.status).toBe(504);
     expect(await res.json()).toMatchObject({

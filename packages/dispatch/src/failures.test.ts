@@ -8,7 +8,7 @@ describe('dispatch() when the upstream fails before answering', () => {
     const baseUrl = await refusingBaseUrl();
     const gateway = await startGateway({ policy: testPolicy(baseUrl) });
 
-    const res = await post(gateway, { model: 'gpt-test', messages: [] });
+    const res = await post(gateway, { model: 'gpt-test', messages: [{ role: 'user', content: 'Hi' }] });
 
     expect(res.status).toBe(502);
     const body = await res.text();
@@ -34,7 +34,7 @@ describe('dispatch() when the upstream fails before answering', () => {
     const upstream = await startTestUpstream(reset);
     const gateway = await startGateway({ policy: testPolicy(upstream.baseUrl) });
 
-    const res = await post(gateway, { model: 'gpt-test', messages: [] });
+    const res = await post(gateway, { model: 'gpt-test', messages: [{ role: 'user', content: 'Hi' }] });
 
     expect(res.status).toBe(502);
     expect(await res.json()).toMatchObject({
@@ -48,7 +48,7 @@ describe('dispatch() when the upstream fails before answering', () => {
     const gateway = await startGateway({ policy: testPolicy(upstream.baseUrl), timeoutMs: 250 });
 
     const started = Date.now();
-    const res = await post(gateway, { model: 'gpt-test', messages: [] });
+    const res = await post(gateway, { model: 'gpt-test', messages: [{ role: 'user', content: 'Hi' }] });
 
     expect(res.status).toBe(504);
     expect(Date.now() - started).toBeGreaterThanOrEqual(240);
@@ -70,9 +70,13 @@ describe('dispatch() when the upstream fails before answering', () => {
     const abort = new AbortController();
 
     // Holds the only connection the pool may open.
-    const first = post(gateway, { model: 'gpt-test', messages: [] }, { signal: abort.signal }).catch(() => undefined);
+    const first = post(
+      gateway,
+      { model: 'gpt-test', messages: [{ role: 'user', content: 'Hi' }] },
+      { signal: abort.signal },
+    ).catch(() => undefined);
     await upstream.nextRequest();
-    const res = await post(gateway, { model: 'gpt-test', messages: [] });
+    const res = await post(gateway, { model: 'gpt-test', messages: [{ role: 'user', content: 'Hi' }] });
     abort.abort();
     await first;
 

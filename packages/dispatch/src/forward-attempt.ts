@@ -1,27 +1,28 @@
 // One upstream attempt, up to the first byte of its answer: what the failover loop calls once per try.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { routing, type Attempt, type AttemptOutcome, type ProviderCredential, type SwitchyardError } from '@switchyard/core';
+import type { AttemptOutcome, ProviderCredential, SwitchyardError } from '@switchyard/core';
 import type { FirstByteLimit } from '@switchyard/failover';
 import { answerStart } from './answer-start.js';
+import type { AttemptEntry } from './attempt-log.js';
 import { upstreamTimeout, upstreamUnavailable } from './errors.js';
 import type { AttemptTimeouts } from './options.js';
 import { outgoingHeaders } from './outgoing.js';
 import type { Upstream } from './upstream.js';
-import { UpstreamCall, type CallEnd } from './upstream-call.js';
+import { type CallEnd, UpstreamCall } from './upstream-call.js';
 
 export interface AttemptOptions {
-  /** The client's request: its routing record gets the attempt; its headers are forwarded. */
+  /** The client's request: its headers are forwarded (minus credentials and hop-by-hop ones). */
   readonly req: IncomingMessage;
   /** The client's response: the attempt is abandoned when the client goes away. Nothing is written to it. */
   readonly res: ServerResponse;
+  /** This attempt's entry in the attempt log. */
+  readonly entry: AttemptEntry;
   readonly upstream: Upstream;
-  /** The exact model ID the body names, for the record. */
-  readonly model: string;
-  /** The provider credential to send, or `undefined` to send none (recorded as credential index -1). */
+  /** The provider credential to send, or `undefined` to send none. */
   readonly credential: ProviderCredential | undefined;
-  /** The exact bytes to send (see `requestBody`). */
+  /** The exact bytes to send. */
   readonly body: Buffer;
-  /** Path below the provider's base URL, e.g. `/chat/completions` (see `Wire.outgoing`). */
+  /** Path below the provider's base URL, e.g. `/chat/completions`. */
   readonly path: string;
   readonly timeouts: AttemptTimeouts;
   /** Give the attempt up when its first byte has not arrived this long after it started. Default: no such limit. */
@@ -33,8 +34,7 @@ export interface AttemptOptions {
 /** The upstream answered: status and headers are in, and for a 2xx answer its first byte (or, with `whole`, all of it). */
 export interface AttemptAnswered {
   readonly kind: 'answered';
-  /** This attempt's entry in `record.attempts`; `relayResponse` completes it. */
-  readonly attempt: Attempt;
+  readonly entry: AttemptEntry;
   /** The answer; unread, except for a 2xx answer read `whole`. */
   readonly response: IncomingMessage;
   /** The whole body of a 2xx answer read `whole`. */
@@ -46,7 +46,7 @@ export interface AttemptAnswered {
 /** No answer: the attempt's entry is complete, and `error` is what the client should get. */
 export interface AttemptFailed {
   readonly kind: 'failed';
-  readonly attempt: Attempt;
+  readonly entry: AttemptEntry;
   readonly outcome: Extract<AttemptOutcome, 'connect_error' | 'timeout' | 'client_aborted'>;
   /** Absent when the client went away: there is nobody to answer. */
   readonly error: SwitchyardError | undefined;
@@ -54,38 +54,34 @@ export interface AttemptFailed {
 
 export type AttemptResult = AttemptAnswered | AttemptFailed;
 
-/** Error class recorded when the upstream went silent after its headers; see `relayResponse`. */
+/** Error class recorded when the upstream went silent after its headers; see `relayAnswer`. */
 export const STALLED = 'upstream_stalled';
 
 /**
  * Sends one request to `upstream` and resolves once nothing about it is left to decide before the
  * client sees a byte: at the headers of a non-2xx answer, at the first body byte of a 2xx answer (at its
  * end with `whole`), or when the attempt fails, a 2xx answer that closes before its first byte included.
- * Appends the attempt to the routing record. Never rejects; never writes to `res`.
+ * Never rejects; never writes to `res`.
  */
 export function forwardAttempt(options: AttemptOptions): Promise<AttemptResult> {
-  const { req, res, upstream, model, credential, body, timeouts, firstByte } = options;
+  const { req, res, entry, upstream, credential, body, timeouts, firstByte } = options;
   const { provider } = upstream;
-  const record = routing(req).record;
-  const attempt: Attempt = { provider: provider.name, model, credentialIndex: credential?.index ?? -1, startedAt: Date.now() };
-  record.attempts.push(attempt);
 
   return new Promise((resolve) => {
     let timer: NodeJS.Timeout | undefined;
     let answered: AttemptAnswered | undefined;
     let clientGone = false;
     let expired = false;
+    let stalled = false;
     const settle = (result: AttemptResult) => {
       clearTimeout(timer);
       res.off('close', onClientGone);
       resolve(result);
     };
     const fail = (end: Exclude<CallEnd, { kind: 'response' }>) => {
-      attempt.endedAt = Date.now();
       const failed = failure(end, upstream, timeouts, firstByte);
-      attempt.outcome = failed.outcome;
-      attempt.errorClass = failed.errorClass;
-      settle({ kind: 'failed', attempt, outcome: failed.outcome, error: failed.error });
+      entry.ended(failed.outcome, failed.errorClass);
+      settle({ kind: 'failed', entry, outcome: failed.outcome, error: failed.error });
     };
     const onClientGone = () => {
       clientGone = true;
@@ -99,24 +95,24 @@ export function forwardAttempt(options: AttemptOptions): Promise<AttemptResult> 
       socket: req.socket,
       connectTimeoutMs: timeouts.connectMs,
       idleTimeoutMs: timeouts.idleMs,
-      onStall: () => (attempt.errorClass = STALLED),
+      onStall: () => {
+        stalled = true;
+        entry.classify(STALLED);
+      },
       onEnd: (end: CallEnd) => {
         if (end.kind !== 'response') return fail(end);
         const { response } = end;
         const status = response.statusCode ?? 0;
-        attempt.status = status;
-        answered = { kind: 'answered', attempt, response, cancel: () => call.cancel() };
-        if (status < 200 || status > 299) {
-          attempt.errorClass = `http_${status}`;
-          return settle(answered);
-        }
+        entry.answered(status);
+        answered = { kind: 'answered', entry, response, cancel: () => call.cancel() };
+        if (status < 200 || status > 299) return settle(answered);
         // Failover ends where the client's answer begins: until then a 2xx answer can still fail over.
         answerStart(response, options.whole === true, (started) => {
           if (started === true) return settle(answered!);
           if (started) return settle({ ...answered!, body: started });
           if (clientGone) return fail({ kind: 'cancelled' });
           if (expired) return fail({ kind: 'timeout', phase: firstByte!.limit });
-          if (attempt.errorClass === STALLED) return fail({ kind: 'timeout', phase: 'response' });
+          if (stalled) return fail({ kind: 'timeout', phase: 'response' });
           fail({
             kind: 'error',
             error: Object.assign(new Error('upstream closed before its answer began'), { code: 'upstream_dropped' }),

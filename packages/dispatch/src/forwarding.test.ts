@@ -44,7 +44,7 @@ describe('dispatch() request body', () => {
     const upstream = await startTestUpstream();
     const gateway = await startGateway({ policy: testPolicy(upstream.baseUrl) });
 
-    await post(gateway, { model: 'gpt-test', messages: [] });
+    await post(gateway, { model: 'gpt-test', messages: [{ role: 'user', content: 'Hi' }] });
 
     expect(upstream.requests[0]!.method).toBe('POST');
     expect(upstream.requests[0]!.url).toBe('/v1/chat/completions');
@@ -59,7 +59,7 @@ describe('dispatch() request headers', () => {
 
     await post(
       gateway,
-      { model: 'gpt-test', messages: [] },
+      { model: 'gpt-test', messages: [{ role: 'user', content: 'Hi' }] },
       {
         headers: {
           authorization: `Bearer ${CLIENT_KEY}`,
@@ -90,7 +90,7 @@ describe('dispatch() request headers', () => {
 
     const res = await post(
       gateway,
-      { model: 'free-model', messages: [] },
+      { model: 'free-model', messages: [{ role: 'user', content: 'Hi' }] },
       { headers: { authorization: `Bearer ${CLIENT_KEY}` } },
     );
 
@@ -105,7 +105,7 @@ describe('dispatch() request headers', () => {
 
     await post(
       gateway,
-      { model: 'gpt-test', messages: [] },
+      { model: 'gpt-test', messages: [{ role: 'user', content: 'Hi' }] },
       {
         headers: { 'x-mock-status': '429', 'openai-organization': 'org-1', 'accept-encoding': 'gzip, br' },
       },
@@ -120,7 +120,7 @@ describe('dispatch() request headers', () => {
   it('should swap credentials and not forward Expect when the client sent Expect: 100-continue', async () => {
     const upstream = await startTestUpstream();
     const gateway = await startGateway({ policy: testPolicy(upstream.baseUrl) });
-    const body = JSON.stringify({ model: 'gpt-test', messages: [] });
+    const body = JSON.stringify({ model: 'gpt-test', messages: [{ role: 'user', content: 'Hi' }] });
 
     const status = await new Promise<number>((resolve, reject) => {
       const req = httpRequest(`${gateway.url}/chat/completions`, {
@@ -153,7 +153,7 @@ describe('dispatch() response', () => {
     const upstream = await startTestUpstream();
     const gateway = await startGateway({ policy: testPolicy(upstream.baseUrl) });
 
-    const res = await post(gateway, { model: 'gpt-test', messages: [] });
+    const res = await post(gateway, { model: 'gpt-test', messages: [{ role: 'user', content: 'Hi' }] });
 
     expect(res.status).toBe(200);
     expect(res.headers.get('x-switchyard-served-model')).toBe('gpt-test');
@@ -171,7 +171,7 @@ describe('dispatch() response', () => {
       selection: { kind: 'route', route: 'smart', rule, model: 'gpt-test' },
     });
 
-    const res = await post(gateway, { model: 'smart', messages: [] });
+    const res = await post(gateway, { model: 'smart', messages: [{ role: 'user', content: 'Hi' }] });
 
     expect(res.headers.get('x-switchyard-route')).toBe(header);
     expect(res.headers.get('x-switchyard-served-model')).toBe('gpt-test');
@@ -185,7 +185,7 @@ describe('dispatch() response', () => {
     const upstream = await startTestUpstream(json(429, error, { 'retry-after': '7', 'x-ratelimit-remaining-requests': '0' }));
     const gateway = await startGateway({ policy: testPolicy(upstream.baseUrl) });
 
-    const res = await post(gateway, { model: 'gpt-test', messages: [] });
+    const res = await post(gateway, { model: 'gpt-test', messages: [{ role: 'user', content: 'Hi' }] });
 
     expect(res.status).toBe(429);
     expect(res.headers.get('retry-after')).toBe('7');
@@ -203,7 +203,7 @@ describe('dispatch() response', () => {
     });
     const gateway = await startGateway({ policy: testPolicy(upstream.baseUrl) });
 
-    const res = await post(gateway, { model: 'gpt-test', messages: [] });
+    const res = await post(gateway, { model: 'gpt-test', messages: [{ role: 'user', content: 'Hi' }] });
 
     expect(res.status).toBe(503);
     expect(res.headers.get('content-type')).toBe('text/plain');
@@ -215,7 +215,7 @@ describe('dispatch() response', () => {
     const gateway = await startGateway({ policy: testPolicy(upstream.baseUrl) });
     const before = Date.now();
 
-    await (await post(gateway, { model: 'gpt-test', messages: [] })).text();
+    await (await post(gateway, { model: 'gpt-test', messages: [{ role: 'user', content: 'Hi' }] })).text();
 
     const record = await gateway.lastRecord();
     expect(record.servedModel).toBe('gpt-test');
@@ -258,7 +258,7 @@ describe('dispatch() configuration', () => {
     const upstream = await startTestUpstream();
     const gateway = await startGateway({ policy: testPolicy(upstream.baseUrl), stages: false });
 
-    const res = await post(gateway, { model: 'gpt-test', messages: [] });
+    const res = await post(gateway, { model: 'gpt-test', messages: [{ role: 'user', content: 'Hi' }] });
 
     expect(res.status).toBe(500);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('internal_error');

@@ -26,7 +26,8 @@ describe('relayResponse() and usage on streams', () => {
     const upstream = await startTestUpstream(sse(events, 5));
     const gateway = await startGateway({ policy: testPolicy(upstream.baseUrl) });
 
-    const raw = '{"model":"gpt-test","stream":true,"stream_options":{"include_usage":true},"messages":[]}';
+    const raw =
+      '{"model":"gpt-test","stream":true,"stream_options":{"include_usage":true},"messages":[{"role":"user","content":"Hi"}]}';
     const text = await (await post(gateway, raw)).text();
 
     expect(upstream.requests[0]!.body.toString()).toBe(raw);
@@ -39,7 +40,12 @@ describe('relayResponse() and usage on streams', () => {
     const gateway = await startGateway({ policy: testPolicy(upstream.baseUrl) });
 
     const text = await (
-      await post(gateway, { model: 'gpt-test', stream: true, stream_options: { include_usage: false, extra: 1 }, messages: [] })
+      await post(gateway, {
+        model: 'gpt-test',
+        stream: true,
+        stream_options: { include_usage: false, extra: 1 },
+        messages: [{ role: 'user', content: 'Hi' }],
+      })
     ).text();
 
     expect(JSON.parse(upstream.requests[0]!.body.toString()).stream_options).toStrictEqual({ include_usage: true, extra: 1 });
@@ -55,7 +61,9 @@ describe('relayResponse() and usage on streams', () => {
       const upstream = await startTestUpstream(sse(writes, 5));
       const gateway = await startGateway({ policy: testPolicy(upstream.baseUrl) });
 
-      const text = await (await post(gateway, { model: 'gpt-test', stream: true, messages: [] })).text();
+      const text = await (
+        await post(gateway, { model: 'gpt-test', stream: true, messages: [{ role: 'user', content: 'Hi' }] })
+      ).text();
 
       expect(text).toBe(events[0]! + events[2]!);
       expect((await gateway.lastRecord()).usage).toMatchObject({ inputTokens: 11 });
@@ -67,9 +75,11 @@ describe('relayResponse() and usage on streams', () => {
     const upstream = await startTestUpstream(sse([mixed, HIDDEN], 5));
     const gateway = await startGateway({ policy: testPolicy(upstream.baseUrl) });
 
-    expect(await (await post(gateway, { model: 'gpt-test', stream: true, messages: [] })).text()).toBe(mixed + HIDDEN);
+    expect(
+      await (await post(gateway, { model: 'gpt-test', stream: true, messages: [{ role: 'user', content: 'Hi' }] })).text(),
+    ).toBe(mixed + HIDDEN);
 
-    const plain = '{"model":"gpt-test","messages":[]}';
+    const plain = '{"model":"gpt-test","messages":[{"role":"user","content":"Hi"}]}';
     const json = await startTestUpstream();
     const other = await startGateway({ policy: testPolicy(json.baseUrl) });
     await (await post(other, plain)).text();

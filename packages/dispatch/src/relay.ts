@@ -1,11 +1,12 @@
 // Passes an upstream answer to the client as it arrives: status, headers, then the body chunk by chunk,
-// with the usage tap reading alongside, and tells whoever prices calls what the answer used.
+// through the one answer observer; completes the attempt and the record's answer facts, and asks the
+// call's answer hooks what to add (the cost) when the answer is complete.
 import type { IncomingHttpHeaders, OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import { ANSWER_USAGE_EVENT, routing, type AnswerUsage, type AttemptOutcome, type RoutingRecord } from '@switchyard/core';
+import type { AttemptOutcome, ParsedRequest, RoutingContext, Usage } from '@switchyard/core';
+import { asksUsageForClient } from '@switchyard/formats';
+import { type AnswerObserver, answerObserver, OBSERVED_LIMIT } from './answer-observer.js';
 import { STALLED, type AttemptAnswered } from './forward-attempt.js';
 import { SERVED_MODEL_HEADER } from './headers.js';
-import { asksUsageForClient } from '@switchyard/formats';
-import { USAGE_TAP_LIMIT, UsageChunkFilter, usageTap, type UsageTap } from './usage-tap.js';
 
 /** How passing the answer on ended. */
 export type RelayOutcome = Extract<AttemptOutcome, 'ok' | 'http_error' | 'stream_cut' | 'client_aborted'>;
@@ -13,69 +14,68 @@ export type RelayOutcome = Extract<AttemptOutcome, 'ok' | 'http_error' | 'stream
 export interface RelayOptions {
   readonly res: ServerResponse;
   readonly answered: AttemptAnswered;
-  /** Gets `usage` when the body reports it. */
-  readonly record: RoutingRecord;
+  readonly ctx: RoutingContext;
+  readonly request: ParsedRequest;
   /**
    * Where a 2xx answer's usage comes from when the gateway translated it (its translator read the
    * upstream's own events). Default: read from the body as it passes.
    */
-  readonly usage?: UsageTap;
+  readonly usage?: () => Usage | undefined;
 }
 
 /** Upstream response headers about its connection to us, not about the answer (RFC 9110 §7.6.1). */
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade']);
 
 /**
- * Writes the upstream's status and headers (plus `x-switchyard-served-model`) and streams its body to
- * the client unbuffered. Resolves when the client has the whole answer (`ok`, or `http_error` for a
- * non-2xx status), when the client went away (`client_aborted`; the upstream request is cut at once), or
- * when the upstream dropped or stalled mid-body (`stream_cut`). On `stream_cut` the client's response is
- * left open: the caller decides how to end it. Completes the attempt's record entry. Never rejects.
+ * Writes the upstream's status and headers (plus `x-switchyard-served-model`) and streams its body to the
+ * client unbuffered. Resolves when the client has the whole answer (`ok`, or `http_error` for a non-2xx
+ * status), when the client went away (`client_aborted`; the upstream request is cut at once), or when the
+ * upstream dropped or stalled mid-body (`stream_cut`). On `stream_cut` the client's response is left
+ * open: the caller decides how to end it. Completes the attempt's entry and the record's `usage`,
+ * `finishReasons` and `answer`. Never rejects.
  *
- * When something listens for {@link ANSWER_USAGE_EVENT}, a 2xx JSON answer up to 1 MiB is held until
- * its end so that the listener's headers (the call's cost) can go on it, and a stream gets the
- * listener's fields as trailers. The usage-only chunk of a stream whose usage the gateway asked for on
- * the client's behalf (see `asksUsageForClient`) is not passed on.
+ * When the call has answer hooks (the budget's cost), a 2xx JSON answer up to 1 MiB is held until its end
+ * so that their headers can go on it, and a stream gets them as trailers. The usage-only chunk of a stream
+ * whose usage the gateway asked for on the client's behalf (see `asksUsageForClient`) is not passed on.
  */
-export function relayResponse(options: RelayOptions): Promise<RelayOutcome> {
-  const { res, answered, record } = options;
-  const { response, attempt } = answered;
+export function relayAnswer(options: RelayOptions): Promise<RelayOutcome> {
+  const { res, answered, ctx, request } = options;
+  const { response, entry } = answered;
+  const { record } = ctx;
   const status = response.statusCode ?? 502;
   const ok = status >= 200 && status <= 299;
-  const tap = ok ? (options.usage ?? usageTap(response.headers['content-type'])) : undefined;
-  const listened = tap !== undefined && res.listenerCount(ANSWER_USAGE_EVENT) > 0;
-  const request = res.req ? routing(res.req).request : undefined;
-  // A translated stream carries only what its client asked for: there is no usage chunk to hide.
-  const asked = !options.usage && tap && isEventStream(response.headers) && request && asksUsageForClient(request);
-  const filter = asked ? new UsageChunkFilter() : undefined;
+  const contentType = response.headers['content-type'];
+  const observer = ok
+    ? answerObserver({
+        contentType,
+        format: request.format,
+        usage: options.usage,
+        hideUsageChunk: !options.usage && isEventStream(contentType) && asksUsageForClient(request),
+      })
+    : undefined;
 
   return new Promise((resolve) => {
     let settled = false;
-    let told = false;
-    const tell = (complete: boolean): Record<string, string> => {
-      const fields: Record<string, string> = {};
-      if (told || !tap) return fields;
-      told = true;
-      const usage = tap.end();
-      if (usage) record.usage = usage;
-      if (listened)
-        res.emit(ANSWER_USAGE_EVENT, {
-          model: attempt.model,
-          usage,
-          complete,
-          streamedEvents: tap.events,
-          fields,
-        } satisfies AnswerUsage);
-      return fields;
+    const facts = (complete: boolean): Buffer | undefined => {
+      if (!observer) return undefined;
+      const rest = observer.end();
+      if (observer.usage) record.usage = observer.usage;
+      if (observer.finishReasons) record.finishReasons = observer.finishReasons;
+      record.answer = { kind: observer.kind, complete, events: observer.events };
+      return rest;
     };
     const settle = (outcome: RelayOutcome) => {
       if (settled) return;
       settled = true;
-      attempt.endedAt = Date.now();
-      attempt.outcome = outcome;
-      if (outcome === 'stream_cut' && attempt.errorClass !== STALLED) attempt.errorClass = 'upstream_dropped';
-      if (outcome === 'client_aborted') attempt.errorClass = 'client_aborted';
-      if (outcome === 'stream_cut' || outcome === 'client_aborted') tell(false);
+      if (outcome === 'stream_cut' || outcome === 'client_aborted') facts(false);
+      else if (!observer) record.answer = { kind: 'other', complete: true, events: 0 };
+      const errorClass =
+        outcome === 'client_aborted'
+          ? 'client_aborted'
+          : outcome === 'stream_cut' && entry.attempt.errorClass !== STALLED
+            ? 'upstream_dropped'
+            : undefined;
+      entry.ended(outcome, errorClass);
       res.off('finish', onFinish);
       res.off('close', onClientClose);
       response.off('close', onUpstreamClose);
@@ -96,42 +96,66 @@ export function relayResponse(options: RelayOptions): Promise<RelayOutcome> {
     response.on('close', onUpstreamClose);
     if (res.closed) return onClientClose();
 
-    const headers = responseHeaders(response.headers, attempt.model);
-    if (listened && !filter && !isEventStream(response.headers) && fitsHold(response.headers)) {
-      hold({ res, response, tap, status, statusMessage: response.statusMessage, headers, tell });
-      return;
-    }
-    res.writeHead(status, response.statusMessage, headers);
-    if (!tap) {
+    const headers = responseHeaders(response.headers, entry.model);
+    if (!observer) {
+      res.writeHead(status, response.statusMessage, headers);
       response.pipe(res);
       return;
     }
-    response.on('data', (chunk: Buffer) => {
-      tap.write(chunk);
-      const out = filter ? filter.push(chunk) : chunk;
-      if (out.length > 0 && !res.write(out)) {
-        response.pause();
-        res.once('drain', () => response.resume());
-      }
-    });
+    if (observer.kind === 'json' && ctx.hasAnswerHooks && fitsHold(response.headers)) {
+      hold({
+        res,
+        response,
+        observer,
+        status,
+        statusMessage: response.statusMessage,
+        headers,
+        finish: () => answeredFields(ctx, entry.model, facts),
+      });
+      return;
+    }
+    res.writeHead(status, response.statusMessage, headers);
+    pass(res, response, observer);
     response.on('end', () => {
-      const rest = filter?.end();
+      const rest = facts(true);
       if (rest && rest.length > 0) res.write(rest);
-      const trailers = tell(true);
-      if (Object.keys(trailers).length > 0) res.addTrailers(trailers);
+      const trailers = ctx.hasAnswerHooks ? ctx.answered({ model: entry.model, usage: record.usage }) : undefined;
+      if (trailers && Object.keys(trailers).length > 0) res.addTrailers(trailers);
       res.end();
     });
+  });
+}
+
+/** The answer is complete: its facts recorded, the fields the call's answer hooks add to it. */
+function answeredFields(
+  ctx: RoutingContext,
+  model: string,
+  facts: (complete: boolean) => Buffer | undefined,
+): Record<string, string> {
+  facts(true);
+  return ctx.answered({ model, usage: ctx.record.usage });
+}
+
+/** Passes each chunk on as the observer lets it, with backpressure. */
+function pass(res: ServerResponse, response: AttemptAnswered['response'], observer: AnswerObserver): void {
+  response.on('data', (chunk: Buffer) => {
+    const out = observer.write(chunk);
+    if (out.length > 0 && !res.write(out)) {
+      response.pause();
+      res.once('drain', () => response.resume());
+    }
   });
 }
 
 interface HoldOptions {
   readonly res: ServerResponse;
   readonly response: AttemptAnswered['response'];
-  readonly tap: UsageTap;
+  readonly observer: AnswerObserver;
   readonly status: number;
   readonly statusMessage: string | undefined;
   readonly headers: OutgoingHttpHeaders;
-  readonly tell: (complete: boolean) => Record<string, string>;
+  /** Records the answer's facts and returns the fields to add to it. */
+  readonly finish: () => Record<string, string>;
 }
 
 /**
@@ -139,12 +163,12 @@ interface HoldOptions {
  * that depend on its usage can go before it. Past 1 MiB it is passed on as it comes, without them.
  */
 function hold(options: HoldOptions): void {
-  const { res, response, tap, status, statusMessage, headers, tell } = options;
+  const { res, response, observer, status, statusMessage, headers, finish } = options;
   const chunks: Buffer[] = [];
   let length = 0;
   let passing = false;
   response.on('data', (chunk: Buffer) => {
-    tap.write(chunk);
+    observer.write(chunk);
     if (passing) {
       if (!res.write(chunk)) {
         response.pause();
@@ -154,13 +178,13 @@ function hold(options: HoldOptions): void {
     }
     chunks.push(chunk);
     length += chunk.length;
-    if (length <= USAGE_TAP_LIMIT) return;
+    if (length <= OBSERVED_LIMIT) return;
     passing = true;
     res.writeHead(status, statusMessage, headers);
     for (const held of chunks.splice(0)) res.write(held);
   });
   response.on('end', () => {
-    const fields = tell(true);
+    const fields = finish();
     if (passing) {
       res.end();
       return;
@@ -172,11 +196,11 @@ function hold(options: HoldOptions): void {
 
 function fitsHold(headers: IncomingHttpHeaders): boolean {
   const length = Number(headers['content-length']);
-  return !(length > USAGE_TAP_LIMIT);
+  return !(length > OBSERVED_LIMIT);
 }
 
-function isEventStream(headers: IncomingHttpHeaders): boolean {
-  return headers['content-type']?.toLowerCase().startsWith('text/event-stream') === true;
+function isEventStream(contentType: string | undefined): boolean {
+  return contentType?.toLowerCase().startsWith('text/event-stream') === true;
 }
 
 function responseHeaders(upstream: IncomingHttpHeaders, servedModel: string): OutgoingHttpHeaders {

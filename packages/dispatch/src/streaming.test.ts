@@ -31,7 +31,12 @@ describe('dispatch() streaming', () => {
     const upstream = await startTestUpstream(sse(events, 120));
     const gateway = await startGateway({ policy: testPolicy(upstream.baseUrl) });
 
-    const res = await post(gateway, { model: 'gpt-test', stream: true, stream_options: { include_usage: true }, messages: [] });
+    const res = await post(gateway, {
+      model: 'gpt-test',
+      stream: true,
+      stream_options: { include_usage: true },
+      messages: [{ role: 'user', content: 'Hi' }],
+    });
     const { text, times } = await readChunks(res);
 
     expect(res.headers.get('content-type')).toBe('text/event-stream');
@@ -50,7 +55,12 @@ describe('dispatch() streaming', () => {
     const upstream = await startTestUpstream(sse(writes, 30));
     const gateway = await startGateway({ policy: testPolicy(upstream.baseUrl) });
 
-    const res = await post(gateway, { model: 'gpt-test', stream: true, stream_options: { include_usage: true }, messages: [] });
+    const res = await post(gateway, {
+      model: 'gpt-test',
+      stream: true,
+      stream_options: { include_usage: true },
+      messages: [{ role: 'user', content: 'Hi' }],
+    });
     expect((await readChunks(res)).text).toBe(writes.join(''));
 
     const record = await gateway.lastRecord();
@@ -63,7 +73,7 @@ describe('dispatch() streaming', () => {
     const upstream = await startTestUpstream(sse(writes, 10));
     const gateway = await startGateway({ policy: testPolicy(upstream.baseUrl) });
 
-    const res = await post(gateway, { model: 'gpt-test', stream: true, messages: [] });
+    const res = await post(gateway, { model: 'gpt-test', stream: true, messages: [{ role: 'user', content: 'Hi' }] });
 
     expect((await readChunks(res)).text).toBe(writes.join(''));
     const record = await gateway.lastRecord();
@@ -76,7 +86,7 @@ describe('dispatch() streaming', () => {
     const upstream = await startTestUpstream(sse(sent, 20, 'drop'));
     const gateway = await startGateway({ policy: testPolicy(upstream.baseUrl) });
 
-    const res = await post(gateway, { model: 'gpt-test', stream: true, messages: [] });
+    const res = await post(gateway, { model: 'gpt-test', stream: true, messages: [{ role: 'user', content: 'Hi' }] });
 
     expect(res.status).toBe(200);
     const { text } = await readChunks(res);
@@ -93,7 +103,7 @@ describe('dispatch() streaming', () => {
     const gateway = await startGateway({ policy: testPolicy(upstream.baseUrl), timeoutMs: 300 });
 
     const started = Date.now();
-    const res = await post(gateway, { model: 'gpt-test', stream: true, messages: [] });
+    const res = await post(gateway, { model: 'gpt-test', stream: true, messages: [{ role: 'user', content: 'Hi' }] });
 
     const { text } = await readChunks(res);
     expect(text).toMatch(
@@ -113,7 +123,7 @@ describe('dispatch() when the client goes away', () => {
     const gateway = await startGateway({ policy: testPolicy(upstream.baseUrl) });
     const abort = new AbortController();
 
-    const response = post(gateway, { model: 'gpt-test', messages: [] }, { signal: abort.signal });
+    const response = post(gateway, { model: 'gpt-test', messages: [{ role: 'user', content: 'Hi' }] }, { signal: abort.signal });
     const received = await upstream.nextRequest();
     expect(await within(received.connectionClosed, 100)).toBe('open');
     abort.abort();
@@ -144,7 +154,7 @@ describe('dispatch() when the client goes away', () => {
       headers: { 'content-type': 'application/json' },
     });
     client.on('error', () => {});
-    client.end(JSON.stringify({ model: 'gpt-test', stream: true, messages: [] }));
+    client.end(JSON.stringify({ model: 'gpt-test', stream: true, messages: [{ role: 'user', content: 'Hi' }] }));
     await new Promise<void>((resolve) => client.on('response', (res) => res.once('data', () => resolve())));
     client.destroy();
 
@@ -160,7 +170,7 @@ describe('dispatch() connections', () => {
     const gateway = await startGateway({ policy: testPolicy(upstream.baseUrl) });
 
     for (let i = 0; i < 4; i++) {
-      const res = await post(gateway, { model: 'gpt-test', messages: [] });
+      const res = await post(gateway, { model: 'gpt-test', messages: [{ role: 'user', content: 'Hi' }] });
       expect(res.status).toBe(200);
       await res.text();
     }
@@ -172,7 +182,7 @@ describe('dispatch() connections', () => {
   it('should close its kept-alive upstream connections on close()', async () => {
     const upstream = await startTestUpstream();
     const gateway = await startGateway({ policy: testPolicy(upstream.baseUrl) });
-    await (await post(gateway, { model: 'gpt-test', messages: [] })).text();
+    await (await post(gateway, { model: 'gpt-test', messages: [{ role: 'user', content: 'Hi' }] })).text();
     expect(await within(upstream.requests[0]!.connectionClosed, 100)).toBe('open');
 
     gateway.handler.close();
@@ -185,7 +195,7 @@ describe('dispatch() connections', () => {
     const upstream = await startTestUpstream(sse(events, 60));
     const gateway = await startGateway({ policy: testPolicy(upstream.baseUrl) });
 
-    const res = await post(gateway, { model: 'gpt-test', stream: true, messages: [] });
+    const res = await post(gateway, { model: 'gpt-test', stream: true, messages: [{ role: 'user', content: 'Hi' }] });
     gateway.handler.close();
 
     expect((await readChunks(res)).text).toBe(events.join(''));
@@ -199,7 +209,8 @@ describe('dispatch() connections', () => {
     try {
       const upstream = await startTestUpstream();
       const gateway = await startGateway({ policy: testPolicy(upstream.baseUrl) });
-      for (let i = 0; i < 15; i++) await (await post(gateway, { model: 'gpt-test', messages: [] })).text();
+      for (let i = 0; i < 15; i++)
+        await (await post(gateway, { model: 'gpt-test', messages: [{ role: 'user', content: 'Hi' }] })).text();
       await new Promise((resolve) => setTimeout(resolve, 20));
       expect(upstream.connections()).toBe(1);
     } finally {
@@ -211,7 +222,7 @@ describe('dispatch() connections', () => {
   it('should keep the upstream connection when a client asks to close its own', async () => {
     const upstream = await startTestUpstream();
     const gateway = await startGateway({ policy: testPolicy(upstream.baseUrl) });
-    const body = JSON.stringify({ model: 'gpt-test', messages: [] });
+    const body = JSON.stringify({ model: 'gpt-test', messages: [{ role: 'user', content: 'Hi' }] });
 
     for (let i = 0; i < 2; i++) {
       await new Promise<void>((resolve, reject) => {

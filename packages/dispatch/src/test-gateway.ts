@@ -3,11 +3,12 @@
 import type { AddressInfo } from 'node:net';
 import {
   errorHandler,
+  type ParsedRequest,
   parsePolicy,
-  routing,
-  type Endpoint,
   type Policy,
+  readRequest,
   type RoutingRecord,
+  routing,
   type Selection,
 } from '@switchyard/core';
 import express from 'express';
@@ -74,20 +75,21 @@ export async function startGateway(options: GatewayOptions): Promise<TestGateway
       next();
     },
     express.raw({ type: () => true, limit: '10mb' }),
-    function fakeStages(req, _res, next) {
+    async function fakeStages(req, _res, next) {
       if (!stages) return next();
-      const raw = req.body as Buffer;
-      const body = JSON.parse(raw.toString()) as Record<string, unknown>;
-      const chosen = selection ?? { kind: 'exact', model: String(body.model) };
+      let request: ParsedRequest;
+      try {
+        request = await readRequest(req);
+      } catch (err) {
+        return next(err);
+      }
+      const chosen = selection ?? { kind: 'exact', model: request.model };
       const model = policy.models.get(chosen.model);
       const provider = model && policy.providers.get(model.provider);
       if (!provider) return next(new Error(`test: unknown model ${chosen.model}`));
-      const ctx = routing(req);
-      const endpoint = ENDPOINTS[req.path] ?? 'other';
-      ctx.request = { endpoint, path: req.path, body, raw };
-      ctx.record.endpoint = endpoint;
-      ctx.record.selection = chosen;
-      ctx.record.target = { model: chosen.model, provider: provider.name, format: provider.format };
+      const { record } = routing(req);
+      record.selection = chosen;
+      record.target = { model: chosen.model, provider: provider.name, format: provider.format };
       next();
     },
     handler,
@@ -122,14 +124,6 @@ export async function startGateway(options: GatewayOptions): Promise<TestGateway
     },
   };
 }
-
-const ENDPOINTS: Readonly<Record<string, Endpoint>> = {
-  '/chat/completions': 'chat',
-  '/messages': 'messages',
-  '/embeddings': 'embeddings',
-  '/completions': 'completions',
-  '/responses': 'responses',
-};
 
 /** POSTs `body` (JSON-encoded unless a string) to `${gateway.url}/chat/completions`, or `init.path`. */
 export function post(

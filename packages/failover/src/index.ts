@@ -1,3 +1,4 @@
+export { ANTHROPIC_OVERLOADED, judgeAnswer, type OutputCheck, type UpstreamAnswer } from './answer.js';
 export { backoffDelay } from './backoff.js';
 export { CooldownRegistry } from './cooldown.js';
 export {

@@ -1,22 +1,23 @@
-import { createRecord, type ModelConfig, type SignalReader, type SignalReading } from '@switchyard/core';
+import type { ModelConfig, SignalReader, SignalReading } from '@switchyard/core';
 import { describe, expect, it } from 'vitest';
 import { RequestNeeds } from './needs.js';
 
 /** A reader over fixed readings that notes what was read, and a byte-length bound for input_tokens. */
 function fakeReader(readings: Record<string, SignalReading>, bound: number) {
-  const record = createRecord();
   const reads: string[] = [];
+  const known = new Map<string, SignalReading>();
   const reader: SignalReader = {
     async read(names) {
       for (const name of names) {
         reads.push(name);
-        record.signals[name] = readings[name] ?? { kind: 'absent', reason: 'not present' };
+        known.set(name, readings[name] ?? { kind: 'absent', reason: 'not present' });
       }
     },
+    reading: (name) => known.get(name),
     upperBound: (name) => (name === 'input_tokens' ? bound : undefined),
     has: () => true,
   };
-  return { reader, record, reads };
+  return { reader, reads };
 }
 
 const yes: SignalReading = { kind: 'value', value: true };
@@ -31,8 +32,8 @@ function model(
 
 describe('RequestNeeds', () => {
   it('should name the first capability the request needs and the model lacks', async () => {
-    const { reader, record } = fakeReader({ has_tools: yes, has_schema: no, has_images: yes, streaming: yes }, 10);
-    const needs = new RequestNeeds(reader, record);
+    const { reader } = fakeReader({ has_tools: yes, has_schema: no, has_images: yes, streaming: yes }, 10);
+    const needs = new RequestNeeds(reader);
     expect(await needs.unmet(model(['streaming']))).toEqual({ reason: 'missing_capability', capability: 'tools' });
     expect(await needs.unmet(model(['tools', 'streaming']))).toEqual({ reason: 'missing_capability', capability: 'vision' });
     expect(await needs.unmet(model(['tools', 'vision']))).toEqual({ reason: 'missing_capability', capability: 'streaming' });
@@ -41,47 +42,47 @@ describe('RequestNeeds', () => {
 
   it('should ask for json_schema only when the request has a schema', async () => {
     const withSchema = fakeReader({ has_schema: yes }, 10);
-    expect(await new RequestNeeds(withSchema.reader, withSchema.record).unmet(model([]))).toEqual({
+    expect(await new RequestNeeds(withSchema.reader).unmet(model([]))).toEqual({
       reason: 'missing_capability',
       capability: 'json_schema',
     });
     const without = fakeReader({ has_schema: no }, 10);
-    expect(await new RequestNeeds(without.reader, without.record).unmet(model([]))).toBeUndefined();
+    expect(await new RequestNeeds(without.reader).unmet(model([]))).toBeUndefined();
   });
 
   it('should settle the context window from the byte length when it fits, without counting tokens', async () => {
-    const { reader, record, reads } = fakeReader({ max_tokens: { kind: 'value', value: 100 } }, 900);
-    expect(await new RequestNeeds(reader, record).unmet(model([], 1000))).toBeUndefined();
+    const { reader, reads } = fakeReader({ max_tokens: { kind: 'value', value: 100 } }, 900);
+    expect(await new RequestNeeds(reader).unmet(model([], 1000))).toBeUndefined();
     expect(reads).not.toContain('input_tokens');
   });
 
   it('should count tokens when the byte length does not settle it, and skip a window too small', async () => {
-    const { reader, record, reads } = fakeReader(
+    const { reader, reads } = fakeReader(
       { max_tokens: { kind: 'value', value: 100 }, input_tokens: { kind: 'value', value: 950 } },
       4000,
     );
-    const needs = new RequestNeeds(reader, record);
+    const needs = new RequestNeeds(reader);
     expect(await needs.unmet(model([], 1000))).toEqual({ reason: 'context_window', needed: 1050, contextWindow: 1000 });
     expect(await needs.unmet(model([], 1050))).toBeUndefined();
     expect(reads.filter((name) => name === 'input_tokens').length).toBeGreaterThan(0);
   });
 
   it('should not rule a model out when the token count is absent, or the model states no window', async () => {
-    const { reader, record } = fakeReader({}, 4000);
-    const needs = new RequestNeeds(reader, record);
+    const { reader } = fakeReader({}, 4000);
+    const needs = new RequestNeeds(reader);
     expect(await needs.unmet(model([], 1000))).toBeUndefined();
     expect(await needs.unmet(model([]))).toBeUndefined();
   });
 
   it('should read the capability signals once for any number of candidates', async () => {
-    const { reader, record, reads } = fakeReader({}, 1);
-    const needs = new RequestNeeds(reader, record);
+    const { reader, reads } = fakeReader({}, 1);
+    const needs = new RequestNeeds(reader);
     await needs.unmet(model([]));
     await needs.unmet(model([]));
     expect(reads.filter((name) => name === 'has_tools')).toHaveLength(1);
   });
 
   it('should rule nothing out without a signal reader', async () => {
-    expect(await new RequestNeeds(undefined, createRecord()).unmet(model([], 1))).toBeUndefined();
+    expect(await new RequestNeeds(undefined).unmet(model([], 1))).toBeUndefined();
   });
 });

@@ -1,5 +1,5 @@
 // What a request needs from a model, read from the signals only when a fallback candidate must be checked.
-import type { Capability, ModelConfig, RoutingRecord, SignalReader } from '@switchyard/core';
+import type { Capability, ModelConfig, SignalReader } from '@switchyard/core';
 
 /** Why a fallback candidate cannot serve the request. */
 export type Unmet =
@@ -23,25 +23,24 @@ const NEEDS: ReadonlyArray<readonly [signal: string, capability: Capability]> = 
 const FLAGS = [...NEEDS.map(([signal]) => signal), 'max_tokens'];
 
 /**
- * Checks fallback candidates against one request. Signals are read on the first check, and
+ * Checks fallback candidates against one request. Signals are read (through the request's reader, which
+ * keeps them; the routing record lists only what rules read) on the first check, and
  * `input_tokens` only when a candidate's context window is not settled by the prompt's byte length.
  * Without a signal reader nothing is known, and no candidate is ruled out.
  */
 export class RequestNeeds {
   readonly #reader: SignalReader | undefined;
-  readonly #record: RoutingRecord;
   #flags: Promise<void> | undefined;
 
-  constructor(reader: SignalReader | undefined, record: RoutingRecord) {
+  constructor(reader: SignalReader | undefined) {
     this.#reader = reader;
-    this.#record = record;
   }
 
   /** What `model` lacks for this request, or `undefined` when it can serve it. */
   async unmet(model: ModelConfig): Promise<Unmet | undefined> {
     const reader = this.#reader;
     if (!reader) return undefined;
-    await (this.#flags ??= reader.read(FLAGS));
+    await (this.#flags ??= reader.read(FLAGS) ?? Promise.resolve());
     for (const [signal, capability] of NEEDS) {
       if (this.#value(signal) === true && !model.capabilities.has(capability))
         return { reason: 'missing_capability', capability };
@@ -58,7 +57,7 @@ export class RequestNeeds {
   }
 
   #value(signal: string): unknown {
-    const reading = this.#record.signals[signal];
+    const reading = this.#reader?.reading(signal);
     return reading?.kind === 'value' ? reading.value : undefined;
   }
 

@@ -54,8 +54,11 @@ export interface PlanOptions {
   readonly cooldowns: CooldownRegistry;
   /** Checks a fallback candidate against what the request needs. */
   readonly needs: { unmet(model: ModelConfig): Promise<Unmet | undefined> };
-  /** Whether the gateway can call a provider at all (it speaks a format the gateway has an adapter for). Default: every one. */
-  readonly callable?: (provider: ProviderConfig) => boolean;
+  /**
+   * Whether the gateway can send this request to `model` on `provider` (the provider speaks a format the
+   * request translates into). Default: every one.
+   */
+  readonly callable?: (provider: ProviderConfig, model: ModelConfig) => boolean;
   /** Default: `Date.now`. */
   readonly now?: () => number;
   /** Jitter source. Default: `Math.random`. */
@@ -197,7 +200,7 @@ export class FailoverPlan {
       if (this.#pastDeadline()) return undefined;
       const model = lookup(policy.models, this.#queue.shift()!, 'model');
       const provider = lookup(policy.providers, model.provider, 'provider');
-      if (!callable(provider)) {
+      if (!callable(provider, model)) {
         this.#skipped(model, { reason: 'format_not_supported' });
         continue;
       }

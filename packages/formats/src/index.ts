@@ -7,7 +7,7 @@ export type { ChunkStreamOptions } from './openai-chunks.js';
 export { DEFAULT_MAX_EVENT_BYTES, SseEventTooLarge, SseParser, type SseEvent } from './sse.js';
 export { TranslatingStream, type StreamEnd, type StreamTranslator, type TranslatingStreamOptions } from './stream.js';
 
-export { ANTHROPIC_OVERLOADED, fromAnthropicError } from './anthropic/errors.js';
+export { fromAnthropicError } from './anthropic/errors.js';
 export { DEFAULT_ANTHROPIC_MAX_TOKENS, toAnthropicRequest, type AnthropicRequestOptions } from './anthropic/request.js';
 export { fromAnthropicResponse } from './anthropic/response.js';
 export { anthropicToOpenAIStream } from './anthropic/stream.js';
@@ -35,3 +35,4 @@ export {
 } from './answers.js';
 export { asksUsageForClient, requestBody } from './passthrough.js';
 export { wiresFor, type Outgoing, type Wire } from './wires.js';
+export { mayCarryUsage, toUsage, usageAfterEvent, usageIn } from './usage.js';

@@ -1,6 +1,6 @@
 // One request through one route's rules: first match wins, else the default. Never throws for a rule.
 import { EvaluationError } from '@marcbachmann/cel-js';
-import type { RoutingRecord, RuleError, SignalReader, SignalType } from '@switchyard/core';
+import type { RoutingRecord, RuleError, SignalReader, SignalReading, SignalType } from '@switchyard/core';
 import { activationFor } from './activation.js';
 import { INPUT_TOKENS } from './ast.js';
 import { settledByBound } from './bound.js';
@@ -20,12 +20,13 @@ export async function evaluateRoute(
   reader: SignalReader,
 ): Promise<RouteSelection> {
   let selection: RouteSelection = { kind: 'route', route: route.name, rule: 'default', model: route.default };
-  // One async frame per request, not two per rule: the read is awaited here, and only when a signal is
-  // missing; the match itself is synchronous.
+  // One async frame per request, not two per rule: a read is awaited only when a signal is not known yet;
+  // the match itself is synchronous.
   for (const rule of route.rules) {
     const bound = settlingBound(rule, record, reader);
-    const exact = bound === undefined ? rule.reads : rule.reads.filter((name) => name !== INPUT_TOKENS);
-    if (forgetInexact(exact, record)) await reader.read(exact);
+    const names = bound === undefined ? rule.reads : rule.reads.filter((name) => name !== INPUT_TOKENS);
+    if (!allKnown(names, record, reader)) await reader.read(names);
+    for (const name of names) note(record, reader, name);
     if (ruleMatches(rule, compiled.signalTypes, record, bound)) {
       selection = { kind: 'route', route: route.name, rule: rule.name, model: rule.use };
       break;
@@ -59,34 +60,33 @@ function ruleMatches(
 
 /**
  * The upper bound of `input_tokens` when it settles this rule without tokenizing; `undefined` when the
- * rule needs the exact count (or already has a reading of it to use).
+ * rule needs the exact count (or an exact reading of it is known already).
  */
 function settlingBound(rule: CompiledRule, record: RoutingRecord, reader: SignalReader): number | undefined {
-  if (!rule.inputTokensBound) return undefined;
-  const reading = record.signals[INPUT_TOKENS];
-  if (reading !== undefined && reading.kind !== 'at_most') return undefined;
+  if (!rule.inputTokensBound || exact(record, reader, INPUT_TOKENS) !== undefined) return undefined;
   const bound = reader.upperBound(INPUT_TOKENS);
   if (bound === undefined || !Number.isSafeInteger(bound) || bound < 0) return undefined;
   return settledByBound(rule.inputTokensBound, bound) ? bound : undefined;
 }
 
-/**
- * Whether the reader must compute some of `names` (the record holds no exact reading of them yet); bounds
- * from earlier rules are dropped so that the reader computes the exact count.
- */
-function forgetInexact(names: readonly string[], record: RoutingRecord): boolean {
-  let missing = false;
-  for (const name of names) {
-    const reading = record.signals[name];
-    if (reading === undefined) {
-      missing = true;
-    } else if (reading.kind === 'at_most') {
-      // A bound from an earlier rule; this rule needs the count, and the reader skips names it has recorded.
-      delete record.signals[name];
-      missing = true;
-    }
-  }
-  return missing;
+/** The exact reading of `name` the record holds, else the one the reader computed; a bound is not exact. */
+function exact(record: RoutingRecord, reader: SignalReader, name: string): SignalReading | undefined {
+  const recorded = record.signals[name];
+  if (recorded !== undefined && recorded.kind !== 'at_most') return recorded;
+  return reader.reading(name);
+}
+
+function allKnown(names: readonly string[], record: RoutingRecord, reader: SignalReader): boolean {
+  for (const name of names) if (exact(record, reader, name) === undefined) return false;
+  return true;
+}
+
+/** Records the signal a rule read: the record lists exactly the signals rules read, and rules alone write them. */
+function note(record: RoutingRecord, reader: SignalReader, name: string): void {
+  // A name read from a rule is never allowed to replace the record's prototype.
+  if (name === '__proto__') return;
+  const reading = exact(record, reader, name);
+  if (reading !== undefined) record.signals[name] = reading;
 }
 
 function ruleError(rule: CompiledRule, err: unknown, record: RoutingRecord): RuleError {

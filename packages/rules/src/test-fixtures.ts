@@ -4,6 +4,7 @@ import {
   type Policy,
   type RoutingRecord,
   type SignalReader,
+  type SignalReading,
   type SignalType,
   type SignalValue,
 } from '@switchyard/core';
@@ -68,8 +69,10 @@ export class FakeReader implements SignalReader {
   /** The names `upperBound` was asked for. */
   readonly boundCalls: string[] = [];
 
+  readonly #readings = new Map<string, SignalReading>();
+
   constructor(
-    private readonly record: RoutingRecord,
+    readonly record: RoutingRecord,
     private readonly values: Readonly<Record<string, FakeSignal>>,
     private readonly bounds: Readonly<Record<string, number>> = {},
     private readonly delayMs = 0,
@@ -84,15 +87,21 @@ export class FakeReader implements SignalReader {
     this.readCalls.push([...names]);
     if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
     for (const name of names) {
-      if (this.record.signals[name] !== undefined) continue;
+      if (this.#readings.has(name)) continue;
       const value = this.values[name];
-      this.record.signals[name] =
+      this.#readings.set(
+        name,
         value === undefined
           ? { kind: 'absent', reason: 'unknown to the fake reader' }
           : typeof value === 'object'
             ? { kind: 'absent', reason: value.absent }
-            : { kind: 'value', value };
+            : { kind: 'value', value },
+      );
     }
+  }
+
+  reading(name: string): SignalReading | undefined {
+    return this.#readings.get(name);
   }
 
   upperBound(name: string): number | undefined {

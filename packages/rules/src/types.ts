@@ -1,5 +1,6 @@
 // The public shapes of a compiled rule set and of the rules() middleware's options.
-import type { Selection, SignalType } from '@switchyard/core';
+import type { Policy, Selection, SignalType } from '@switchyard/core';
+import type { SignalCatalog } from '@switchyard/signals';
 
 /** What rule evaluation selects: a route's matched rule (or `default`) and its model. */
 export type RouteSelection = Extract<Selection, { kind: 'route' }>;
@@ -82,8 +83,17 @@ export interface CompileRulesOptions {
   readonly limits?: CelLimits;
 }
 
-/** Options for the `rules()` middleware. */
-export interface RulesOptions {
-  /** The policy's rules, from `compileRules(policy, signalTypes)`. Required. */
-  readonly compiled: CompiledRules;
-}
+/** Options for the `rules()` middleware: the policy (compiled here), or rules compiled already. */
+export type RulesOptions =
+  | {
+      /** The policy whose routes' rules are compiled once, when the middleware is built. */
+      readonly policy: Policy;
+      /** The signals rules may read. Default: the built-in signals and the policy's declared ones. */
+      readonly catalog?: SignalCatalog;
+      readonly compiled?: undefined;
+    }
+  | {
+      /** The policy's rules, from `compileRules(policy, signalTypes)`; `signals()` must be mounted before. */
+      readonly compiled: CompiledRules;
+      readonly policy?: undefined;
+    };

@@ -1,6 +1,5 @@
 // Signals declared under `signals:` in the policy: a JSONPath into the body or a header, coerced to the type.
 import type { DeclaredSignal } from '@switchyard/core';
-import { firstHeader } from './headers.js';
 import type { SignalDef } from './internal-types.js';
 import { firstMatch } from './jsonpath.js';
 import { absent, coerced, messageOf } from './readings.js';
@@ -10,15 +9,15 @@ export function declaredSignal(declared: DeclaredSignal): SignalDef {
   const { name, type, from } = declared;
   if (from.kind === 'header') {
     const header = from.header.toLowerCase();
-    return { name, type, compute: ({ req }) => coerced(type, firstHeader(req, header)) };
+    return { name, type, compute: ({ request }) => coerced(type, request.header(header)) };
   }
   const match = firstMatch(from.path);
   return {
     name,
     type,
-    compute: ({ parsed }) => {
+    compute: ({ request }) => {
       try {
-        return coerced(type, match(parsed.body));
+        return coerced(type, match(request.body));
       } catch (err) {
         return absent(`JSONPath failed: ${messageOf(err)}`);
       }

@@ -12,8 +12,8 @@ const SIGNAL_NAME = /^[a-z][a-z0-9_]*$/;
 const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
 /**
- * Defines a custom signal that rules may read once it is passed to `signalCatalog({ plugins })`.
- * `extract(req, record)` returns the value, or `undefined` when the request does not carry it, sync or
+ * Defines a custom signal that rules may read once it is passed to `signals({ plugins })` (or
+ * `signalCatalog({ plugins })`). `extract({ body, headers, request, req, record })` returns the value, or `undefined` when the request does not carry it, sync or
  * as a Promise. It runs only when a rule about to run reads the signal, at most once per request.
  * A plugin never fails the request: if it throws, rejects, takes longer than `timeoutMs` (default 50 ms)
  * or returns a value of the wrong type, its signal is `absent` and the reading says why.
@@ -30,7 +30,7 @@ export function defineSignal<T extends SignalType>(definition: SignalPluginDefin
     );
   }
   if (typeof extract !== 'function') {
-    throw new TypeError(`defineSignal: signal "${name}" needs an extract(req, record) function`);
+    throw new TypeError(`defineSignal: signal "${name}" needs an extract({ body, headers, req, record }) function`);
   }
   if (typeof timeoutMs !== 'number' || !(timeoutMs > 0) || timeoutMs > MAX_TIMEOUT_MS) {
     throw new TypeError(
@@ -58,10 +58,10 @@ export function pluginSignal(plugin: SignalPlugin): SignalDef {
   return {
     name,
     type,
-    compute: ({ req, record }) => {
+    compute: ({ req, record, request }) => {
       let out: unknown;
       try {
-        out = extract(req, record);
+        out = extract({ body: request.body, headers: req.headers, request, req, record });
       } catch (err) {
         return threw(err);
       }

@@ -3,4 +3,5 @@ export * from './names.js';
 export * from './types.js';
 export { signalCatalog } from './catalog.js';
 export { DEFAULT_PLUGIN_TIMEOUT_MS, defineSignal, isSignalPlugin } from './define-signal.js';
-export { DEFAULT_BODY_LIMIT, signals } from './middleware.js';
+export { signals, type SignalsHandler } from './middleware.js';
+export { signalReader } from './reader.js';

@@ -6,7 +6,7 @@ import type { Request } from 'express';
 export interface SignalContext {
   readonly req: Request;
   readonly record: RoutingRecord;
-  readonly parsed: ParsedRequest;
+  readonly request: ParsedRequest;
   /** The request's instant for time signals: the clock is read once per request, on first use. */
   now(): Date;
 }

@@ -37,7 +37,9 @@ describe('laziness and caching', () => {
       const parallel = req.query.parallel.split(',');
       await Promise.all([reader.read(parallel), reader.read(parallel)]);
     }
-    res.json({ signals: routing(req).record.signals, bound: reader.upperBound('input_tokens') });
+    const read = [...names, ...(typeof req.query.parallel === 'string' ? req.query.parallel.split(',') : [])];
+    const signals = Object.fromEntries(read.map((name) => [name, reader.reading(name)]));
+    res.json({ signals, bound: reader.upperBound('input_tokens') });
   };
 
   beforeAll(async () => {

@@ -66,7 +66,13 @@ describe('signals() middleware', () => {
       for (const messages of [undefined, [], 'hi', {}]) {
         const res = await post(server.url, path, { model: 'smart', messages });
         expect(res.status, `${path} ${JSON.stringify(messages)}`).toBe(400);
-        expect(res.body.error).toMatchObject({ code: 'missing_messages', param: 'messages' });
+        // Each client reads the error in its own wire format: Anthropic's has no code or param.
+        if (path === '/v1/messages') {
+          expect(res.body).toMatchObject({
+            type: 'error',
+            error: { type: 'invalid_request_error', message: '"messages" must be a non-empty array.' },
+          });
+        } else expect(res.body.error).toMatchObject({ code: 'missing_messages', param: 'messages' });
       }
     }
   });

@@ -3,7 +3,7 @@ import type { SignalType } from '@switchyard/core';
 
 /** Prompt tokens by the o200k_base tokenizer (images not counted). */
 export const SIGNAL_INPUT_TOKENS = 'input_tokens';
-/** `max_completion_tokens ?? max_tokens`; absent when neither is set. */
+/** The request's output limit (core's `ParsedRequest.maxOutputTokens`); absent when unset. */
 export const SIGNAL_MAX_TOKENS = 'max_tokens';
 /** Whether the request asks for a JSON-schema structured output. */
 export const SIGNAL_HAS_SCHEMA = 'has_schema';
@@ -29,7 +29,7 @@ export const SIGNAL_HOUR_LOCAL = 'hour_local';
 export const SIGNAL_WEEKDAY = 'weekday';
 
 /** The header that names the caller's workflow. */
-export const WORKFLOW_HEADER = 'x-switchyard-workflow';
+export { WORKFLOW_HEADER } from '@switchyard/core';
 
 /** Every built-in signal and its CEL type. */
 export const BUILTIN_SIGNALS = Object.freeze({

@@ -28,7 +28,7 @@ describe('defineSignal', () => {
       'signal "x" has type "float"; expected one of bool, int, double, string',
     );
     expect(() => defineSignal({ name: 'x', type: 'int', extract: undefined as never })).toThrow(
-      'needs an extract(req, record) function',
+      'needs an extract({ body, headers, req, record }) function',
     );
     for (const timeoutMs of [0, -1, Number.NaN, Infinity, '50' as unknown as number]) {
       expect(() => defineSignal({ name: 'x', type: 'int', extract: () => 1, timeoutMs }), String(timeoutMs)).toThrow(TypeError);
@@ -48,11 +48,11 @@ describe('plugin signals through signals()', () => {
   };
   beforeAll(async () => {
     const plugins = [
-      defineSignal({ name: 'sync_tier', type: 'string', extract: (req) => String(req.headers['x-tier'] ?? 'none') }),
+      defineSignal({ name: 'sync_tier', type: 'string', extract: ({ headers }) => String(headers['x-tier'] ?? 'none') }),
       defineSignal({
         name: 'async_score',
         type: 'double',
-        extract: async (_req, record) => (record.requestedModel === 'smart' ? 0.5 : 0),
+        extract: async ({ record }) => (record.requestedModel === 'smart' ? 0.5 : 0),
       }),
       defineSignal({
         name: 'throws',

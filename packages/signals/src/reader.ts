@@ -1,41 +1,47 @@
-// The per-request SignalReader: computes a signal the first time a rule asks for it, records it, caches it.
+// The per-request SignalReader: computes a signal the first time it is asked for and keeps its reading.
+// It writes nothing into the routing record: rules() records the signals a rule read.
 import type { ParsedRequest, RoutingRecord, SignalReader, SignalReading } from '@switchyard/core';
 import type { Request } from 'express';
-import type { CatalogInternals } from './catalog.js';
+import { catalogInternals, type CatalogInternals } from './catalog.js';
 import type { SignalContext, SignalDef } from './internal-types.js';
 import { SIGNAL_INPUT_TOKENS } from './names.js';
 import { promptSize, utf8Bytes } from './prompt.js';
 import { absent, messageOf } from './readings.js';
+import type { SignalCatalog } from './types.js';
 
-const RESOLVED = Promise.resolve();
 const NOOP = (): void => {};
 const UNKNOWN = absent('unknown signal');
-const COMPUTED = null;
 
 export class RequestSignals implements SignalReader, SignalContext {
   readonly req: Request;
   readonly record: RoutingRecord;
-  readonly parsed: ParsedRequest;
+  readonly request: ParsedRequest;
   readonly #catalog: CatalogInternals;
-  /** Per signal name: COMPUTED, or the computation still under way. Created on the first read. */
-  #state: Map<string, Promise<void> | typeof COMPUTED> | undefined;
+  /** Readings computed so far. */
+  readonly #readings = new Map<string, SignalReading>();
+  /** Computations still under way, by signal name. */
+  #pending: Map<string, Promise<void>> | undefined;
   #bound: number | undefined;
   #instant: Date | undefined;
 
-  constructor(catalog: CatalogInternals, req: Request, record: RoutingRecord, parsed: ParsedRequest) {
+  constructor(catalog: CatalogInternals, req: Request, record: RoutingRecord, request: ParsedRequest) {
     this.#catalog = catalog;
     this.req = req;
     this.record = record;
-    this.parsed = parsed;
+    this.request = request;
   }
 
   has(name: string): boolean {
     return this.#catalog.defs.has(name);
   }
 
+  reading(name: string): SignalReading | undefined {
+    return this.#readings.get(name);
+  }
+
   upperBound(name: string): number | undefined {
     if (name !== SIGNAL_INPUT_TOKENS) return undefined;
-    this.#bound ??= promptSize(this.parsed.body, utf8Bytes);
+    this.#bound ??= promptSize(this.request.body, utf8Bytes);
     return this.#bound;
   }
 
@@ -44,33 +50,29 @@ export class RequestSignals implements SignalReader, SignalContext {
     return this.#instant;
   }
 
-  read(names: readonly string[]): Promise<void> {
-    const state = (this.#state ??= new Map());
+  read(names: readonly string[]): Promise<void> | undefined {
     let waits: Promise<void>[] | undefined;
     for (const name of names) {
-      const known = state.get(name);
-      if (known === COMPUTED) continue;
-      if (known) {
-        (waits ??= []).push(known);
+      if (this.#readings.has(name)) continue;
+      const pending = this.#pending?.get(name);
+      if (pending) {
+        (waits ??= []).push(pending);
         continue;
       }
       const def = this.#catalog.defs.get(name);
       const out = def ? compute(def, this) : UNKNOWN;
       if (out instanceof Promise) {
-        const pending = out.then((reading) => this.#write(state, name, reading));
-        state.set(name, pending);
-        (waits ??= []).push(pending);
+        const computing = out.then((reading) => {
+          this.#readings.set(name, reading);
+          this.#pending?.delete(name);
+        });
+        (this.#pending ??= new Map()).set(name, computing);
+        (waits ??= []).push(computing);
       } else {
-        this.#write(state, name, out);
+        this.#readings.set(name, out);
       }
     }
-    return waits ? Promise.all(waits).then(NOOP) : RESOLVED;
-  }
-
-  #write(state: Map<string, unknown>, name: string, reading: SignalReading): void {
-    state.set(name, COMPUTED);
-    // A name read from a rule is never allowed to replace the record's prototype.
-    if (name !== '__proto__') this.record.signals[name] = reading;
+    return waits ? Promise.all(waits).then(NOOP) : undefined;
   }
 }
 
@@ -86,4 +88,12 @@ function compute(def: SignalDef, ctx: SignalContext): SignalReading | Promise<Si
 
 function failed(err: unknown): SignalReading {
   return absent(`failed: ${messageOf(err)}`);
+}
+
+/**
+ * A reader of `catalog`'s signals for one request, for a middleware that installs its own when `signals()`
+ * is not mounted (rules() given a policy does).
+ */
+export function signalReader(catalog: SignalCatalog, req: Request, record: RoutingRecord, request: ParsedRequest): SignalReader {
+  return new RequestSignals(catalogInternals(catalog), req, record, request);
 }

@@ -4,7 +4,7 @@ import { errorHandler, parsePolicy, routing, type Policy } from '@switchyard/cor
 import express, { type Express, type RequestHandler } from 'express';
 import { signalCatalog } from './catalog.js';
 import { signals } from './middleware.js';
-import type { SignalCatalog, SignalCatalogOptions, SignalsOptions } from './types.js';
+import type { SignalCatalog, SignalCatalogOptions } from './types.js';
 
 export interface Served {
   readonly url: string;
@@ -32,9 +32,12 @@ export async function serve(app: Express): Promise<Served> {
 export const reportSignals: RequestHandler = async function reportSignals(req, res) {
   const ctx = routing(req);
   const names = typeof req.query.read === 'string' && req.query.read !== '' ? req.query.read.split(',') : [];
-  await ctx.signals?.read(names);
+  const reader = ctx.signals;
+  await reader?.read(names);
+  // What a rule would record: the readings of the signals it read.
+  const signals = Object.fromEntries(names.flatMap((name) => (reader?.reading(name) ? [[name, reader.reading(name)]] : [])));
   res.json({
-    signals: ctx.record.signals,
+    signals,
     endpoint: ctx.record.endpoint,
     requestedModel: ctx.record.requestedModel,
     streaming: ctx.record.streaming,
@@ -46,7 +49,7 @@ export const reportSignals: RequestHandler = async function reportSignals(req, r
 
 /** An app with signals() under /v1, the reporting handler and core's errorHandler(). */
 export function signalsApp(
-  options: Partial<SignalsOptions> & { catalog: SignalCatalog },
+  options: { readonly catalog: SignalCatalog; readonly bodyLimit?: number | string },
   before: RequestHandler[] = [],
 ): Express {
   const app = express();

@@ -1,17 +1,29 @@
 // Public types of @switchyard/signals: plugin definitions, the catalog and the middleware options.
-import type { RoutingRecord, SignalType } from '@switchyard/core';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { ParsedRequest, Policy, ReadRequestOptions, RoutingRecord, SignalType } from '@switchyard/core';
 import type { Request } from 'express';
 
 /** The JS value a signal of type `T` carries: `bool` → boolean, `int`/`double` → number, `string` → string. */
 export type SignalValueOf<T extends SignalType> = T extends 'bool' ? boolean : T extends 'string' ? string : number;
+
+/** What a plugin's `extract` sees of one request. */
+export interface SignalInput {
+  /** The parsed JSON body (whatever body parser the app mounted). */
+  readonly body: Readonly<Record<string, unknown>>;
+  readonly headers: IncomingHttpHeaders;
+  /** The request's facts as the stack parsed them: endpoint, model, stream, tools, … */
+  readonly request: ParsedRequest;
+  readonly req: Request;
+  /** What the stack decided so far (owner, requested model, …). */
+  readonly record: Readonly<RoutingRecord>;
+}
 
 /**
  * Computes a plugin signal for one request. Return `undefined` when the request does not carry it
  * (the signal is then `absent`). May be async; it only runs when a rule about to run reads the signal.
  */
 export type SignalExtractor<T extends SignalType = SignalType> = (
-  req: Request,
-  record: RoutingRecord,
+  input: SignalInput,
 ) => SignalValueOf<T> | undefined | PromiseLike<SignalValueOf<T> | undefined>;
 
 /** What `defineSignal()` takes. */
@@ -54,10 +66,9 @@ export interface SignalCatalog {
   readonly types: ReadonlyMap<string, SignalType>;
 }
 
-/** Options of the `signals()` middleware. */
-export interface SignalsOptions {
-  /** The signals of the current policy, from `signalCatalog()`. */
-  readonly catalog: SignalCatalog;
-  /** The largest request body accepted, in bytes or as a string such as `'4mb'` (413 above it). Default: `'4mb'`. */
-  readonly bodyLimit?: number | string;
-}
+/** Options of the `signals()` middleware: the policy (and plugins), or a catalog built already; body limits. */
+export type SignalsOptions = (
+  | ({ readonly policy: Policy; readonly catalog?: undefined } & SignalCatalogOptions)
+  | { readonly catalog: SignalCatalog; readonly policy?: undefined }
+) &
+  ReadRequestOptions;

@@ -2,12 +2,12 @@
 import { audit, type AuditOptions } from '@switchyard/audit';
 import { budget, budgetReport } from '@switchyard/budget';
 import { keyAllowList, keys } from '@switchyard/keys';
-import { errorHandler, routing, SwitchyardError, type ErrorHandlerOptions } from '@switchyard/core';
+import { errorHandler, SwitchyardError, type ErrorHandlerOptions } from '@switchyard/core';
 import { modelList, pin } from '@switchyard/pinning';
 import { dispatch } from '@switchyard/dispatch';
 import { rules } from '@switchyard/rules';
 import { signals } from '@switchyard/signals';
-import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import express, { type Router } from 'express';
 import type { CompiledPolicy } from './compile.js';
 
 /** Anthropic's Messages API: the front door for Anthropic clients, whose errors are answered in Anthropic's shape. */
@@ -15,8 +15,6 @@ export const MESSAGES_PATH = '/messages';
 
 /** The endpoints the stack routes: OpenAI's, and Anthropic's Messages. */
 export const ROUTED_PATHS = ['/chat/completions', '/completions', '/embeddings', '/responses', MESSAGES_PATH] as const;
-
-const OPENAI_PATHS = ROUTED_PATHS.filter((path) => path !== MESSAGES_PATH);
 
 /** Every owner's spend this month, for the policy's `budgets.admin_key` only. */
 export const BUDGET_REPORT_PATH = '/switchyard/budget';
@@ -43,10 +41,8 @@ export function switchyard(compiled: CompiledPolicy, options: SwitchyardOptions 
     dispatch({ policy }),
   ];
   // A routed call runs its whole chain in one route (one router step, not five): audit() first, so that
-  // every outcome is recorded, a refused key included; Anthropic's front door before keys(), so that a
-  // refused key is answered in Anthropic's shape there too. Every other request meets keys() below.
-  router.post([...OPENAI_PATHS], auditCall, checkKey, ...routed);
-  router.post(MESSAGES_PATH, auditCall, anthropicFrontDoor, checkKey, ...routed);
+  // every outcome is recorded, a refused key included. Every other request meets keys() below.
+  router.post([...ROUTED_PATHS], auditCall, checkKey, ...routed);
   router.use(checkKey);
   router.get('/models', modelList({ policy, allowedModels: keyAllowList }));
   router.use(function unknownEndpoint(req, _res, next) {
@@ -61,9 +57,4 @@ export function switchyard(compiled: CompiledPolicy, options: SwitchyardOptions 
   });
   router.use(errorHandler(options));
   return router;
-}
-
-function anthropicFrontDoor(req: Request, _res: Response, next: NextFunction): void {
-  routing(req).record.endpoint = 'messages';
-  next();
 }

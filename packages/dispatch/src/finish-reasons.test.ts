@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { FinishReasons } from './finish-reasons.js';
 
 function read(...chunks: string[]): readonly string[] | undefined {
-  const reasons = new FinishReasons();
+  const reasons = new FinishReasons('openai');
   for (const chunk of chunks) reasons.write(Buffer.from(chunk));
   return reasons.reasons;
 }
@@ -25,7 +25,7 @@ describe('FinishReasons', () => {
     for (let cut = 1; cut < STREAM.length; cut++) {
       expect(read(STREAM.slice(0, cut), STREAM.slice(cut)), `cut at ${cut}`).toEqual(['tool_calls']);
     }
-    const oneByteAtATime = new FinishReasons();
+    const oneByteAtATime = new FinishReasons('openai');
     for (const byte of Buffer.from(STREAM)) oneByteAtATime.write(Buffer.from([byte]));
     expect(oneByteAtATime.reasons).toEqual(['tool_calls']);
   });

@@ -1,5 +1,39 @@
 import { describe, expect, it } from 'vitest';
-import { USAGE_TAP_LIMIT, UsageChunkFilter, usageIn, usageTap, type UsageTap } from './usage-tap.js';
+import { usageIn } from '@switchyard/formats';
+import { answerObserver, OBSERVED_LIMIT as USAGE_TAP_LIMIT } from './answer-observer.js';
+
+/** The observer as a usage tap: chunks in, usage out. */
+interface UsageTap {
+  write(chunk: Buffer): void;
+  end(): unknown;
+  readonly events: number;
+}
+
+function usageTap(contentType: string | undefined): UsageTap | undefined {
+  const observer = answerObserver({ contentType, format: 'openai' });
+  if (!observer) return undefined;
+  return {
+    write: (chunk) => void observer.write(chunk),
+    end: () => {
+      observer.end();
+      return observer.usage;
+    },
+    get events() {
+      return observer.events;
+    },
+  };
+}
+
+/** The observer hiding the usage chunk the gateway asked for: chunks in, what the client gets out. */
+class UsageChunkFilter {
+  readonly #observer = answerObserver({ contentType: 'text/event-stream', format: 'openai', hideUsageChunk: true })!;
+  push(chunk: Buffer): Buffer {
+    return this.#observer.write(chunk);
+  }
+  end(): Buffer {
+    return this.#observer.end();
+  }
+}
 
 function feed(tap: UsageTap | undefined, ...chunks: Array<string | Buffer>) {
   if (!tap) throw new Error('test: no tap');
@@ -15,7 +49,7 @@ const CHAT_USAGE = {
 };
 const EXPECTED = { inputTokens: 120, outputTokens: 30, cachedInputTokens: 100 };
 
-describe('usageTap() for JSON bodies', () => {
+describe('answerObserver() reading usage of JSON bodies', () => {
   const body = JSON.stringify({ id: 'chatcmpl-1', model: 'gpt-test', choices: [], usage: CHAT_USAGE });
 
   it('should read usage from a body that arrives in pieces', () => {
@@ -73,7 +107,7 @@ describe('usageTap() for JSON bodies', () => {
   });
 });
 
-describe('usageTap() for event streams', () => {
+describe('answerObserver() reading usage of event streams', () => {
   const stream = [
     `data: ${JSON.stringify({ choices: [{ delta: { content: 'Hé' } }], usage: null })}\n\n`,
     `data: ${JSON.stringify({ choices: [{ delta: { content: 'llo' } }], usage: null })}\n\n`,
@@ -134,7 +168,7 @@ describe('usageTap() for event streams', () => {
   });
 });
 
-describe('usageTap() for other bodies', () => {
+describe('answerObserver() reading usage of other bodies', () => {
   it.each([['text/plain'], ['application/octet-stream'], [undefined]])('should not tap %s', (type) => {
     expect(usageTap(type)).toBeUndefined();
   });
@@ -184,7 +218,7 @@ describe('usage shapes', () => {
   });
 });
 
-describe('usageTap().events', () => {
+describe('answerObserver().events', () => {
   it('should count the data events a stream delivered, and none for JSON', () => {
     const tap = usageTap('text/event-stream')!;
     feed(tap, 'data: {"a":1}\n\ndata: {"a":2}\n', '\ndata: [DONE]\n\n');
@@ -193,7 +227,7 @@ describe('usageTap().events', () => {
   });
 });
 
-describe('UsageChunkFilter', () => {
+describe('answerObserver() hiding the usage chunk', () => {
   const usageChunk = `data: ${JSON.stringify({ id: 'c', choices: [], usage: CHAT_USAGE })}\n\n`;
   const content = `data: ${JSON.stringify({ id: 'c', choices: [{ delta: { content: 'prompt_tokens "usage"' } }], usage: null })}\n\n`;
   const pass = (...chunks: string[]) => {

@@ -1,0 +1,206 @@
+// The parsed request: the one account of what a client asked for, made once, read by every middleware.
+import type { IncomingHttpHeaders } from 'node:http';
+import { clientFormatOf, endpointOf, endpointPath } from './endpoint.js';
+import { badRequest } from './errors.js';
+import type { Endpoint, ProviderFormat } from './record.js';
+
+/** The header that names the caller's workflow (else `metadata.workflow` in the body). */
+export const WORKFLOW_HEADER = 'x-switchyard-workflow';
+
+/**
+ * The request as the stack parsed it, once. Facts are derived from the body on first use and kept; no
+ * middleware derives them again. Never recorded whole: it holds the prompt.
+ */
+export interface ParsedRequest {
+  readonly endpoint: Endpoint;
+  /** The wire format the client speaks (`anthropic` on `/messages`, else `openai`). */
+  readonly format: ProviderFormat;
+  /** The path below the mount point that the upstream is called on, e.g. `/chat/completions`. */
+  readonly path: string;
+  /** The JSON body, an object with a non-empty string `model`. */
+  readonly body: Readonly<Record<string, unknown>>;
+  /** The body's bytes as received, forwarded as they are when nothing in them must change. */
+  readonly raw: Buffer;
+  readonly headers: IncomingHttpHeaders;
+  /**
+   * The first value of header `lowerName` (lower-case) as the client sent it, or `undefined`. Node joins
+   * repeated custom headers with ", " in `headers`, which would blur them.
+   */
+  header(lowerName: string): string | undefined;
+  /** The `model` the client sent. */
+  readonly model: string;
+  /** The client asked for a streamed answer (`stream: true`). */
+  readonly stream: boolean;
+  /**
+   * The most output tokens the client allows: `max_completion_tokens ?? max_tokens` on chat,
+   * `max_output_tokens` on the Responses API, `max_tokens` elsewhere; `undefined` when unset or not a
+   * non-negative integer.
+   */
+  readonly maxOutputTokens: number | undefined;
+  /** A JSON-schema structured output is asked for (chat `response_format`, Responses `text.format`, Messages `output_config.format`). */
+  readonly hasSchema: boolean;
+  /** Tools are offered (`tools`, or the legacy `functions`). */
+  readonly hasTools: boolean;
+  /** Some message or input item carries an image, tool results included. */
+  readonly hasImages: boolean;
+  /** Header `x-switchyard-workflow`, else a string `metadata.workflow`; `undefined` when neither is set. */
+  readonly workflow: string | undefined;
+}
+
+/** What `parseRequest` needs: the bytes and where they came from. */
+export interface RequestInit {
+  /** Path below the mount point, e.g. `/chat/completions`. */
+  readonly path: string;
+  /** The decoded JSON body (anything: it is checked here). */
+  readonly body: unknown;
+  readonly raw: Buffer;
+  readonly headers: IncomingHttpHeaders;
+  /** Node's `rawHeaders`: names and values alternating, as sent. */
+  readonly rawHeaders: readonly string[];
+}
+
+/**
+ * Checks the body's shape and makes the ParsedRequest. Throws a 400 SwitchyardError when the body is not
+ * an object (`invalid_body`), has no non-empty string `model` (`missing_model`), or is a chat or messages
+ * request without a non-empty `messages` array (`missing_messages`).
+ */
+export function parseRequest(init: RequestInit): ParsedRequest {
+  const { body } = init;
+  if (!isObject(body)) throw badRequest('The request body must be a JSON object.', 'invalid_body');
+  const model = body.model;
+  if (typeof model !== 'string' || model.length === 0) {
+    throw badRequest('The request body must name a model: "model" must be a non-empty string.', 'missing_model', 'model');
+  }
+  const endpoint = endpointOf(init.path);
+  if ((endpoint === 'chat' || endpoint === 'messages') && !(Array.isArray(body.messages) && body.messages.length > 0)) {
+    throw badRequest('"messages" must be a non-empty array.', 'missing_messages', 'messages');
+  }
+  return new Request(init, body, endpoint, model);
+}
+
+const UNSET = Symbol('unset');
+
+class Request implements ParsedRequest {
+  readonly endpoint: Endpoint;
+  readonly format: ProviderFormat;
+  readonly path: string;
+  readonly body: Readonly<Record<string, unknown>>;
+  readonly raw: Buffer;
+  readonly headers: IncomingHttpHeaders;
+  readonly model: string;
+  readonly stream: boolean;
+  readonly #rawHeaders: readonly string[];
+  #maxOutputTokens: number | undefined | typeof UNSET = UNSET;
+  #hasSchema: boolean | undefined;
+  #hasTools: boolean | undefined;
+  #hasImages: boolean | undefined;
+  #workflow: string | undefined | typeof UNSET = UNSET;
+
+  constructor(init: RequestInit, body: Readonly<Record<string, unknown>>, endpoint: Endpoint, model: string) {
+    this.endpoint = endpoint;
+    this.format = clientFormatOf(endpoint);
+    this.path = endpointPath(endpoint) ?? init.path;
+    this.body = body;
+    this.raw = init.raw;
+    this.headers = init.headers;
+    this.#rawHeaders = init.rawHeaders;
+    this.model = model;
+    this.stream = body.stream === true;
+  }
+
+  header(lowerName: string): string | undefined {
+    return firstHeader(this.#rawHeaders, lowerName);
+  }
+
+  get maxOutputTokens(): number | undefined {
+    if (this.#maxOutputTokens === UNSET) this.#maxOutputTokens = maxOutputTokensOf(this.endpoint, this.body);
+    return this.#maxOutputTokens;
+  }
+
+  get hasSchema(): boolean {
+    this.#hasSchema ??= asksForSchema(this.body);
+    return this.#hasSchema;
+  }
+
+  get hasTools(): boolean {
+    this.#hasTools ??= isNonEmptyArray(this.body.tools) || isNonEmptyArray(this.body.functions);
+    return this.#hasTools;
+  }
+
+  get hasImages(): boolean {
+    this.#hasImages ??= hasImage(this.body.messages) || hasImage(this.body.input);
+    return this.#hasImages;
+  }
+
+  get workflow(): string | undefined {
+    if (this.#workflow === UNSET) this.#workflow = this.header(WORKFLOW_HEADER) || stringWorkflow(this.body);
+    return this.#workflow;
+  }
+}
+
+function maxOutputTokensOf(endpoint: Endpoint, body: Readonly<Record<string, unknown>>): number | undefined {
+  const max =
+    endpoint === 'responses'
+      ? body.max_output_tokens
+      : endpoint === 'chat'
+        ? (body.max_completion_tokens ?? body.max_tokens)
+        : body.max_tokens;
+  return typeof max === 'number' && Number.isSafeInteger(max) && max >= 0 ? max : undefined;
+}
+
+/** Chat's `response_format`, the Responses API's `text.format`, Messages' `output_config.format` (`output_format` in its beta). */
+function asksForSchema(body: Readonly<Record<string, unknown>>): boolean {
+  return (
+    isJsonSchema(body.response_format) ||
+    (isObject(body.text) && isJsonSchema(body.text.format)) ||
+    (isObject(body.output_config) && isJsonSchema(body.output_config.format)) ||
+    isJsonSchema(body.output_format)
+  );
+}
+
+function isJsonSchema(format: unknown): boolean {
+  return isObject(format) && format.type === 'json_schema';
+}
+
+function isNonEmptyArray(v: unknown): boolean {
+  return Array.isArray(v) && v.length > 0;
+}
+
+const IMAGE_PARTS: ReadonlySet<unknown> = new Set(['image_url', 'input_image', 'image']);
+
+/** Any image part in messages/input items, including inside Anthropic tool_result blocks. */
+function hasImage(items: unknown): boolean {
+  if (!Array.isArray(items)) return false;
+  for (const item of items) {
+    if (isObject(item) && (IMAGE_PARTS.has(item.type) || hasImagePart(item.content, 0))) return true;
+  }
+  return false;
+}
+
+function hasImagePart(content: unknown, depth: number): boolean {
+  if (!Array.isArray(content)) return false;
+  for (const part of content) {
+    if (!isObject(part)) continue;
+    if (IMAGE_PARTS.has(part.type)) return true;
+    if (part.type === 'tool_result' && depth === 0 && hasImagePart(part.content, 1)) return true;
+  }
+  return false;
+}
+
+function stringWorkflow(body: Readonly<Record<string, unknown>>): string | undefined {
+  const workflow = isObject(body.metadata) ? body.metadata.workflow : undefined;
+  return typeof workflow === 'string' && workflow !== '' ? workflow : undefined;
+}
+
+/** The first value of header `lowerName` in Node's `rawHeaders`. */
+export function firstHeader(rawHeaders: readonly string[], lowerName: string): string | undefined {
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+    const key = rawHeaders[i] as string;
+    if (key.length === lowerName.length && key.toLowerCase() === lowerName) return rawHeaders[i + 1];
+  }
+  return undefined;
+}
+
+export function isObject(v: unknown): v is Readonly<Record<string, unknown>> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

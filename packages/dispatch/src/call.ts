@@ -1,0 +1,153 @@
+// The failover loop of one call: the plan says what to try next, each try is one forwardAttempt, and the
+// last result goes to the client. The decisions themselves are @switchyard/failover's.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  anthropicErrorBody,
+  openAIErrorBody,
+  type ParsedRequest,
+  type Policy,
+  type ProviderFormat,
+  type RoutingContext,
+  type Selection,
+  type SwitchyardError,
+  type Target,
+} from '@switchyard/core';
+import {
+  type CooldownRegistry,
+  FailoverPlan,
+  judgeAnswer,
+  type OutputCheck,
+  RequestNeeds,
+  requestedSchema,
+  type SchemaChecker,
+  type UpstreamAnswer,
+} from '@switchyard/failover';
+import type { Wire } from '@switchyard/formats';
+import type { NextFunction } from 'express';
+import { AttemptLog } from './attempt-log.js';
+import type { Candidates } from './candidates.js';
+import { translatedWhole } from './client-answer.js';
+import { deliver } from './deliver.js';
+import { ATTEMPTS_HEADER, FALLBACK_REASON_HEADER } from './failover-headers.js';
+import { type AttemptAnswered, type AttemptResult, forwardAttempt } from './forward-attempt.js';
+import type { AttemptTimeouts } from './options.js';
+import type { Upstream } from './upstream.js';
+
+/** What one dispatch() instance shares across its calls. */
+export interface DispatchShared {
+  readonly policy: Policy;
+  readonly upstreams: ReadonlyMap<string, Upstream>;
+  readonly timeouts: AttemptTimeouts;
+  readonly cooldowns: CooldownRegistry;
+  readonly schemas: SchemaChecker;
+}
+
+export interface Call {
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  readonly next: NextFunction;
+  readonly ctx: RoutingContext;
+  readonly request: ParsedRequest;
+  readonly selection: Selection;
+  readonly target: Target;
+  readonly candidates: Candidates;
+}
+
+export async function runCall(shared: DispatchShared, call: Call): Promise<void> {
+  const { req, res, ctx, request, candidates } = call;
+  const { record } = ctx;
+  const log = new AttemptLog(record);
+  const plan = new FailoverPlan({
+    policy: shared.policy,
+    record,
+    selection: call.selection,
+    model: call.target.model,
+    cooldowns: shared.cooldowns,
+    needs: new RequestNeeds(ctx.signals),
+    callable: (provider, model) => candidates.callable(provider, model),
+  });
+  const output = outputCheck(request, shared.schemas);
+  let last: AttemptResult | undefined;
+  let wire: Wire | undefined;
+  for (let step = await plan.first(); step.kind === 'attempt'; ) {
+    // A client that went away takes every planned attempt with it.
+    if (step.delayMs > 0 && !(await pause(step.delayMs, res))) return;
+    if (res.closed) return;
+    const candidate = candidates.for(step.model, step.provider);
+    // The plan checked every fallback; only the chosen model's own refusal gets here.
+    if ('refused' in candidate) return call.next(candidate.refused);
+    wire = candidate.wire;
+    const { outgoing } = candidate;
+    last = await forwardAttempt({
+      req,
+      res,
+      entry: log.begin(step.provider.name, step.model.id, step.credential?.index ?? -1),
+      upstream: shared.upstreams.get(step.provider.name)!,
+      credential: step.credential,
+      body: outgoing.body,
+      path: outgoing.path,
+      timeouts: shared.timeouts,
+      firstByte: step.firstByte,
+      // A JSON answer in another format is translated whole; a schema is checked on the whole answer.
+      whole: output !== undefined || (wire.answer !== undefined && !request.stream),
+    });
+    if (last.kind === 'answered' && last.body && wire.answer) last = translatedWhole(last, wire.answer, errorBodyFor(request));
+    const report = judgeAnswer(upstreamAnswer(last, step.provider.format), output);
+    if (report.kind === 'answered' && report.schemaViolation) last.entry.classify('schema_invalid');
+    step = await plan.next(report);
+    if (step.kind === 'attempt' && last.kind === 'answered') discard(last);
+  }
+  if (!last) return;
+  res.setHeader(ATTEMPTS_HEADER, record.attempts.length);
+  if (record.fallbackReason !== undefined && last.entry.model !== call.target.model)
+    res.setHeader(FALLBACK_REASON_HEADER, record.fallbackReason);
+  if (last.kind === 'failed') {
+    if (last.error) call.next(last.error);
+    return;
+  }
+  await deliver({ res, answered: last, ctx, request, deadlineAt: plan.deadlineAt, translator: wire?.answer });
+}
+
+/** The structured-output check of a non-streamed chat request with a JSON schema. */
+function outputCheck(request: ParsedRequest, schemas: SchemaChecker): OutputCheck | undefined {
+  const schema = request.endpoint === 'chat' ? requestedSchema(request.body) : undefined;
+  const validate = schema && schemas.validator(schema);
+  return validate ? { validate, checker: schemas } : undefined;
+}
+
+function upstreamAnswer(result: AttemptResult, format: ProviderFormat): UpstreamAnswer {
+  if (result.kind === 'failed') return { kind: 'failed', outcome: result.outcome };
+  const { response, body } = result;
+  return { kind: 'answered', status: response.statusCode ?? 0, headers: response.headers, format, body };
+}
+
+/** The client's error shape, for an answer the gateway could not translate. */
+function errorBodyFor(request: ParsedRequest): (err: SwitchyardError) => Buffer {
+  const render = request.format === 'anthropic' ? anthropicErrorBody : openAIErrorBody;
+  return (err) => Buffer.from(JSON.stringify(render(err)));
+}
+
+/** An answer that will not be passed on: its entry is completed, and its body drained so the connection can be reused. */
+function discard(answered: AttemptAnswered): void {
+  const { entry, response } = answered;
+  // The answer's status as the gateway saw it: a 2xx body it could not translate counts as a 502.
+  const status = response.statusCode ?? 0;
+  entry.ended(status >= 200 && status <= 299 ? 'ok' : 'http_error');
+  if (!response.readableEnded) response.resume();
+}
+
+/** Waits `ms`; `false` as soon as the client goes away. */
+function pause(ms: number, res: ServerResponse): Promise<boolean> {
+  if (res.closed) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const onClose = () => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    const timer = setTimeout(() => {
+      res.off('close', onClose);
+      resolve(true);
+    }, ms);
+    res.once('close', onClose);
+  });
+}
