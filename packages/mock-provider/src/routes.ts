@@ -5,9 +5,11 @@ import type { ScriptBook } from './behaviour.js';
 import { chatCompletionsRoute } from './chat-route.js';
 import type { MockConfig } from './config.js';
 import { geminiRoute } from './gemini-route.js';
+import type { MockState } from './mock-state.js';
 import { modelsRoutes } from './models-route.js';
 import type { PromptCache } from './prompt-cache.js';
 import { sendError } from './respond.js';
+import { responsesRoutes } from './responses-route.js';
 import { Router, type Route } from './router.js';
 
 /**
@@ -15,12 +17,17 @@ import { Router, type Route } from './router.js';
  * `/messages`, Gemini's `/v1beta/models/{model}:{method}` (and `/v1/models/…`), and `/models` in
  * Anthropic's shape when the request carries `anthropic-version`; those check their own keys.
  */
-export function mockRouter(config: MockConfig, scripts: ScriptBook, cache: PromptCache): Router {
+export function mockRouter(config: MockConfig, scripts: ScriptBook, cache: PromptCache, state: MockState): Router {
   const openai = modelsRoutes(config.models);
   const anthropic = anthropicModelsRoutes(config);
   const gemini = geminiRoute(config, scripts);
+  const deps = { config, scripts, state };
+  const responses = responsesRoutes(deps);
   return new Router()
     .on('POST', '/chat/completions', chatCompletionsRoute(config, scripts))
+    .on('POST', '/responses', responses.create)
+    .on('GET', '/responses/:id', responses.retrieve)
+    .on('DELETE', '/responses/:id', responses.remove)
     .on('POST', '/messages', anthropicMessagesRoute(config, scripts, cache), 'own')
     .on('GET', '/models', byShape(config, openai.list, anthropic.list), 'own')
     .on('GET', '/models/:id', byShape(config, openai.retrieve, anthropic.retrieve), 'own')

@@ -51,3 +51,36 @@ export async function readUntilEnd(response: Response): Promise<{ text: string; 
     return { text, broke: true };
   }
 }
+
+/** POSTs a JSON body (or raw string) to `path` under the mock's `/v1` URL. */
+export function postJson(
+  mock: MockProvider,
+  path: string,
+  body: unknown,
+  init: { headers?: Record<string, string>; signal?: AbortSignal } = {},
+): Promise<Response> {
+  return fetch(`${mock.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...init.headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+    signal: init.signal,
+  });
+}
+
+/** One `event:`/`data:` pair of a named-event stream, its data parsed. */
+export interface SseEvent {
+  readonly event: string;
+  readonly data: any;
+}
+
+/** The events of a named-event SSE body (`event: x\ndata: {…}\n\n`), in order; throws on anything else. */
+export function sseEvents(text: string): SseEvent[] {
+  return text
+    .split('\n\n')
+    .filter((block) => block.length > 0)
+    .map((block) => {
+      const match = /^event: ([a-z_.]+)\ndata: (.*)$/s.exec(block);
+      if (!match) throw new Error(`not a named SSE event: ${JSON.stringify(block)}`);
+      return { event: match[1]!, data: JSON.parse(match[2]!) };
+    });
+}
