@@ -3,7 +3,9 @@ import { anthropicMessagesRoute } from './anthropic-route.js';
 import { checkApiKey } from './auth.js';
 import type { ScriptBook } from './behaviour.js';
 import { chatCompletionsRoute } from './chat-route.js';
+import { completionsRoute } from './completions-route.js';
 import type { MockConfig } from './config.js';
+import { embeddingsRoute } from './embeddings-route.js';
 import { geminiRoute } from './gemini-route.js';
 import type { MockState } from './mock-state.js';
 import { modelsRoutes } from './models-route.js';
@@ -25,6 +27,8 @@ export function mockRouter(config: MockConfig, scripts: ScriptBook, cache: Promp
   const responses = responsesRoutes(deps);
   return new Router()
     .on('POST', '/chat/completions', chatCompletionsRoute(config, scripts))
+    .on('POST', '/completions', completionsRoute(deps))
+    .on('POST', '/embeddings', embeddingsRoute(deps))
     .on('POST', '/responses', responses.create)
     .on('GET', '/responses/:id', responses.retrieve)
     .on('DELETE', '/responses/:id', responses.remove)
