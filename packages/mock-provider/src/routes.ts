@@ -1,3 +1,4 @@
+import { anthropicCountTokensRoute } from './anthropic-count-route.js';
 import { anthropicModelsRoutes } from './anthropic-models.js';
 import { anthropicMessagesRoute } from './anthropic-route.js';
 import { checkApiKey } from './auth.js';
@@ -33,6 +34,7 @@ export function mockRouter(config: MockConfig, scripts: ScriptBook, cache: Promp
     .on('GET', '/responses/:id', responses.retrieve)
     .on('DELETE', '/responses/:id', responses.remove)
     .on('POST', '/messages', anthropicMessagesRoute(config, scripts, cache), 'own')
+    .on('POST', '/messages/count_tokens', anthropicCountTokensRoute(config, scripts), 'own')
     .on('GET', '/models', byShape(config, openai.list, anthropic.list), 'own')
     .on('GET', '/models/:id', byShape(config, openai.retrieve, anthropic.retrieve), 'own')
     .on('POST', '/models/:call', gemini, 'own')
