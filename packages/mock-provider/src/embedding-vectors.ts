@@ -20,6 +20,6 @@ export function embeddingVector(model: string, text: string, dimensions: number)
 /** The `base64` encoding of an embedding: its floats as little-endian float32 bytes. */
 export function embeddingBase64(vector: readonly number[]): string {
   const bytes = Buffer.alloc(vector.length * 4);
-  vector.forEach((value, i) => bytes.writeFloatLE(value, i * 4));
+  for (const [i, value] of vector.entries()) bytes.writeFloatLE(value, i * 4);
   return bytes.toString('base64');
 }
