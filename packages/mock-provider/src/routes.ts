@@ -8,6 +8,8 @@ import { completionsRoute } from './completions-route.js';
 import type { MockConfig } from './config.js';
 import { embeddingsRoute } from './embeddings-route.js';
 import { geminiRoute } from './gemini-route.js';
+import { imageGenerationsRoute, imageUploadRoute } from './images-route.js';
+import { MEDIA_PATH, mediaRoute } from './media-route.js';
 import type { MockState } from './mock-state.js';
 import { modelsRoutes } from './models-route.js';
 import type { PromptCache } from './prompt-cache.js';
@@ -33,6 +35,10 @@ export function mockRouter(config: MockConfig, scripts: ScriptBook, cache: Promp
     .on('POST', '/responses', responses.create)
     .on('GET', '/responses/:id', responses.retrieve)
     .on('DELETE', '/responses/:id', responses.remove)
+    .on('POST', '/images/generations', imageGenerationsRoute(deps))
+    .on('POST', '/images/edits', imageUploadRoute(deps, 'edits'), 'openai', 'raw')
+    .on('POST', '/images/variations', imageUploadRoute(deps, 'variations'), 'openai', 'raw')
+    .on('GET', `${MEDIA_PATH}/:name`, mediaRoute(state), 'own')
     .on('POST', '/messages', anthropicMessagesRoute(config, scripts, cache), 'own')
     .on('POST', '/messages/count_tokens', anthropicCountTokensRoute(config, scripts), 'own')
     .on('GET', '/models', byShape(config, openai.list, anthropic.list), 'own')
