@@ -55,7 +55,8 @@ export function readMultipart(req: IncomingMessage, limits: MultipartLimits): Pr
     try {
       parser = busboy({
         headers: req.headers,
-        limits: { fileSize: limits.fileBytes, fieldSize: FIELD_LIMIT_BYTES, files: MAX_FILES, fields: MAX_FIELDS },
+        // busboy reports the limit when a file reaches it; one byte more tells "exactly the limit" from "over".
+        limits: { fileSize: limits.fileBytes + 1, fieldSize: FIELD_LIMIT_BYTES, files: MAX_FILES, fields: MAX_FIELDS },
       });
     } catch (error) {
       resolve({ ok: false, status: 400, message: `Could not parse multipart form: ${(error as Error).message}` });

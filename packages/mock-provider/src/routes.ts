@@ -16,6 +16,8 @@ import type { PromptCache } from './prompt-cache.js';
 import { sendError } from './respond.js';
 import { responsesRoutes } from './responses-route.js';
 import { Router, type Route } from './router.js';
+import { speechRoute } from './speech-route.js';
+import { transcriptionRoute } from './transcription-route.js';
 
 /**
  * Every endpoint, under paths relative to `/v1`: the OpenAI ones (key checked by the handler), Anthropic's
@@ -38,6 +40,9 @@ export function mockRouter(config: MockConfig, scripts: ScriptBook, cache: Promp
     .on('POST', '/images/generations', imageGenerationsRoute(deps))
     .on('POST', '/images/edits', imageUploadRoute(deps, 'edits'), 'openai', 'raw')
     .on('POST', '/images/variations', imageUploadRoute(deps, 'variations'), 'openai', 'raw')
+    .on('POST', '/audio/speech', speechRoute(deps))
+    .on('POST', '/audio/transcriptions', transcriptionRoute(deps, 'transcribe'), 'openai', 'raw')
+    .on('POST', '/audio/translations', transcriptionRoute(deps, 'translate'), 'openai', 'raw')
     .on('GET', `${MEDIA_PATH}/:name`, mediaRoute(state), 'own')
     .on('POST', '/messages', anthropicMessagesRoute(config, scripts, cache), 'own')
     .on('POST', '/messages/count_tokens', anthropicCountTokensRoute(config, scripts), 'own')
