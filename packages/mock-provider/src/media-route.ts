@@ -12,7 +12,8 @@ export const MEDIA_PATH = '/mock-media';
 
 /**
  * Keeps `media` to serve and returns its absolute URL on this mock, as seen by the client of `req`: same host,
- * same mount prefix (an Express app's `/upstream/v1`), `/v1` when the call used it.
+ * same mount prefix (an Express app's `/upstream/v1`), `/v1` when the call used it. `stem` names it (a task
+ * ID, so every poll gets the same URL); default a fresh `media_…` ID.
  */
 export function publishMedia(
   state: MockState,
@@ -20,8 +21,9 @@ export function publishMedia(
   call: CallRecord,
   media: ServedMedia,
   extension: string,
+  stem: string = nextId('media'),
 ): string {
-  const name = `${nextId('media')}.${extension}`;
+  const name = `${stem}.${extension}`;
   state.media.set(name, media);
   const original = (req as { originalUrl?: string }).originalUrl ?? req.url ?? '';
   const originalPath = original.split('?')[0] ?? '';

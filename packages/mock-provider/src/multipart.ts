@@ -1,5 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import busboy from 'busboy';
+import { BodyTooLargeError, type ParsedBody, readParsedBody } from './body.js';
+import { INVALID_JSON } from './chat-validation.js';
+import { isRecord } from './guards.js';
 import type { CallRecord } from './recorder.js';
 import type { UploadedFile, UploadSummary } from './types.js';
 
@@ -29,6 +32,7 @@ export interface MultipartLimits {
 }
 
 const DEFAULT_HEAD_BYTES = 4096;
+const JSON_LIMIT_BYTES = 32 * 1024 * 1024;
 const FIELD_LIMIT_BYTES = 1024 * 1024;
 const MAX_FILES = 32;
 const MAX_FIELDS = 128;
@@ -154,4 +158,33 @@ export function recordUpload(call: CallRecord, form: MultipartForm): void {
 export function field(form: MultipartForm, name: string): string | undefined {
   const value = form.fields[name];
   return Array.isArray(value) ? value[0] : (value as string | undefined);
+}
+
+/** A request body that may come as JSON or as multipart/form-data: its fields, and the form when multipart. */
+export type FieldsResult =
+  | { readonly ok: true; readonly fields: Readonly<Record<string, unknown>>; readonly form: MultipartForm | undefined }
+  | { readonly ok: false; readonly status: 400 | 413; readonly message: string };
+
+/**
+ * Reads a body a route takes either way (the videos API): multipart through {@link readMultipart}, anything
+ * else as JSON (a body that is not a JSON object is a 400 with OpenAI's message).
+ */
+export async function readFields(req: IncomingMessage, call: CallRecord, limits: MultipartLimits): Promise<FieldsResult> {
+  if (/^multipart\/form-data\b/i.test(req.headers['content-type'] ?? '')) {
+    const read = await readMultipart(req, limits);
+    if (!read.ok) return read;
+    recordUpload(call, read.form);
+    return { ok: true, fields: read.form.fields, form: read.form };
+  }
+  let body: ParsedBody;
+  try {
+    body = await readParsedBody(req, JSON_LIMIT_BYTES);
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) return { ok: false, status: 413, message: error.message };
+    throw error;
+  }
+  call.body = body.value;
+  if (!body.json || !isRecord(body.value)) return { ok: false, status: 400, message: INVALID_JSON };
+  if (typeof body.value.model === 'string') call.model = body.value.model;
+  return { ok: true, fields: body.value, form: undefined };
 }

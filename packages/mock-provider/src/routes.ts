@@ -17,7 +17,9 @@ import { sendError } from './respond.js';
 import { responsesRoutes } from './responses-route.js';
 import { Router, type Route } from './router.js';
 import { speechRoute } from './speech-route.js';
+import { tasksRoutes } from './tasks-route.js';
 import { transcriptionRoute } from './transcription-route.js';
+import { videosRoutes } from './videos-route.js';
 
 /**
  * Every endpoint, under paths relative to `/v1`: the OpenAI ones (key checked by the handler), Anthropic's
@@ -30,6 +32,8 @@ export function mockRouter(config: MockConfig, scripts: ScriptBook, cache: Promp
   const gemini = geminiRoute(config, scripts);
   const deps = { config, scripts, state };
   const responses = responsesRoutes(deps);
+  const videos = videosRoutes(deps);
+  const tasks = tasksRoutes(deps);
   return new Router()
     .on('POST', '/chat/completions', chatCompletionsRoute(config, scripts))
     .on('POST', '/completions', completionsRoute(deps))
@@ -43,6 +47,14 @@ export function mockRouter(config: MockConfig, scripts: ScriptBook, cache: Promp
     .on('POST', '/audio/speech', speechRoute(deps))
     .on('POST', '/audio/transcriptions', transcriptionRoute(deps, 'transcribe'), 'openai', 'raw')
     .on('POST', '/audio/translations', transcriptionRoute(deps, 'translate'), 'openai', 'raw')
+    .on('POST', '/videos', videos.create, 'openai', 'raw')
+    .on('GET', '/videos', videos.list)
+    .on('GET', '/videos/:id', videos.retrieve)
+    .on('DELETE', '/videos/:id', videos.remove)
+    .on('GET', '/videos/:id/content', videos.content)
+    .on('POST', '/videos/:id/remix', videos.remix, 'openai', 'raw')
+    .on('POST', localPath(config.taskPaths.create), tasks.create)
+    .on('GET', localPath(config.taskPaths.get).replace('{id}', ':id'), tasks.get)
     .on('GET', `${MEDIA_PATH}/:name`, mediaRoute(state), 'own')
     .on('POST', '/messages', anthropicMessagesRoute(config, scripts, cache), 'own')
     .on('POST', '/messages/count_tokens', anthropicCountTokensRoute(config, scripts), 'own')
@@ -50,6 +62,11 @@ export function mockRouter(config: MockConfig, scripts: ScriptBook, cache: Promp
     .on('GET', '/models/:id', byShape(config, openai.retrieve, anthropic.retrieve), 'own')
     .on('POST', '/models/:call', gemini, 'own')
     .on('POST', '/v1beta/models/:call', gemini, 'own');
+}
+
+// Routes are matched without the `/v1` prefix, which every path may carry or not.
+function localPath(path: string): string {
+  return path.startsWith('/v1/') ? path.slice(3) : path;
 }
 
 // Both APIs list models at GET /v1/models; Anthropic clients always send `anthropic-version`.
