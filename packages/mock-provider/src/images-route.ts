@@ -4,10 +4,9 @@ import { isRecord } from './guards.js';
 import { sniffImageType } from './image-data.js';
 import { sendImages } from './image-answer.js';
 import { imageSettings } from './image-models.js';
-import type { MockState } from './mock-state.js';
 import { field, readMultipart, recordUpload, type FilePart, type MultipartForm } from './multipart.js';
 import { checkNumber, invalidValue, missingParameter, unknownKey } from './openai-params.js';
-import { openAIPrelude, type OpenAIRouteDeps } from './openai-prelude.js';
+import { openAIPrelude, type StatefulRouteDeps } from './openai-prelude.js';
 import { sendError } from './respond.js';
 import type { Route } from './router.js';
 
@@ -51,13 +50,8 @@ const IMAGE_LIMIT_BYTES = 50 * 1024 * 1024;
 // DALL·E 2 takes square PNGs under 4 MB only.
 const DALL_E_2_LIMIT_BYTES = 4 * 1024 * 1024;
 
-/** What the image routes need: config, scripts and the state that keeps served URLs. */
-export interface ImagesDeps extends OpenAIRouteDeps {
-  readonly state: MockState;
-}
-
 /** `POST /v1/images/generations` (JSON). */
-export function imageGenerationsRoute(deps: ImagesDeps): Route {
+export function imageGenerationsRoute(deps: StatefulRouteDeps): Route {
   return async function imageGenerations({ req, res, call, body, isJson }) {
     if (!isJson || !isRecord(body)) return sendError(res, 400, invalidRequest(INVALID_JSON));
     const problem =
@@ -84,7 +78,7 @@ export function imageGenerationsRoute(deps: ImagesDeps): Route {
  * `POST /v1/images/edits` and `/v1/images/variations` (multipart/form-data): the images stream through
  * busboy, only their first bytes kept to check the format; the call records fields, file names and sizes.
  */
-export function imageUploadRoute(deps: ImagesDeps, kind: 'edits' | 'variations'): Route {
+export function imageUploadRoute(deps: StatefulRouteDeps, kind: 'edits' | 'variations'): Route {
   return async function imageUpload({ req, res, call }) {
     const read = await readMultipart(req, { fileBytes: deps.config.uploadLimitBytes ?? IMAGE_LIMIT_BYTES, headBytes: 16 });
     if (!read.ok) return sendError(res, read.status, invalidRequest(read.message));

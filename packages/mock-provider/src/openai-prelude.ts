@@ -1,5 +1,6 @@
 import { scriptedBehaviour, type ScriptBook } from './behaviour.js';
 import type { MockConfig } from './config.js';
+import type { MockState } from './mock-state.js';
 import { invalidRequest, modelNotFound } from './errors.js';
 import { playLeadingFaults } from './faults.js';
 import { sendError } from './respond.js';
@@ -10,6 +11,11 @@ import type { Behaviour } from './types.js';
 export interface OpenAIRouteDeps {
   readonly config: MockConfig;
   readonly scripts: ScriptBook;
+}
+
+/** What routes that keep objects between calls need (responses, videos, tasks, served media). */
+export interface StatefulRouteDeps extends OpenAIRouteDeps {
+  readonly state: MockState;
 }
 
 /**

@@ -3,8 +3,8 @@ import { errorForStatus, invalidRequest } from './errors.js';
 import { sendEventStream } from './event-stream.js';
 import { isRecord } from './guards.js';
 import { nextId, unixSeconds } from './ids.js';
-import type { MockState, StoredResponse } from './mock-state.js';
-import { openAIPrelude, type OpenAIRouteDeps } from './openai-prelude.js';
+import type { StoredResponse } from './mock-state.js';
+import { openAIPrelude, type StatefulRouteDeps } from './openai-prelude.js';
 import { baseHeaders, sendError } from './respond.js';
 import { RESPONSES_FRAMING, responseErrorEvent, responseEvents, responseObject } from './responses-object.js';
 import { planResponsesReply } from './responses-reply.js';
@@ -14,16 +14,11 @@ import type { Behaviour, ResponsesRequest } from './types.js';
 
 const DEFAULT_CHUNKS = 4;
 
-/** What the Responses routes need: config, scripts and the store of responses. */
-export interface ResponsesDeps extends OpenAIRouteDeps {
-  readonly state: MockState;
-}
-
 /**
  * `POST /v1/responses` (answer or stream; stored unless `store: false`), `GET /v1/responses/{id}` and
  * `DELETE /v1/responses/{id}`. `previous_response_id` must name a response this mock stored.
  */
-export function responsesRoutes(deps: ResponsesDeps): {
+export function responsesRoutes(deps: StatefulRouteDeps): {
   readonly create: Route;
   readonly retrieve: Route;
   readonly remove: Route;

@@ -5,9 +5,8 @@ import { isRecord } from './guards.js';
 import { nextId } from './ids.js';
 import { type Job, jobPhase, newJob } from './jobs.js';
 import { publishMedia } from './media-route.js';
-import type { MockState } from './mock-state.js';
 import { missingParameter } from './openai-params.js';
-import { openAIPrelude, type OpenAIRouteDeps } from './openai-prelude.js';
+import { openAIPrelude, type StatefulRouteDeps } from './openai-prelude.js';
 import { baseHeaders, sendError } from './respond.js';
 import type { Route, RouteContext } from './router.js';
 import { silentWav } from './wav.js';
@@ -17,18 +16,13 @@ const MAX_SECONDS = 30;
 // Task audio is small: 8 kHz mono, 16 KB a second.
 const TASK_SAMPLE_RATE = 8000;
 
-/** What the task routes need: config (phase times, clock), scripts and the tasks made so far. */
-export interface TasksDeps extends OpenAIRouteDeps {
-  readonly state: MockState;
-}
-
 /**
  * A generic vendor task API (Suno-style music and other media vendors with their own async APIs): `create`
  * takes any JSON with a `prompt` and answers `{task_id, status: "queued"}`; `get` answers the task's status
  * (`queued`, `in_progress`, `completed`, `failed`) and, once completed, `{audio_url, duration}`, the URL served
  * by this mock. `duration` (seconds, 1 to 30) may be asked for in the create body; default 8.
  */
-export function tasksRoutes(deps: TasksDeps): { readonly create: Route; readonly get: Route } {
+export function tasksRoutes(deps: StatefulRouteDeps): { readonly create: Route; readonly get: Route } {
   const { state, config } = deps;
 
   return {

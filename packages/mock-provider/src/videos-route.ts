@@ -4,10 +4,9 @@ import { invalidRequest, type OpenAIError } from './errors.js';
 import { nextId } from './ids.js';
 import { sniffImageType } from './image-data.js';
 import { type Job, jobPhase, newJob } from './jobs.js';
-import type { MockState } from './mock-state.js';
 import { readFields } from './multipart.js';
 import { invalidType, invalidValue, missingParameter, unknownKey } from './openai-params.js';
-import { openAIPrelude, type OpenAIRouteDeps } from './openai-prelude.js';
+import { openAIPrelude, type StatefulRouteDeps } from './openai-prelude.js';
 import { baseHeaders, sendError } from './respond.js';
 import type { Route, RouteContext } from './router.js';
 import type { Behaviour } from './types.js';
@@ -28,18 +27,15 @@ const VARIANTS: Readonly<Record<string, { readonly type: string; readonly bytes:
   spritesheet: { type: 'image/jpeg', bytes: SPRITESHEET_JPEG },
 };
 
-/** What the video routes need: config (job steps, clock), scripts and the videos made so far. */
-export interface VideosDeps extends OpenAIRouteDeps {
-  readonly state: MockState;
-}
-
 /**
  * OpenAI's asynchronous videos API: `POST /v1/videos` (JSON or multipart) mints `video_…` jobs that move
  * `queued` → `in_progress` → `completed` (or `failed`) over the scripted phase times; `GET /v1/videos`,
  * `GET`/`DELETE /v1/videos/{id}`, `GET /v1/videos/{id}/content?variant=…` and `POST /v1/videos/{id}/remix`
  * follow up. Follow-ups record the ID they name and play the script of the video's model.
  */
-export function videosRoutes(deps: VideosDeps): Record<'create' | 'list' | 'retrieve' | 'remove' | 'content' | 'remix', Route> {
+export function videosRoutes(
+  deps: StatefulRouteDeps,
+): Record<'create' | 'list' | 'retrieve' | 'remove' | 'content' | 'remix', Route> {
   const { state, config } = deps;
   const now = (): number => config.clock();
 

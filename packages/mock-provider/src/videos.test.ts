@@ -211,6 +211,9 @@ describe('generic vendor task API', () => {
       const wav = Buffer.from(await (await fetch(done.audio_url)).arrayBuffer());
       expect(wavDuration(wav, wav.length)).toBe(3);
       expect(mock.callsFor(created.task_id).map((call) => call.method)).toEqual(['POST', 'GET', 'GET', 'GET']);
+      mock.reset();
+      expect((await fetch(`${mock.url}/music/tasks/${created.task_id}`)).status).toBe(404);
+      expect((await fetch(done.audio_url)).status).toBe(404);
     } finally {
       await mock.close();
     }
