@@ -32,6 +32,20 @@ const FIELDS: ReadonlySet<string> = new Set([
   'user_profile_id',
   'workspace_id',
 ]);
+// `count_tokens` takes the prompt-shaping fields only; sampling and output limits are refused like unknown ones.
+const COUNT_FIELDS: ReadonlySet<string> = new Set([
+  'model',
+  'messages',
+  'system',
+  'tools',
+  'tool_choice',
+  'thinking',
+  'mcp_servers',
+  'context_management',
+  'output_format',
+  'output_config',
+  'cache_control',
+]);
 const TOOL_NAME = /^[a-zA-Z0-9_-]{1,128}$/;
 const CHOICES = ['auto', 'any', 'tool', 'none'];
 
@@ -42,12 +56,24 @@ export type AnthropicValidation =
 
 /** Checks a parsed `POST /v1/messages` body the way the Messages API does before it runs the model. */
 export function validateMessagesRequest(body: unknown, isJson: boolean): AnthropicValidation {
+  return validate(body, isJson, FIELDS);
+}
+
+/**
+ * Checks a parsed `POST /v1/messages/count_tokens` body: the Messages checks, without `max_tokens` (which, like
+ * the other sampling fields, is refused as an extra input).
+ */
+export function validateCountTokensRequest(body: unknown, isJson: boolean): AnthropicValidation {
+  return validate(body, isJson, COUNT_FIELDS);
+}
+
+function validate(body: unknown, isJson: boolean, fields: ReadonlySet<string>): AnthropicValidation {
   if (!isJson) return fail('There was an issue with the request body: the body is not valid JSON.');
   if (!isRecord(body)) return fail('body: Input should be a valid dictionary');
   const problem =
-    extraField(body) ??
+    extraField(body, fields) ??
     checkModel(body.model) ??
-    checkMaxTokens(body.max_tokens) ??
+    (fields.has('max_tokens') ? checkMaxTokens(body.max_tokens) : undefined) ??
     checkTurns(body.messages) ??
     checkSystem(body.system) ??
     checkRange(body, 'temperature', 1) ??
@@ -66,8 +92,8 @@ function fail(message: string): AnthropicValidation {
   return { ok: false, error: anthropicInvalid(message) };
 }
 
-function extraField(body: Record<string, unknown>): string | undefined {
-  for (const key of Object.keys(body)) if (!FIELDS.has(key)) return `${key}: Extra inputs are not permitted`;
+function extraField(body: Record<string, unknown>, fields: ReadonlySet<string>): string | undefined {
+  for (const key of Object.keys(body)) if (!fields.has(key)) return `${key}: Extra inputs are not permitted`;
   return undefined;
 }
 

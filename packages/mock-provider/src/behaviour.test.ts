@@ -47,6 +47,14 @@ describe('behaviourFromHeaders', () => {
     expect(
       behaviourFromHeaders({ 'x-mock-stream-error': '529', 'x-mock-finish-reason': 'SAFETY', 'x-mock-cached-tokens': '12' }),
     ).toEqual({ streamError: 529, finishReason: 'SAFETY', cachedTokens: 12 });
+    expect(
+      behaviourFromHeaders({
+        'x-mock-job-queued-ms': '0',
+        'x-mock-job-running-ms': '250',
+        'x-mock-job-failure': 'moderation_blocked',
+      }),
+    ).toEqual({ jobQueuedMs: 0, jobRunningMs: 250, jobFailure: 'moderation_blocked' });
+    expect(() => behaviourFromHeaders({ 'x-mock-job-running-ms': '-1' })).toThrow(MockHeaderError);
     expect(behaviourFromHeaders({ 'x-mock-fault': 'hang' })).toEqual({ hang: true });
     expect(behaviourFromHeaders({ 'x-mock-fault': 'malformed' })).toEqual({ malformed: true });
     expect(behaviourFromHeaders({ 'x-mock-fault': 'drop' })).toEqual({ dropAfterChunks: 1 });

@@ -14,6 +14,9 @@ export const MOCK_HEADERS = {
   streamError: 'x-mock-stream-error',
   finishReason: 'x-mock-finish-reason',
   cachedTokens: 'x-mock-cached-tokens',
+  jobQueuedMs: 'x-mock-job-queued-ms',
+  jobRunningMs: 'x-mock-job-running-ms',
+  jobFailure: 'x-mock-job-failure',
 } as const;
 
 /** Values of `x-mock-fault`. */
@@ -86,6 +89,9 @@ export function behaviourFromHeaders(headers: IncomingHttpHeaders): Behaviour | 
   const streamError = header(headers, MOCK_HEADERS.streamError);
   const finishReason = header(headers, MOCK_HEADERS.finishReason);
   const cachedTokens = header(headers, MOCK_HEADERS.cachedTokens);
+  const jobQueued = header(headers, MOCK_HEADERS.jobQueuedMs);
+  const jobRunning = header(headers, MOCK_HEADERS.jobRunningMs);
+  const jobFailure = header(headers, MOCK_HEADERS.jobFailure);
   if (
     status === undefined &&
     retryAfter === undefined &&
@@ -97,7 +103,10 @@ export function behaviourFromHeaders(headers: IncomingHttpHeaders): Behaviour | 
     dropAfter === undefined &&
     streamError === undefined &&
     finishReason === undefined &&
-    cachedTokens === undefined
+    cachedTokens === undefined &&
+    jobQueued === undefined &&
+    jobRunning === undefined &&
+    jobFailure === undefined
   ) {
     return undefined;
   }
@@ -113,6 +122,9 @@ export function behaviourFromHeaders(headers: IncomingHttpHeaders): Behaviour | 
   if (streamError !== undefined) behaviour.streamError = integer(MOCK_HEADERS.streamError, streamError, 400, 599);
   if (finishReason !== undefined) behaviour.finishReason = finishReason;
   if (cachedTokens !== undefined) behaviour.cachedTokens = integer(MOCK_HEADERS.cachedTokens, cachedTokens);
+  if (jobQueued !== undefined) behaviour.jobQueuedMs = integer(MOCK_HEADERS.jobQueuedMs, jobQueued);
+  if (jobRunning !== undefined) behaviour.jobRunningMs = integer(MOCK_HEADERS.jobRunningMs, jobRunning);
+  if (jobFailure !== undefined) behaviour.jobFailure = jobFailure;
   if (fault === 'hang') behaviour.hang = true;
   else if (fault === 'malformed') behaviour.malformed = true;
   else if (fault === 'drop') behaviour.dropAfterChunks ??= 1;

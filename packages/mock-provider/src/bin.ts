@@ -4,8 +4,10 @@ import { startMockProvider } from './server.js';
 
 const USAGE = `Usage: switchyard-mock-provider [--port N] [--host H] [--api-key K]... [--models a,b] [--strict-models]
 
-Serves fake OpenAI (POST /v1/chat/completions, GET /v1/models), Anthropic (POST /v1/messages) and Gemini
-(POST /v1beta/models/{model}:generateContent | :streamGenerateContent) APIs, scriptable with x-mock-* headers.`;
+Serves fake OpenAI (chat completions, responses, completions, embeddings, images, audio, videos, models),
+Anthropic (POST /v1/messages, /v1/messages/count_tokens), Gemini (POST /v1beta/models/{model}:generateContent |
+:streamGenerateContent | :countTokens) and vendor task (POST /v1/music/generate, GET /v1/music/tasks/{id}) APIs,
+scriptable with x-mock-* headers.`;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({

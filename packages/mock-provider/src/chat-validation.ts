@@ -2,7 +2,8 @@ import { invalidRequest, type OpenAIError } from './errors.js';
 import { isRecord } from './guards.js';
 import type { ChatCompletionRequest } from './types.js';
 
-const INVALID_JSON =
+/** OpenAI's 400 message for a body that is not JSON. */
+export const INVALID_JSON =
   "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP " +
   'library correctly. The OpenAI API expects a JSON payload, but what was sent was not valid JSON. If you have ' +
   'trouble figuring out how to fix this, please visit https://platform.openai.com/docs/guides/error-codes/api-errors.)';

@@ -29,8 +29,8 @@ export interface StreamResponse {
   readonly status: number;
   readonly headers: OutgoingHttpHeaders;
   readonly framing: StreamFraming;
-  /** The error event for a scripted `streamError` status. */
-  errorEvent(status: number): StreamEvent;
+  /** The error event for a scripted `streamError` status, sent after `sent` events. */
+  errorEvent(status: number, sent: number): StreamEvent;
 }
 
 /**
@@ -83,7 +83,7 @@ export async function sendEventStream(
   if (streamError !== undefined) {
     if (interval > 0 && count > 0 && !(await sleep(res, interval))) return;
     call.outcome = 'error';
-    res.end(framing.frame(response.errorEvent(streamError), count) + framing.end);
+    res.end(framing.frame(response.errorEvent(streamError, count), count) + framing.end);
     return;
   }
   res.end(framing.end);

@@ -222,7 +222,7 @@ describe('gemini statuses and routing', () => {
   });
 
   it('should answer unknown methods and paths under /v1beta in Google shape', async () => {
-    const method = await postGemini(mock, geminiBody(), { model: 'gemini-known', method: 'countTokens' });
+    const method = await postGemini(mock, geminiBody(), { model: 'gemini-known', method: 'embedContent' });
     expect(method.status).toBe(404);
     expect((await jsonOf(method)).error.status).toBe('NOT_FOUND');
     const path = await fetch(`${mock.origin}/v1beta/cachedContents`, { method: 'POST', body: '{}' });

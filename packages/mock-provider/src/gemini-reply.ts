@@ -89,8 +89,8 @@ function forcedFunction(request: GeminiGenerateContentRequest): Record<string, u
   return declarations.find((declaration) => names.includes(declaration.name)) ?? declarations[0];
 }
 
-// One token per four characters of text, call and response JSON, system text and declarations, plus a few per turn.
-function promptTokens(request: GeminiGenerateContentRequest): number {
+/** The prompt's tokens: one per four characters of text, call and response JSON, system text and declarations, plus 3 per turn. */
+export function promptTokens(request: GeminiGenerateContentRequest): number {
   let chars = partsChars(pick(request, 'systemInstruction'));
   for (const content of request.contents) chars += partsChars(content);
   for (const tool of request.tools ?? []) chars += JSON.stringify(pick(tool, 'functionDeclarations') ?? []).length;

@@ -3,13 +3,21 @@ import { scriptedBehaviour, type ScriptBook } from './behaviour.js';
 import { sendBody } from './body-send.js';
 import type { MockConfig } from './config.js';
 import { sendEventStream } from './event-stream.js';
-import { googleErrorBody, googleErrorForStatus, googleInvalid, sendGoogleError, sendGoogleStatus } from './gemini-errors.js';
+import { countGeminiTokens } from './gemini-count.js';
+import {
+  type GoogleError,
+  googleErrorBody,
+  googleErrorForStatus,
+  googleInvalid,
+  sendGoogleError,
+  sendGoogleStatus,
+} from './gemini-errors.js';
 import { planGeminiReply } from './gemini-reply.js';
 import { GEMINI_ARRAY_FRAMING, GEMINI_SSE_FRAMING, responseBody, responseChunks } from './gemini-response.js';
 import { validateGenerateContent } from './gemini-validation.js';
 import { playLeadingFaults } from './faults.js';
 import { nextOpaqueId } from './ids.js';
-import type { Route } from './router.js';
+import type { Route, RouteContext } from './router.js';
 import type { Behaviour } from './types.js';
 
 const DEFAULT_CHUNKS = 4;
@@ -20,16 +28,27 @@ const NO_IDENTITY =
 const BAD_KEY = 'API key not valid. Please pass a valid API key.';
 
 /**
- * `POST /v1beta/models/{model}:generateContent` and `:streamGenerateContent` (`?alt=sse` for SSE, else a
- * streamed JSON array); `/v1/models/…` is answered alike. The key comes from `x-goog-api-key` or `?key=`.
+ * `POST /v1beta/models/{model}:generateContent`, `:streamGenerateContent` (`?alt=sse` for SSE, else a
+ * streamed JSON array) and `:countTokens`; `/v1/models/…` is answered alike. The key comes from `x-goog-api-key` or `?key=`.
  */
 export function geminiRoute(config: MockConfig, scripts: ScriptBook): Route {
+  async function countTokens({ req, res, call, body, isJson }: RouteContext, model: string): Promise<void> {
+    const count = countGeminiTokens(body, isJson);
+    if (!count.ok) return sendGoogleError(res, count.error);
+    if (config.strictModels && !config.modelSet.has(model))
+      return sendGoogleError(res, modelMissing(model, call.path, 'countTokens'));
+    const scripted = scriptedBehaviour(scripts, model, req.headers);
+    if ('headerError' in scripted) return sendGoogleError(res, googleInvalid(scripted.headerError));
+    const { behaviour } = scripted;
+    if (!(await playLeadingFaults(res, behaviour, model, false, sendGoogleStatus))) return;
+    sendBody(res, call, { 'content-type': JSON_TYPE, ...retryAfter(behaviour) }, count.body, behaviour);
+  }
+
   return async function gemini({ req, res, call, body, isJson, param }) {
-    const version = call.path.startsWith('/v1beta/') ? 'v1beta' : 'v1';
     const colon = param?.lastIndexOf(':') ?? -1;
     const model = colon > 0 ? param!.slice(0, colon) : (param ?? '');
     const method = colon > 0 ? param!.slice(colon + 1) : '';
-    if (method !== 'generateContent' && method !== 'streamGenerateContent') {
+    if (method !== 'generateContent' && method !== 'streamGenerateContent' && method !== 'countTokens') {
       sendGoogleError(res, { code: 404, message: 'Method not found.', status: 'NOT_FOUND' });
       return;
     }
@@ -38,6 +57,10 @@ export function geminiRoute(config: MockConfig, scripts: ScriptBook): Route {
     call.stream = streaming;
     const query = new URLSearchParams(queryOf(req));
     if (!passKey(req, res, query, config.apiKeys)) return;
+    if (method === 'countTokens') {
+      await countTokens({ req, res, call, body, isJson, param }, model);
+      return;
+    }
 
     const validation = validateGenerateContent(body, isJson);
     if (!validation.ok) {
@@ -45,10 +68,7 @@ export function geminiRoute(config: MockConfig, scripts: ScriptBook): Route {
       return;
     }
     if (config.strictModels && !config.modelSet.has(model)) {
-      const message =
-        `models/${model} is not found for API version ${version}, or is not supported for ${method}. ` +
-        'Call ListModels to see the list of available models and their supported methods.';
-      sendGoogleError(res, { code: 404, message, status: 'NOT_FOUND' });
+      sendGoogleError(res, modelMissing(model, call.path, method));
       return;
     }
     const scripted = scriptedBehaviour(scripts, model, req.headers);
@@ -81,6 +101,14 @@ export function geminiRoute(config: MockConfig, scripts: ScriptBook): Route {
       behaviour,
     );
   };
+}
+
+function modelMissing(model: string, path: string, method: string): GoogleError {
+  const version = path.startsWith('/v1beta/') ? 'v1beta' : 'v1';
+  const message =
+    `models/${model} is not found for API version ${version}, or is not supported for ${method}. ` +
+    'Call ListModels to see the list of available models and their supported methods.';
+  return { code: 404, message, status: 'NOT_FOUND' };
 }
 
 function queryOf(req: IncomingMessage): string {

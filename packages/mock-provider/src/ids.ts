@@ -4,13 +4,17 @@ import { randomBytes } from 'node:crypto';
 const PREFIX = randomBytes(6).toString('hex');
 let sequence = 0;
 
+/** Object prefixes of minted IDs: OpenAI's, Anthropic's (`msg`, `toolu`, `req`), and the mock's own `task`/`media`. */
+export type IdPrefix = 'chatcmpl' | 'cmpl' | 'call' | 'req' | 'msg' | 'toolu' | 'resp' | 'fc' | 'video' | 'task' | 'media';
+
 /**
- * A fresh ID such as `chatcmpl-mock3f9a…` for the given object prefix: OpenAI's `chatcmpl`, `call`, `req`;
- * Anthropic's `msg`, `toolu` (and `req` for `request-id`).
+ * A fresh ID such as `chatcmpl-mock3f9a…` for the given object prefix: OpenAI's `chatcmpl`, `cmpl`, `call`, `req`,
+ * `resp`, `msg` (also Responses output messages), `fc`, `video`; Anthropic's `msg`, `toolu` (and `req` for
+ * `request-id`); the mock's `task` and `media`.
  */
-export function nextId(prefix: 'chatcmpl' | 'call' | 'req' | 'msg' | 'toolu'): string {
+export function nextId(prefix: IdPrefix): string {
   sequence += 1;
-  const separator = prefix === 'chatcmpl' ? '-' : '_';
+  const separator = prefix === 'chatcmpl' || prefix === 'cmpl' ? '-' : '_';
   return `${prefix}${separator}mock${PREFIX}${sequence.toString(36)}`;
 }
 

@@ -1,7 +1,10 @@
 export { createMockHandler } from './handler.js';
 export { startMockProvider } from './server.js';
 export { ANY_MODEL, MOCK_FAULTS, MOCK_HEADERS } from './behaviour.js';
-export { DEFAULT_MODELS } from './config.js';
+export { DEFAULT_MODELS, DEFAULT_TASK_PATHS } from './config.js';
+export { SPEECH_FORMATS, type SpeechFormat, silentAudio } from './audio-formats.js';
+export { solidPng } from './png.js';
+export { silentWav, wavDuration } from './wav.js';
 export type * from './types.js';
 export type * from './anthropic-types.js';
 export type * from './gemini-types.js';

@@ -21,6 +21,9 @@ export class CallRecorder {
       method: req.method ?? 'GET',
       headers: { ...req.headers },
       body: undefined,
+      upload: undefined,
+      mintedId: undefined,
+      referencedId: undefined,
       stream: false,
       startedAt: Date.now(),
       endedAt: undefined,
@@ -35,6 +38,11 @@ export class CallRecorder {
     });
     if (this.#enabled) this.calls.push(call);
     return call;
+  }
+
+  /** The calls that minted or named `id`, oldest first. */
+  callsFor(id: string): CallRecord[] {
+    return this.calls.filter((call) => call.mintedId === id || call.referencedId === id);
   }
 
   /** Forgets every recorded call. The array stays the same object so references to it stay live. */

@@ -28,6 +28,7 @@ export async function startMockProvider(options: MockProviderOptions = {}): Prom
     origin,
     port,
     calls: handler.calls,
+    callsFor: handler.callsFor,
     reset: handler.reset,
     script: handler.script,
     close(): Promise<void> {

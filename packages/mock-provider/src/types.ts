@@ -47,6 +47,18 @@ export interface Behaviour {
    * OpenAI `cached_tokens`, Anthropic `cache_read_input_tokens`, Gemini `cachedContentTokenCount`. Default 0.
    */
   readonly cachedTokens?: number;
+  /**
+   * Asynchronous jobs (videos, vendor tasks) created by this call stay `queued` this long (ms). Default: the
+   * `jobSteps` option's `queuedMs`.
+   */
+  readonly jobQueuedMs?: number;
+  /** Asynchronous jobs created by this call then stay `in_progress` this long (ms). Default: `jobSteps.runningMs`. */
+  readonly jobRunningMs?: number;
+  /**
+   * Asynchronous jobs created by this call end `failed` with this error code (e.g. `moderation_blocked`)
+   * instead of `completed`. Default: they complete.
+   */
+  readonly jobFailure?: string;
 }
 
 /** One behaviour for every call, or a sequence consumed one per call whose last step repeats. */
@@ -75,6 +87,43 @@ export type AnthropicReplyFunction = (request: AnthropicMessagesRequest, req: In
 /** Produces the model text of a Gemini `generateContent` call; `model` comes from the path. */
 export type GeminiReplyFunction = (request: GeminiGenerateContentRequest, model: string, req: IncomingMessage) => string;
 
+/** Produces the output text of a Responses API call. */
+export type ResponsesReplyFunction = (request: ResponsesRequest, req: IncomingMessage) => string;
+
+/** The fields of a `POST /v1/responses` body the mock reads; the others are checked by name. */
+export interface ResponsesRequest {
+  readonly model: string;
+  readonly input: string | readonly unknown[];
+  readonly instructions?: string | null;
+  readonly stream?: boolean | null;
+  readonly store?: boolean | null;
+  readonly previous_response_id?: string | null;
+  readonly max_output_tokens?: number | null;
+  readonly tools?: readonly unknown[];
+  readonly tool_choice?: unknown;
+  readonly text?: { readonly format?: unknown; readonly [field: string]: unknown } | null;
+  readonly [field: string]: unknown;
+}
+
+/** How long asynchronous jobs (videos, vendor tasks) stay in each phase before they complete. */
+export interface JobSteps {
+  /** Milliseconds in `queued`. Default 50. */
+  readonly queuedMs?: number;
+  /** Milliseconds in `in_progress` after that. Default 100. */
+  readonly runningMs?: number;
+}
+
+/**
+ * The paths of the generic vendor task API (Suno-style music and other media vendors), relative to the
+ * server root; `{id}` stands for the task ID. A leading `/v1` is optional, as for every route.
+ */
+export interface TaskPaths {
+  /** `POST`: creates a task. Default `/v1/music/generate`. */
+  readonly create: string;
+  /** `GET`: the task's status. Default `/v1/music/tasks/{id}`. */
+  readonly get: string;
+}
+
 /** Options of {@link createMockHandler}. */
 export interface MockHandlerOptions {
   /**
@@ -98,8 +147,21 @@ export interface MockHandlerOptions {
   readonly anthropicReply?: AnthropicReplyFunction;
   /** Text of Gemini answers. Default `Mock reply from <model>.` (JSON for `responseMimeType: application/json`). */
   readonly geminiReply?: GeminiReplyFunction;
+  /** Text of Responses API answers. Default `Mock reply from <model>.` (JSON for a `text.format` json_schema). */
+  readonly responsesReply?: ResponsesReplyFunction;
   /** Record every call in `calls`. Turn off for long benchmark runs so memory stays flat. Default true. */
   readonly recordCalls?: boolean;
+  /** Phase durations of videos and vendor tasks; scripts override them per call. Default `{queuedMs: 50, runningMs: 100}`. */
+  readonly jobSteps?: JobSteps;
+  /** Paths of the generic vendor task API. Default `{create: '/v1/music/generate', get: '/v1/music/tasks/{id}'}`. */
+  readonly taskPaths?: TaskPaths;
+  /**
+   * Largest uploaded file (bytes) the multipart endpoints accept, else 413. Default: as upstream, 25 MiB for
+   * audio files and 50 MiB for images and video references.
+   */
+  readonly uploadLimitBytes?: number;
+  /** Epoch milliseconds now, read for job phases and `created` fields. Default `Date.now`; tests pass a fake clock. */
+  readonly clock?: () => number;
 }
 
 /** Options of {@link startMockProvider}. */
@@ -126,8 +188,17 @@ export interface RecordedCall {
   readonly method: string;
   /** Request headers, lowercased, `authorization` included. */
   readonly headers: IncomingHttpHeaders;
-  /** The parsed JSON body, the raw string when it is not JSON, `undefined` when empty. */
+  /**
+   * The parsed JSON body, the raw string when it is not JSON, `undefined` when empty. For a multipart/form-data
+   * request: its text fields (see `upload` for the files).
+   */
   readonly body: unknown;
+  /** What a multipart/form-data request carried: text fields, files and their sizes. `undefined` for other bodies. */
+  readonly upload: UploadSummary | undefined;
+  /** The ID of the object this call created (`resp_…`, `video_…`, a task ID), when it created one. */
+  readonly mintedId: string | undefined;
+  /** The ID of a mock-made object this call named: the `{id}` of its path, `previous_response_id`, `remix` source. */
+  readonly referencedId: string | undefined;
   /** Whether the request asked for a stream. */
   readonly stream: boolean;
   /** Epoch ms when the request arrived. */
@@ -139,11 +210,40 @@ export interface RecordedCall {
   readonly outcome: CallOutcome;
 }
 
+/** One file of a multipart/form-data upload, as it streamed through (its bytes are counted, not kept). */
+export interface UploadedFile {
+  /** The form field, e.g. `file`, `image`, `image[]`, `mask`, `input_reference`. */
+  readonly field: string;
+  /** The file name the client sent, when it sent one. */
+  readonly filename: string | undefined;
+  /** The part's declared content type. */
+  readonly contentType: string;
+  /** Bytes received. */
+  readonly bytes: number;
+}
+
+/** What a multipart/form-data request carried. */
+export interface UploadSummary {
+  /** Text fields by name; a name sent more than once (`timestamp_granularities[]`) maps to all its values. */
+  readonly fields: Readonly<Record<string, string | readonly string[]>>;
+  readonly files: readonly UploadedFile[];
+  /** Bytes of all files together. */
+  readonly fileBytes: number;
+}
+
 /** Recorded calls and scripts shared by a handler and the server around it. */
 export interface MockControls {
   /** Calls received so far, oldest first. The array is live: it grows as calls arrive. */
   readonly calls: readonly RecordedCall[];
-  /** Forget recorded calls and Anthropic prompt-cache entries; go back to the option scripts (sequences restart). */
+  /**
+   * The recorded calls that minted `id` or named it (path `{id}`, `previous_response_id`, remix source), oldest
+   * first: a test checks that a follow-up reached the mock that made the ID.
+   */
+  callsFor(id: string): readonly RecordedCall[];
+  /**
+   * Forget recorded calls, Anthropic prompt-cache entries, stored responses, videos, tasks and served media;
+   * go back to the option scripts (sequences restart).
+   */
   reset(): void;
   /** Replace the script of one model (`*` for any model); its sequence restarts. */
   script(model: string, behaviours: BehaviourScript): void;
