@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { BudgetsConfig, ClientKey, OwnerBudget } from './budget-types.js';
+import type { PolicyEnv } from './env-vars.js';
 import { Secret } from './secret.js';
 import type { PolicyPath } from './source.js';
 import type { ModelConfig, RouteConfig } from './types.js';
@@ -72,22 +73,17 @@ export interface BudgetSections {
   readonly keys?: z.output<typeof keysSchema>;
 }
 
-/** Cross-checks `budgets:` and `keys:` against the models and routes, and reads their secrets. */
+/** Cross-checks `budgets:` and `keys:` against the models and routes, and reads their secrets from `env`. */
 export function buildBudgets(
   doc: BudgetSections,
-  env: Readonly<Record<string, string | undefined>>,
+  env: PolicyEnv,
   models: ReadonlyMap<string, ModelConfig>,
   routes: ReadonlyMap<string, RouteConfig>,
   problem: Problem,
 ): { budgets: BudgetsConfig; keys: readonly ClientKey[] | undefined } {
   const b = doc.budgets;
-  const readEnv = (path: PolicyPath, name: string, what: string) => {
-    const value = env[name];
-    if (!value) problem(path, `${what} env var ${name} is not set`);
-    return value ?? '';
-  };
   const digestOf = (path: PolicyPath, s: { env?: string; sha256?: string }, what: string) =>
-    new Secret(s.sha256 !== undefined ? s.sha256.toLowerCase() : sha256(readEnv([...path, 'env'], s.env ?? '', what)));
+    s.sha256 !== undefined ? new Secret(s.sha256.toLowerCase()) : env.secret([...path, 'env'], s.env ?? '', what, sha256);
 
   const owners = new Map<string, OwnerBudget>();
   for (const [name, o] of Object.entries(b?.owners ?? {})) {
@@ -120,7 +116,7 @@ export function buildBudgets(
       ? {
           kind: 'redis',
           env: store.redis.url.env,
-          url: new Secret(readEnv(['budgets', 'store', 'redis', 'url', 'env'], store.redis.url.env, 'budget store')),
+          url: env.secret(['budgets', 'store', 'redis', 'url', 'env'], store.redis.url.env, 'budget store'),
         }
       : { kind: 'memory' },
     onStoreError: store?.on_store_error ?? 'fail_closed',
@@ -148,9 +144,9 @@ export function buildBudgets(
       }
     });
     const digest = digestOf([...at, 'secret'], k.secret, `key "${k.name}"`);
-    const hex = digest.reveal();
-    // An unset env var is already reported; its empty digest would only repeat it.
-    if (hex !== EMPTY_DIGEST) {
+    // An unset env var has no digest to compare (and is already reported when secrets are required).
+    if (digest.isSet) {
+      const hex = digest.reveal();
       const other = digests.get(hex);
       if (other !== undefined)
         problem([...at, 'secret'], `keys "${other}" and "${k.name}" have the same secret; a call could not tell whose it is`);
@@ -164,8 +160,6 @@ export function buildBudgets(
 function sha256(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
-
-const EMPTY_DIGEST = sha256('');
 
 function list(names: Iterable<string>): string {
   return [...names].join(', ') || 'none';
