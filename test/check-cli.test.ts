@@ -1,7 +1,7 @@
 // `switchyard check` (the built CLI) in CI: no secret in the environment, the policy still checked, the env vars
 // `serve` will need listed; `--json` for machines; `serve` itself still refuses to start without them.
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -144,6 +144,33 @@ describe('switchyard check with an empty environment', () => {
     expect(run.stdout).not.toContain('listening');
     expect(run.stderr).toContain(`${good}:${at('CHECK_OPENAI_BACKUP')}: credential env var CHECK_OPENAI_BACKUP is not set`);
     expect(run.stderr).toContain(`${good}:${at('CHECK_ADMIN_KEY')}: admin key env var CHECK_ADMIN_KEY is not set`);
+  });
+});
+
+describe('every example policy in an empty environment', () => {
+  const EXAMPLES: { file: string; args?: string[] }[] = [
+    { file: 'examples/custom-signal/policy.yaml', args: ['--plugin', './examples/custom-signal/task-signal.js'] },
+    { file: 'examples/demo/policy.yaml' },
+    { file: 'examples/existing-app/policy.yaml' },
+    { file: 'examples/jaeger/policy.yaml' },
+    { file: 'examples/smart-routing/policy.yaml' },
+    { file: 'bench/bench-policy.yaml' },
+  ];
+
+  it.each(EXAMPLES)('$file passes check and names the env vars serve needs', async ({ file, args = [] }) => {
+    const text = await readFile(join(ROOT, file), 'utf8');
+    // The jaeger and bench policies carry `${NAME}` placeholders their start scripts fill in with a URL.
+    const path = /\$\{/.test(text)
+      ? await write(file.replaceAll('/', '-'), text.replace(/\$\{[A-Z_]+\}/g, 'http://127.0.0.1:9/v1'))
+      : file;
+    const run = await cli(['check', path, '--json', ...args]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout);
+    expect(report.ok).toBe(true);
+    expect(report.env.length).toBeGreaterThan(0);
+    for (const v of report.env)
+      expect(v).toEqual({ name: expect.stringMatching(/^[A-Z_][A-Z0-9_]*$/), used_by: expect.any(Array), set: false });
   });
 });
 
