@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parsePolicy, PolicyError } from '@switchyard/core';
-import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
+import { Ajv, type ErrorObject } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 
@@ -14,7 +14,7 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SCHEMA_FILE = createRequire(import.meta.url).resolve('@switchyard/core/policy.schema.json');
 const schema = JSON.parse(readFileSync(SCHEMA_FILE, 'utf8')) as Record<string, unknown>;
 
-const ajv = new Ajv2020({ allErrors: true, allowUnionTypes: true });
+const ajv = new Ajv({ allErrors: true, allowUnionTypes: true });
 // What editors check `format: uri` with is theirs; any parseable URL passes here, and the schema's pattern asks for http(s).
 ajv.addFormat('uri', (s: string) => URL.canParse(s));
 const validate = ajv.compile(schema);

@@ -43,7 +43,7 @@ const ownerSchema = z
       'monthly_usd and hard_stop go together: hard_stop: true refuses calls past the budget, hard_stop: false only lets rules see monthly_spend_pct',
   })
   // The refinement, for JSON Schema.
-  .meta({ dependentRequired: { monthly_usd: ['hard_stop'], hard_stop: ['monthly_usd'] } })
+  .meta({ dependencies: { monthly_usd: ['hard_stop'], hard_stop: ['monthly_usd'] } })
   .describe("An owner's budget; without monthly_usd spend is counted, never limited.");
 
 const misplaced = (message: string) =>

@@ -1,13 +1,13 @@
 // The generated JSON Schema and the zod schema it comes from agree on any document: a valid policy with one
 // random change (a value replaced, a key removed, a key added) is accepted by both or by neither. The one
 // refinement the JSON Schema cannot express, the IANA time zone, is left out of the changes.
-import { Ajv2020 } from 'ajv/dist/2020.js';
+import { Ajv } from 'ajv';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { policyJsonSchema } from './json-schema.js';
 import { policySchema } from './schema.js';
 
-const ajv = new Ajv2020({ allErrors: true, allowUnionTypes: true });
+const ajv = new Ajv({ allErrors: true, allowUnionTypes: true });
 ajv.addFormat('uri', (s: string) => URL.canParse(s));
 const validate = ajv.compile(policyJsonSchema());
 

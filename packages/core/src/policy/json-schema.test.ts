@@ -38,7 +38,7 @@ describe('policy.schema.json', () => {
   it('should name itself, its draft and its title first', () => {
     expect(Object.keys(fresh).slice(0, 4)).toEqual(['$schema', '$id', 'title', 'description']);
     expect(fresh).toMatchObject({
-      $schema: 'https://json-schema.org/draft/2020-12/schema',
+      $schema: 'http://json-schema.org/draft-07/schema#',
       $id: POLICY_SCHEMA_ID,
       title: 'Switchyard policy',
       required: ['version', 'providers', 'models'],
@@ -56,7 +56,7 @@ describe('policy.schema.json', () => {
   it('should express the refinements it can: one of env or sha256, monthly_usd with hard_stop, triggers, misplaced keys', () => {
     const text = JSON.stringify(fresh);
     expect(text).toContain('"oneOf":[{"required":["env"]},{"required":["sha256"]}]');
-    expect(text).toContain('"dependentRequired":{"monthly_usd":["hard_stop"],"hard_stop":["monthly_usd"]}');
+    expect(text).toContain('"dependencies":{"monthly_usd":["hard_stop"],"hard_stop":["monthly_usd"]}');
     expect(text).toContain('{"enum":["timeout","connect_error"]}');
     expect(properties(fresh).find(([path]) => path === 'budgets.timezone')?.[1]).toMatchObject({ not: {} });
   });

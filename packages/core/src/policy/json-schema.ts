@@ -8,12 +8,13 @@ import { policySchema } from './schema.js';
 export const POLICY_SCHEMA_ID = 'https://unpkg.com/@switchyard/core/policy.schema.json';
 
 /**
- * The JSON Schema (draft 2020-12) of the policy file as written (defaults not required). It checks shape, types
+ * The JSON Schema (draft-07) of the policy file as written (defaults not required). It checks shape, types
  * and ranges; references between sections, CEL rules, the time zone and env vars are the loader's to check.
  */
 export function policyJsonSchema(): Record<string, unknown> {
   const { $schema, title, description, ...rest } = z.toJSONSchema(policySchema, {
-    target: 'draft-2020-12',
+    // Draft-07: the newest draft that editors' YAML support (yaml-language-server) implements fully.
+    target: 'draft-07',
     io: 'input',
     unrepresentable: 'throw',
   });
