@@ -3,13 +3,13 @@
 import { parseArgs } from 'node:util';
 import { PolicyError, loadPolicy, otlpEndpointConfigured, setupTracing } from 'switchyard';
 import { budgetCommand } from './budget-command.js';
+import { checkCommand } from './check-command.js';
 import { loadPlugins } from './plugins.js';
 import { serve } from './server.js';
-import { summarize } from './summary.js';
 
 const USAGE = `usage:
   switchyard serve --policy FILE [--port N] [--host H] [--body-limit SIZE] [--plugin MODULE]...
-  switchyard check FILE [--plugin MODULE]...
+  switchyard check FILE [--json] [--require-env] [--plugin MODULE]...
   switchyard budget --policy FILE [--json]`;
 
 async function main(argv: string[]): Promise<number> {
@@ -24,6 +24,7 @@ async function main(argv: string[]): Promise<number> {
       'body-limit': { type: 'string' },
       plugin: { type: 'string', multiple: true },
       json: { type: 'boolean' },
+      'require-env': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -36,12 +37,15 @@ async function main(argv: string[]): Promise<number> {
     console.error(`switchyard ${command}: name the policy file\n${USAGE}`);
     return 2;
   }
+  if (command === 'check') {
+    return checkCommand(file, {
+      plugins: values.plugin ?? [],
+      json: values.json === true,
+      requireEnv: values['require-env'] === true,
+    });
+  }
   const plugins = await loadPlugins(values.plugin ?? []);
   const compiled = await loadPolicy(file, { plugins });
-  if (command === 'check') {
-    console.log(summarize(file, compiled));
-    return 0;
-  }
   if (command === 'budget') {
     console.log(await budgetCommand(file, compiled, values.json === true));
     return 0;

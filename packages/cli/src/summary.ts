@@ -1,5 +1,5 @@
-// What `switchyard check` prints for a policy that loads.
-import type { CompiledPolicy } from 'switchyard';
+// What `switchyard check` prints for a policy that loads: a summary for people, or one JSON object for machines.
+import { PolicyError, type CompiledPolicy, type Policy, type PolicyProblem } from 'switchyard';
 
 export function summarize(file: string, { policy, catalog }: CompiledPolicy): string {
   const lines = [`${file}: OK`];
@@ -11,5 +11,62 @@ export function summarize(file: string, { policy, catalog }: CompiledPolicy): st
     lines.push(`  route ${route.name}: ${rules ? `${rules}, ` : ''}default -> ${route.default}${fallbacks}`);
   }
   lines.push(`  signals:   ${catalog.types.size} readable (${[...policy.signals.keys()].join(', ') || 'no'} declared)`);
+  lines.push(`  env:       ${envLine(policy)}`);
   return lines.join('\n');
+}
+
+/** E.g. `serve needs OPENAI_API_KEY, REDIS_URL; unset here: REDIS_URL`. Names only, never values. */
+function envLine({ requiredEnv }: Policy): string {
+  if (requiredEnv.length === 0) return 'serve needs none';
+  const unset = requiredEnv.filter((v) => !v.set).map((v) => v.name);
+  const here = unset.length > 0 ? `unset here: ${unset.join(', ')}` : 'all set here';
+  return `serve needs ${requiredEnv.map((v) => v.name).join(', ')}; ${here}`;
+}
+
+/** `switchyard check --json` for a policy that loads. */
+export interface CheckReport {
+  readonly ok: true;
+  readonly file: string;
+  readonly providers: readonly { readonly name: string; readonly format: string }[];
+  readonly models: readonly { readonly id: string; readonly provider: string }[];
+  readonly routes: readonly {
+    readonly name: string;
+    readonly rules: readonly { readonly name: string; readonly use: string }[];
+    readonly default: string;
+    /** Empty: strict. */
+    readonly fallbacks: readonly string[];
+  }[];
+  /** Every signal rules can read; `declared` when the policy's `signals:` declares it. */
+  readonly signals: readonly { readonly name: string; readonly type: string; readonly declared: boolean }[];
+  /** The env vars `serve` needs, and whether each is set where check ran. */
+  readonly env: readonly { readonly name: string; readonly used_by: readonly string[]; readonly set: boolean }[];
+}
+
+/** `switchyard check --json` when the policy is rejected (`problems`) or cannot be checked at all (`error`). */
+export type CheckFailure =
+  | { readonly ok: false; readonly file: string; readonly problems: readonly PolicyProblem[] }
+  | { readonly ok: false; readonly file: string; readonly error: string };
+
+export function checkReport(file: string, { policy, catalog }: CompiledPolicy): CheckReport {
+  return {
+    ok: true,
+    file,
+    providers: [...policy.providers.values()].map((p) => ({ name: p.name, format: p.format })),
+    models: [...policy.models.values()].map((m) => ({ id: m.id, provider: m.provider })),
+    routes: [...policy.routes.values()].map((r) => ({
+      name: r.name,
+      rules: r.rules.map((rule) => ({ name: rule.name, use: rule.use })),
+      default: r.default,
+      fallbacks: r.fallbacks,
+    })),
+    signals: [...catalog.types].map(([name, type]) => ({ name, type, declared: policy.signals.has(name) })),
+    env: policy.requiredEnv.map((v) => ({ name: v.name, used_by: v.usedBy, set: v.set })),
+  };
+}
+
+/** The failure report: a PolicyError's problems as `{ file, line, column, message }`, any other error as its message. */
+export function checkFailure(file: string, err: unknown): CheckFailure {
+  if (!(err instanceof PolicyError)) return { ok: false, file, error: err instanceof Error ? err.message : String(err) };
+  const problems = err.problems.map((p) => ({ file: p.file, line: p.line, column: p.column, message: p.message }));
+  return { ok: false, file, problems };
 }

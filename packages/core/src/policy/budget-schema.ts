@@ -2,66 +2,109 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { BudgetsConfig, ClientKey, OwnerBudget } from './budget-types.js';
+import type { PolicyEnv } from './env-vars.js';
 import { Secret } from './secret.js';
 import type { PolicyPath } from './source.js';
 import type { ModelConfig, RouteConfig } from './types.js';
 
-const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name');
+/** An environment variable's name, as the policy writes it in `{ env: NAME }`. */
+export const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name');
 const ownerName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'owner names are letters, digits, "_", "." or "-"');
 const usd = z.number().nonnegative().finite();
 
 /** A client secret: read from an env var at load, or written as its SHA-256 so the policy holds no secret. */
 const secretSchema = z
   .strictObject({
-    env: envName.optional(),
+    env: envName
+      .optional()
+      .describe('Environment variable holding the key, read when the policy loads (serve refuses to start while it is unset).'),
     sha256: z
       .string()
       .regex(/^[0-9a-fA-F]{64}$/, 'must be the 64 hex digits of the SHA-256 of the key')
-      .optional(),
+      .optional()
+      .describe('The SHA-256 of the key, in hex: the policy then holds no secret.'),
   })
-  .refine((s) => (s.env === undefined) !== (s.sha256 === undefined), 'give exactly one of env or sha256');
+  .refine((s) => (s.env === undefined) !== (s.sha256 === undefined), 'give exactly one of env or sha256')
+  // The refinement, for JSON Schema.
+  .meta({ oneOf: [{ required: ['env'] }, { required: ['sha256'] }] })
+  .describe('A key, by the env var that holds it or by its SHA-256; exactly one of env or sha256.');
 
 const ownerSchema = z
   .strictObject({
-    monthly_usd: usd.optional(),
-    hard_stop: z.boolean().optional(),
-    max_request_usd: z.number().positive().finite().optional(),
+    monthly_usd: usd.optional().describe("USD per calendar month in the policy's timezone; goes with hard_stop."),
+    hard_stop: z
+      .boolean()
+      .optional()
+      .describe('true: refuse calls that could take spend past monthly_usd; false: only rules see monthly_spend_pct.'),
+    max_request_usd: z.number().positive().finite().optional().describe('Refuse a single call whose worst-case cost is higher.'),
   })
   .refine((o) => (o.monthly_usd === undefined) === (o.hard_stop === undefined), {
     message:
       'monthly_usd and hard_stop go together: hard_stop: true refuses calls past the budget, hard_stop: false only lets rules see monthly_spend_pct',
-  });
+  })
+  // The refinement, for JSON Schema.
+  .meta({ dependencies: { monthly_usd: ['hard_stop'], hard_stop: ['monthly_usd'] } })
+  .describe("An owner's budget; without monthly_usd spend is counted, never limited.");
 
 const misplaced = (message: string) =>
   z
     .unknown()
     .optional()
-    .refine((v) => v === undefined, message);
+    .refine((v) => v === undefined, message)
+    .meta({ not: {} })
+    .describe(`Not here: ${message}.`);
 
 export const budgetsSchema = z.strictObject({
   /** Omitted: the in-memory store, one budget per gateway process. */
   store: z
     .strictObject({
-      redis: z.strictObject({ url: z.strictObject({ env: envName }) }),
-      on_store_error: z.enum(['fail_closed', 'fail_open']).default('fail_closed'),
+      redis: z
+        .strictObject({
+          url: z
+            .strictObject({ env: envName.describe('Environment variable holding the Redis URL (it may hold a password).') })
+            .describe('The Redis URL, by the env var that holds it.'),
+        })
+        .describe('One Redis shared by every gateway instance.'),
+      on_store_error: z
+        .enum(['fail_closed', 'fail_open'])
+        .default('fail_closed')
+        .describe('When the store cannot be reached: refuse calls (fail_closed) or serve them uncounted (fail_open).'),
     })
-    .optional(),
-  owners: z.record(ownerName, ownerSchema).default({}),
-  routes: z.record(z.string().min(1), z.strictObject({ max_request_usd: z.number().positive().finite() })).default({}),
-  admin_key: secretSchema.optional(),
+    .optional()
+    .describe('Where spend is kept; omitted: in memory, one budget per gateway process.'),
+  owners: z
+    .record(ownerName, ownerSchema)
+    .default({})
+    .describe('Who pays, by owner name (letters, digits, "_", "." or "-"); keys name their owner.'),
+  routes: z
+    .record(
+      z.string().min(1),
+      z.strictObject({
+        max_request_usd: z.number().positive().finite().describe("A ceiling on one call's worst-case cost on this route."),
+      }),
+    )
+    .default({})
+    .describe('Per-route ceilings, by route name.'),
+  admin_key: secretSchema.optional().describe("The key that may read every owner's spend (GET /v1/switchyard/budget)."),
   timezone: misplaced('budget windows are calendar months in the policy\'s top-level "timezone"; set it there'),
   on_store_error: misplaced('on_store_error goes under budgets.store, next to the store it is about'),
 });
 
 export const keysSchema = z
   .array(
-    z.strictObject({
-      name: z.string().min(1),
-      secret: secretSchema,
-      owner: ownerName,
-      /** Omitted: every route and model. */
-      allow: z.array(z.string().min(1)).min(1).optional(),
-    }),
+    z
+      .strictObject({
+        name: z.string().min(1).describe("The key's name, unique, for logs and traces."),
+        secret: secretSchema,
+        owner: ownerName.describe('Who its calls are billed to (a name under budgets.owners, when there is a budgets section).'),
+        /** Omitted: every route and model. */
+        allow: z
+          .array(z.string().min(1))
+          .min(1)
+          .optional()
+          .describe('Routes and exact model IDs the key may call; omitted: every one.'),
+      })
+      .describe('A client key of this gateway.'),
   )
   .min(1, 'list at least one key, or remove keys: to leave the gateway open');
 
@@ -72,22 +115,17 @@ export interface BudgetSections {
   readonly keys?: z.output<typeof keysSchema>;
 }
 
-/** Cross-checks `budgets:` and `keys:` against the models and routes, and reads their secrets. */
+/** Cross-checks `budgets:` and `keys:` against the models and routes, and reads their secrets from `env`. */
 export function buildBudgets(
   doc: BudgetSections,
-  env: Readonly<Record<string, string | undefined>>,
+  env: PolicyEnv,
   models: ReadonlyMap<string, ModelConfig>,
   routes: ReadonlyMap<string, RouteConfig>,
   problem: Problem,
 ): { budgets: BudgetsConfig; keys: readonly ClientKey[] | undefined } {
   const b = doc.budgets;
-  const readEnv = (path: PolicyPath, name: string, what: string) => {
-    const value = env[name];
-    if (!value) problem(path, `${what} env var ${name} is not set`);
-    return value ?? '';
-  };
   const digestOf = (path: PolicyPath, s: { env?: string; sha256?: string }, what: string) =>
-    new Secret(s.sha256 !== undefined ? s.sha256.toLowerCase() : sha256(readEnv([...path, 'env'], s.env ?? '', what)));
+    s.sha256 !== undefined ? new Secret(s.sha256.toLowerCase()) : env.secret([...path, 'env'], s.env ?? '', what, sha256);
 
   const owners = new Map<string, OwnerBudget>();
   for (const [name, o] of Object.entries(b?.owners ?? {})) {
@@ -120,7 +158,7 @@ export function buildBudgets(
       ? {
           kind: 'redis',
           env: store.redis.url.env,
-          url: new Secret(readEnv(['budgets', 'store', 'redis', 'url', 'env'], store.redis.url.env, 'budget store')),
+          url: env.secret(['budgets', 'store', 'redis', 'url', 'env'], store.redis.url.env, 'budget store'),
         }
       : { kind: 'memory' },
     onStoreError: store?.on_store_error ?? 'fail_closed',
@@ -148,9 +186,9 @@ export function buildBudgets(
       }
     });
     const digest = digestOf([...at, 'secret'], k.secret, `key "${k.name}"`);
-    const hex = digest.reveal();
-    // An unset env var is already reported; its empty digest would only repeat it.
-    if (hex !== EMPTY_DIGEST) {
+    // An unset env var has no digest to compare (and is already reported when secrets are required).
+    if (digest.isSet) {
+      const hex = digest.reveal();
       const other = digests.get(hex);
       if (other !== undefined)
         problem([...at, 'secret'], `keys "${other}" and "${k.name}" have the same secret; a call could not tell whose it is`);
@@ -164,8 +202,6 @@ export function buildBudgets(
 function sha256(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
-
-const EMPTY_DIGEST = sha256('');
 
 function list(names: Iterable<string>): string {
   return [...names].join(', ') || 'none';

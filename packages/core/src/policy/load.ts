@@ -5,12 +5,18 @@ import type { z } from 'zod';
 import { PolicyError, type PolicyProblem } from './policy-error.js';
 import { policySchema, type PolicyDocument } from './schema.js';
 import { createLineCounter, PolicySource } from './source.js';
-import type { Policy } from './types.js';
+import type { Policy, SecretsMode } from './types.js';
 import { buildPolicy } from './validate.js';
 
 export interface LoadPolicyOptions {
   /** Where credential env vars are read. Default: `process.env`. */
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /**
+   * `'require'` (default): a secret's env var that is unset is a problem, and the policy does not load; what
+   * a gateway about to serve needs. `'defer'`: it is not, for checking a policy where its secrets are not
+   * (CI); such a secret throws on `reveal()`. Either way `policy.requiredEnv` lists every variable the policy reads.
+   */
+  readonly secrets?: SecretsMode;
   /**
    * Further checks on the built policy (e.g. compiling its rules), run even when cross-reference
    * problems were found so that one error lists them all. Throw a PolicyError to reject.
@@ -34,7 +40,12 @@ export function parsePolicy(text: string, file: string, options: LoadPolicyOptio
   const source = new PolicySource(file, doc, lines, text);
   const parsed = policySchema.safeParse(toJS(doc, file, lines) ?? {});
   if (!parsed.success) throw new PolicyError(parsed.error.issues.flatMap((i) => schemaProblems(i, source)));
-  const { policy, problems } = buildPolicy(parsed.data as PolicyDocument, source, options.env ?? process.env);
+  const { policy, problems } = buildPolicy(
+    parsed.data as PolicyDocument,
+    source,
+    options.env ?? process.env,
+    options.secrets ?? 'require',
+  );
   try {
     options.check?.(policy);
   } catch (err) {

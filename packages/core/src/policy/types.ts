@@ -75,6 +75,23 @@ export interface RouteConfig {
   readonly fallbacks: readonly string[];
 }
 
+/**
+ * What an unset credential env var is when a policy loads. `'require'`: a problem, the policy does not load (what a
+ * gateway about to serve needs). `'defer'`: allowed, for checking a policy where its secrets are not (CI); the
+ * variable's Secret then throws on `reveal()`, and `Policy.requiredEnv` says it is unset.
+ */
+export type SecretsMode = 'require' | 'defer';
+
+/** An env var the policy reads a secret from (a provider credential, a client key, the budget store URL, …). */
+export interface RequiredEnvVar {
+  /** The variable's name, e.g. `OPENAI_API_KEY`. Never its value. */
+  readonly name: string;
+  /** Where the policy reads it, in order, e.g. `providers.openai.credentials[0]`, `keys[2].secret`. */
+  readonly usedBy: readonly string[];
+  /** Whether it held a non-empty value when the policy loaded (always `true` with `secrets: 'require'`). */
+  readonly set: boolean;
+}
+
 export interface Policy {
   readonly version: 1;
   readonly timezone: string;
@@ -88,6 +105,8 @@ export interface Policy {
   readonly budgets?: BudgetsConfig;
   /** Client keys (`keys:`); `undefined` = the gateway is open and every call belongs to owner `default`. */
   readonly keys?: readonly ClientKey[];
+  /** Every env var the policy reads a secret from, in the order the policy first names them. */
+  readonly requiredEnv: readonly RequiredEnvVar[];
   /** Where each part was written, for errors found after loading (e.g. CEL type errors). */
   readonly source: PolicySource;
 }

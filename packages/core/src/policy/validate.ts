@@ -1,27 +1,28 @@
 // Cross-reference checks on a schema-valid policy, and the conversion into the loaded Policy.
 import { buildBudgets } from './budget-schema.js';
 import { buildFailover } from './failover-build.js';
+import { PolicyEnv } from './env-vars.js';
 import type { PolicyProblem } from './policy-error.js';
 import type { PolicyDocument } from './schema.js';
-import { Secret } from './secret.js';
 import type { PolicyPath, PolicySource } from './source.js';
-import type { DeclaredSignal, ModelConfig, Policy, ProviderConfig, RouteConfig, SignalSource } from './types.js';
+import type { DeclaredSignal, ModelConfig, Policy, ProviderConfig, RouteConfig, SecretsMode, SignalSource } from './types.js';
 
 export function buildPolicy(
   doc: PolicyDocument,
   source: PolicySource,
   env: Readonly<Record<string, string | undefined>>,
+  secrets: SecretsMode = 'require',
 ): { policy: Policy; problems: PolicyProblem[] } {
   const problems: PolicyProblem[] = [];
   const problem = (path: PolicyPath, message: string, key?: string) =>
     problems.push({ file: source.file, ...source.locate(path, { key }), message });
+  const policyEnv = new PolicyEnv(env, secrets, problem);
 
   const providers = new Map<string, ProviderConfig>();
   for (const [name, p] of Object.entries(doc.providers)) {
     const credentials = p.credentials.map((c, index) => {
-      const value = env[c.env];
-      if (!value) problem(['providers', name, 'credentials', index, 'env'], `credential env var ${c.env} is not set`);
-      return { index, env: c.env, secret: new Secret(value ?? '') };
+      const secret = policyEnv.secret(['providers', name, 'credentials', index, 'env'], c.env, 'credential');
+      return { index, env: c.env, secret };
     });
     providers.set(name, { name, format: p.format, baseUrl: p.base_url.replace(/\/+$/, ''), credentials });
   }
@@ -72,7 +73,7 @@ export function buildPolicy(
   }
 
   const failover = buildFailover(doc.failover, routes, problem);
-  const { budgets, keys } = buildBudgets(doc, env, models, routes, problem);
+  const { budgets, keys } = buildBudgets(doc, policyEnv, models, routes, problem);
   const policy: Policy = {
     version: 1,
     timezone: doc.timezone,
@@ -83,6 +84,7 @@ export function buildPolicy(
     failover,
     budgets,
     keys,
+    requiredEnv: policyEnv.required(),
     source,
   };
   // The parse tree is for error locations; keep it out of logs and JSON of the policy.
