@@ -18,7 +18,10 @@ export function declaredSignal(declared: DeclaredSignal): SignalDef {
     type,
     compute: ({ parsed }) => {
       try {
-        return coerced(type, match(parsed.body));
+        const result = match(parsed.body);
+        // Bounded: a document too large or too deep to search leaves the signal absent, saying so.
+        if (result.kind === 'stopped') return absent(result.reason);
+        return coerced(type, result.kind === 'found' ? result.value : undefined);
       } catch (err) {
         return absent(`JSONPath failed: ${messageOf(err)}`);
       }
