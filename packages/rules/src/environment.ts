@@ -1,6 +1,7 @@
 // The one CEL environment of a policy load: every signal declared as a typed variable.
 import { Environment } from '@marcbachmann/cel-js';
 import type { SignalType } from '@switchyard/core';
+import { useRe2Matches } from './matches.js';
 import type { CelLimits } from './types.js';
 
 /** Conditions are one-liners; these limits only stop a runaway expression, far above any real rule. */
@@ -18,6 +19,10 @@ export interface RejectedSignal {
   readonly reason: string;
 }
 
+/**
+ * The environment every rule of one policy load is parsed in: the signals as typed variables, the
+ * limits, and `matches()` on RE2. Signals it could not declare are returned, not thrown.
+ */
 export function celEnvironment(
   signalTypes: ReadonlyMap<string, SignalType>,
   limits: CelLimits = {},
@@ -29,6 +34,7 @@ export function celEnvironment(
     enableOptionalTypes: false,
     limits: { ...DEFAULT_LIMITS, ...definedOnly(limits) },
   });
+  useRe2Matches(env);
   const rejected: RejectedSignal[] = [];
   for (const [name, type] of signalTypes) {
     try {

@@ -142,6 +142,38 @@ describe('declared signals', () => {
   });
 });
 
+describe('declared signals over a body built to be walked', () => {
+  let server: Served;
+  beforeAll(async () => {
+    const catalog = catalogWith(`signals:
+  anywhere: { from: "$..priority", type: string }
+  plain:    { from: "$.metadata.priority", type: string }
+  filtered: { from: "$.items[?(@.kind == 'vip')].id", type: int }
+`);
+    server = await serve(signalsApp({ catalog }));
+  });
+  afterAll(() => server.close());
+
+  // 2.9 MB of small objects, none of them what the paths look for.
+  const items = Array.from({ length: 60_000 }, (_, i) => ({ id: i, kind: 'row', text: `item number ${i}` }));
+
+  it('should leave a signal absent, saying where its search stopped, instead of walking megabytes', async () => {
+    const res = await post(server.url, '/v1/chat/completions?read=anywhere,plain,filtered', { ...CHAT, items });
+    expect(res.status).toBe(200);
+    expect(res.body.signals.anywhere).toEqual({ kind: 'absent', reason: 'JSONPath stopped after 10000 nodes' });
+    expect(res.body.signals.filtered).toEqual({ kind: 'absent', reason: 'JSONPath stopped after 10000 nodes' });
+    expect(res.body.signals.plain).toEqual({ kind: 'absent', reason: 'not present in request' });
+  });
+
+  it('should find a value the walk reaches before its budget', async () => {
+    const body = { ...CHAT, metadata: { priority: 'high' }, items: [{ id: 7, kind: 'vip' }, ...items] };
+    const res = await post(server.url, '/v1/chat/completions?read=anywhere,plain,filtered', body);
+    expect(res.body.signals.anywhere).toEqual({ kind: 'value', value: 'high' });
+    expect(res.body.signals.plain).toEqual({ kind: 'value', value: 'high' });
+    expect(res.body.signals.filtered).toEqual({ kind: 'value', value: 7 });
+  });
+});
+
 describe('coercion', () => {
   it('should accept only integers for int, within the safe range', () => {
     expect(coerced('int', 7)).toEqual({ kind: 'value', value: 7 });

@@ -17,7 +17,10 @@ export function declaredSignal(declared: DeclaredSignal): SignalDef {
     type,
     compute: ({ request }) => {
       try {
-        return coerced(type, match(request.body));
+        const result = match(request.body);
+        // Bounded: a document too large or too deep to search leaves the signal absent, saying so.
+        if (result.kind === 'stopped') return absent(result.reason);
+        return coerced(type, result.kind === 'found' ? result.value : undefined);
       } catch (err) {
         return absent(`JSONPath failed: ${messageOf(err)}`);
       }

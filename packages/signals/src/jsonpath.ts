@@ -1,8 +1,12 @@
-// JSONPath for declared signals: checked once at catalog build, evaluated per request as its first match.
-import { JSONPath } from 'jsonpath-plus';
+// JSONPath for declared signals: checked once at catalog build, evaluated per request as its first match, bounded.
+import { member } from './jsonpath-filter.js';
+import { isPathProblem, parsePath } from './jsonpath-syntax.js';
+import { firstOf, type JsonPathLimits, type JsonPathResult } from './jsonpath-walk.js';
 
-/** The first value `path` matches in a JSON document, or `undefined`. */
-export type FirstMatch = (json: unknown) => unknown;
+export type { JsonPathLimits, JsonPathResult } from './jsonpath-walk.js';
+
+/** The first value a path selects in a JSON document, whether there is none, or why the search stopped. */
+export type FirstMatch = (json: unknown) => JsonPathResult;
 
 /** Why a JSONPath does not parse; `offset` is where in the path, when one character is at fault. */
 export interface JsonPathProblem {
@@ -11,9 +15,10 @@ export interface JsonPathProblem {
 }
 
 /**
- * What is wrong with `path`, or `undefined` when it parses. jsonpath-plus itself accepts almost any
- * string (`$.a[` silently means `$.a`) and parses filter scripts only when it first runs them, so the
- * structure is checked here and each script is parsed now with the same safe-eval parser it will use.
+ * What is wrong with `path`, or `undefined` when it parses: the bracket structure first (with the position
+ * of the offending character), then the segments, filters and scripts as `firstMatch` evaluates them.
+ * Filters and scripts are a small expression language (comparisons, `&&`, `||`, `!`, `+`, `-`, `@`/`$`
+ * member paths, literals): no function or method calls, so no regular expression can run in one.
  */
 export function jsonPathProblem(path: string): JsonPathProblem | undefined {
   if (!path.startsWith('$')) return { message: 'must start with "$"', offset: 0 };
@@ -40,70 +45,49 @@ export function jsonPathProblem(path: string): JsonPathProblem | undefined {
   if (quote) return { message: `unterminated ${quote} quote` };
   const unclosed = open.at(-1);
   if (unclosed) return { message: `unclosed "${unclosed}"` };
-  return scriptProblem(path);
+  const parsed = parsePath(path);
+  return isPathProblem(parsed) ? parsed : undefined;
 }
 
-interface ScriptClass {
-  new (code: string): unknown;
-}
-
-// The parser jsonpath-plus's default ('safe') eval compiles scripts with; not part of its typings.
-const SafeScript = (JSONPath as unknown as { prototype?: { safeVm?: { Script?: ScriptClass } } }).prototype?.safeVm?.Script;
-
-function scriptProblem(path: string): JsonPathProblem | undefined {
-  if (!SafeScript) return undefined;
-  for (const segment of JSONPath.toPathArray(path)) {
-    const script = !segment.endsWith(')')
-      ? undefined
-      : segment.startsWith('?(')
-        ? segment.slice(2, -1) // a filter: jsonpath-plus compiles what is inside ?( )
-        : segment.startsWith('(')
-          ? segment // a computed member: compiled with its parentheses
-          : undefined;
-    // Nested filters are split up by jsonpath-plus before it compiles them; leave those to it.
-    if (script === undefined || script.includes('?(')) continue;
-    try {
-      new SafeScript(asEvaluated(script));
-    } catch (err) {
-      return { message: `invalid script "${script}": ${err instanceof Error ? err.message : String(err)}` };
-    }
-  }
-  return undefined;
-}
-
-/** The rewrite jsonpath-plus applies to a script before compiling it (`@` names become sandbox variables). */
-function asEvaluated(script: string): string {
-  return script
-    .replaceAll('@parentProperty', '_$_parentProperty')
-    .replaceAll('@parent', '_$_parent')
-    .replaceAll('@property', '_$_property')
-    .replaceAll('@root', '_$_root')
-    .replaceAll('@path', '_$_path')
-    .replaceAll(/@([.\s)[])/gu, '_$_v$1');
-}
+/**
+ * The bounds `firstMatch` uses unless told otherwise. 10,000 nodes is many times a real chat request (a
+ * 50-message conversation with tools is a few hundred nodes) and costs well under a millisecond to walk;
+ * a body built to be walked (megabytes of small objects) costs no more. Depth 64 is far beyond real
+ * request bodies (JSON schemas of tools nest about 10 deep) and stops pathological nesting early.
+ */
+export const DEFAULT_JSONPATH_LIMITS: JsonPathLimits = Object.freeze({ maxNodes: 10_000, maxDepth: 64 });
 
 const PLAIN_SEGMENT = /^(?:[A-Za-z_][A-Za-z0-9_]*|\d+)$/;
 
 /**
- * The evaluator of a path that `jsonPathProblem` accepted. Plain member paths (`$.metadata.priority`),
- * the common case, are walked directly, as jsonpath-plus would (own properties only), without its machinery.
+ * The evaluator of a path that `jsonPathProblem` accepted: the first value the path selects, in document
+ * order, within `limits`. Plain member paths (`$.metadata.priority`), the common case, are walked
+ * directly and never look at anything else; any other path walks only as far as its segments ask
+ * (`..` only where it is written), stops at its first match, and stops with a reason after
+ * `limits.maxNodes` nodes or below `limits.maxDepth`. Never throws for any document.
+ * @throws TypeError when `path` does not parse (call `jsonPathProblem` first).
  */
-export function firstMatch(path: string): FirstMatch {
-  const segments = JSONPath.toPathArray(path);
-  if (segments[0] === '$' && segments.slice(1).every((s) => PLAIN_SEGMENT.test(s))) {
-    const keys = segments.slice(1);
+export function firstMatch(path: string, limits: JsonPathLimits = DEFAULT_JSONPATH_LIMITS): FirstMatch {
+  const segments = parsePath(path);
+  if (isPathProblem(segments)) throw new TypeError(`JSONPath ${JSON.stringify(path)} does not parse: ${segments.message}`);
+  const keys = plainKeys(path);
+  if (keys) {
     return function plainPath(json) {
       let node = json;
       for (const key of keys) {
-        if (!node || !Object.hasOwn(node as object, key)) return undefined;
-        node = (node as Record<string, unknown>)[key];
+        node = member(node, key);
+        if (node === undefined) return { kind: 'missing', visited: 0 };
       }
-      return node;
+      return { kind: 'found', value: node, visited: 0 };
     };
   }
   return function jsonPath(json) {
-    // wrap: true so that "first match" means the first result, not the first element of a lone array result.
-    const matches = JSONPath({ path, json: json as object, wrap: true }) as unknown[];
-    return matches[0];
+    return firstOf(segments, json, limits);
   };
+}
+
+/** The member names of `$.a.b.0` (dots and plain names only), or `undefined` for any other path. */
+function plainKeys(path: string): string[] | undefined {
+  const keys = path.split('.').slice(1);
+  return path.startsWith('$.') && keys.every((k) => PLAIN_SEGMENT.test(k)) ? keys : path === '$' ? [] : undefined;
 }
