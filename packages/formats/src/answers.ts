@@ -11,6 +11,8 @@ import {
   geminiToOpenAIStream,
   openAIToAnthropicStream,
   toAnthropicResponse,
+  chatToResponsesStream,
+  toResponsesResponse,
   type TranslatingStream,
 } from './index.js';
 import { isRecord, parseJson } from './json.js';
@@ -54,6 +56,24 @@ export const GEMINI_TO_ANTHROPIC_ANSWERS: AnswerTranslator = {
   },
   // The middle step carries usage, which the last one reports in message_delta.
   stream: (model) => [geminiToOpenAIStream({ model, includeUsage: true }), openAIToAnthropicStream({ model })],
+};
+
+/**
+ * Anthropic Messages answers for a Responses API client, through OpenAI's chat shape. Errors keep OpenAI's
+ * error body, which Responses clients read as chat clients do.
+ */
+export const ANTHROPIC_TO_RESPONSES_ANSWERS: AnswerTranslator = {
+  json: (body, model) => json(toResponsesResponse(fromAnthropicResponse(parse(body), { model }), { model })),
+  error: ANTHROPIC_ANSWERS.error,
+  // The middle step carries usage, which the last one reports in response.completed.
+  stream: (model) => [anthropicToOpenAIStream({ model, includeUsage: true }), chatToResponsesStream({ model })],
+};
+
+/** Gemini answers for a Responses API client, through OpenAI's chat shape. */
+export const GEMINI_TO_RESPONSES_ANSWERS: AnswerTranslator = {
+  json: (body, model) => json(toResponsesResponse(fromGeminiResponse(parse(body), { model }), { model })),
+  error: GEMINI_ANSWERS.error,
+  stream: (model) => [geminiToOpenAIStream({ model, includeUsage: true }), chatToResponsesStream({ model })],
 };
 
 function parse(body: Buffer): unknown {

@@ -196,7 +196,8 @@ function readUserContent(content: unknown, at: string): (TextPart | ImagePart)[]
 
 const DATA_URL = /^data:([^;,]+)((?:;[^;,]*)*),/i;
 
-function readImage(url: string, at: string): ImagePart {
+/** An image URL checked: a base64 `data:` URL (split into media type and payload) or an http(s) URL; else a 400 naming `at`. */
+export function readImage(url: string, at: string): ImagePart {
   if (url.startsWith('data:')) {
     const match = DATA_URL.exec(url);
     if (!match || !/;base64$/i.test(match[2] ?? '')) {

@@ -26,11 +26,19 @@ export { toOpenAIRequest, type OpenAIRequestOptions } from './anthropic-front/re
 export { toAnthropicResponse, type MessageOptions } from './anthropic-front/response.js';
 export { openAIToAnthropicStream, type MessageStreamOptions } from './anthropic-front/stream.js';
 
+export { PREVIOUS_RESPONSE_UNSUPPORTED, storedStateUnsupported } from './responses-front/errors.js';
+export { toChatRequestFromResponses, type ChatFromResponsesOptions } from './responses-front/request.js';
+export { toResponsesResponse, type ResponseOptions } from './responses-front/response.js';
+export { chatToResponsesStream, type ResponsesStreamOptions } from './responses-front/stream.js';
+export type * from './responses-front/types.js';
+
 export {
   ANTHROPIC_ANSWERS,
   ANTHROPIC_TO_OPENAI_ANSWERS,
   GEMINI_ANSWERS,
   GEMINI_TO_ANTHROPIC_ANSWERS,
+  ANTHROPIC_TO_RESPONSES_ANSWERS,
+  GEMINI_TO_RESPONSES_ANSWERS,
   type AnswerTranslator,
 } from './answers.js';
 export { asksUsageForClient, requestBody } from './passthrough.js';

@@ -1,13 +1,15 @@
 // Which client endpoint can be spoken to which provider format, and how: the request that goes up, and
 // whether the answer comes back as the upstream sent it or translated. Built once, shared by every request.
 import type { Endpoint, ModelConfig, ParsedRequest, ProviderConfig, ProviderFormat } from '@switchyard/core';
-import { toAnthropicRequest, toGeminiRequest, toOpenAIRequest } from './index.js';
+import { toAnthropicRequest, toChatRequestFromResponses, toGeminiRequest, toOpenAIRequest } from './index.js';
 import { requestBody } from './passthrough.js';
 import {
   ANTHROPIC_ANSWERS,
   ANTHROPIC_TO_OPENAI_ANSWERS,
   GEMINI_ANSWERS,
   GEMINI_TO_ANTHROPIC_ANSWERS,
+  ANTHROPIC_TO_RESPONSES_ANSWERS,
+  GEMINI_TO_RESPONSES_ANSWERS,
   type AnswerTranslator,
 } from './answers.js';
 
@@ -71,6 +73,27 @@ const MESSAGES_TO_GEMINI: Wire = {
   answer: GEMINI_TO_ANTHROPIC_ANSWERS,
 };
 
+/** The Responses API through OpenAI's chat shape, then as a chat request to Anthropic. */
+const RESPONSES_TO_ANTHROPIC: Wire = {
+  outgoing(request, model, provider) {
+    const chat = toChatRequestFromResponses(request.body, { model: model.id });
+    return {
+      path: messagesPath(provider),
+      body: json(toAnthropicRequest(chat, { model: model.id, defaultMaxTokens: model.maxOutputTokens })),
+    };
+  },
+  answer: ANTHROPIC_TO_RESPONSES_ANSWERS,
+};
+
+/** The Responses API through OpenAI's chat shape, then as a chat request to Gemini. */
+const RESPONSES_TO_GEMINI: Wire = {
+  outgoing(request, model) {
+    const { path, body } = toGeminiRequest(toChatRequestFromResponses(request.body, { model: model.id }), { model: model.id });
+    return { path, body: json(body) };
+  },
+  answer: GEMINI_TO_RESPONSES_ANSWERS,
+};
+
 const CHAT: Wires = new Map([
   ['openai', OPENAI_PASSTHROUGH],
   ['anthropic', CHAT_TO_ANTHROPIC],
@@ -81,13 +104,19 @@ const MESSAGES: Wires = new Map([
   ['openai', MESSAGES_TO_OPENAI],
   ['gemini', MESSAGES_TO_GEMINI],
 ]);
-/** Completions, embeddings, the Responses API: OpenAI-compatible providers only. */
+const RESPONSES: Wires = new Map([
+  ['openai', OPENAI_PASSTHROUGH],
+  ['anthropic', RESPONSES_TO_ANTHROPIC],
+  ['gemini', RESPONSES_TO_GEMINI],
+]);
+/** Completions and embeddings: OpenAI-compatible providers only. */
 const OPENAI_ONLY: Wires = new Map([['openai', OPENAI_PASSTHROUGH]]);
 
 /** The wires of one client endpoint, by provider format. */
 export function wiresFor(endpoint: Endpoint): Wires {
   if (endpoint === 'chat') return CHAT;
   if (endpoint === 'messages') return MESSAGES;
+  if (endpoint === 'responses') return RESPONSES;
   return OPENAI_ONLY;
 }
 

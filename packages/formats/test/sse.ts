@@ -2,11 +2,11 @@
 // translated stream over real HTTP for the official clients.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Transform } from 'node:stream';
+import { Duplex } from 'node:stream';
 import { afterEach } from 'vitest';
 
 /** Writes `pieces` in order, ends, and answers everything the stream put out, as text. */
-export async function runPieces(stream: Transform, pieces: readonly (Buffer | string)[]): Promise<string> {
+export async function runPieces(stream: Duplex, pieces: readonly (Buffer | string)[]): Promise<string> {
   const out: Buffer[] = [];
   stream.on('data', (chunk: Buffer) => out.push(chunk));
   const finished = new Promise<void>((resolve, reject) => {
@@ -20,7 +20,7 @@ export async function runPieces(stream: Transform, pieces: readonly (Buffer | st
 }
 
 /** The outputs of `text` split in two at every byte offset, and sent one byte at a time. */
-export async function everySplit(text: string, make: () => Transform): Promise<{ splits: string[]; bytewise: string }> {
+export async function everySplit(text: string, make: () => Duplex): Promise<{ splits: string[]; bytewise: string }> {
   const bytes = Buffer.from(text, 'utf8');
   const splits: string[] = [];
   for (let at = 0; at <= bytes.length; at += 1) {
@@ -30,9 +30,26 @@ export async function everySplit(text: string, make: () => Transform): Promise<{
   return { splits, bytewise: await runPieces(make(), singles) };
 }
 
+/** Translators piped one into the next, as one stream: bytes go into the first, come out of the last. */
+export function piped(first: Duplex, ...rest: Duplex[]): Duplex {
+  let last = first;
+  for (const next of rest) last = last.pipe(next);
+  return Duplex.from({ writable: first, readable: last });
+}
+
 /** `event: <type>` + `data:` events, the way Anthropic writes them. */
 export function anthropicEvents(events: readonly Record<string, unknown>[]): string {
   return events.map((e) => `event: ${String(e.type)}\ndata: ${JSON.stringify(e)}\n\n`).join('');
+}
+
+/**
+ * `event: <type>` + `data:` events, the way OpenAI's Responses API writes them: each numbered in order
+ * (`sequence_number`, last) from `first`.
+ */
+export function responsesEvents(events: readonly Record<string, unknown>[], first = 0): string {
+  return events
+    .map((e, i) => `event: ${String(e.type)}\ndata: ${JSON.stringify({ ...e, sequence_number: first + i })}\n\n`)
+    .join('');
 }
 
 /** `data:` events, the way OpenAI and Gemini (`alt=sse`) write them. */
@@ -49,7 +66,7 @@ afterEach(async () => {
  * A server on 127.0.0.1 that answers every request with `upstream` piped through a fresh `make()`, as
  * an event stream, written in small pieces: what a client of the gateway would receive.
  */
-export async function serveTranslated(upstream: string, make: () => Transform): Promise<string> {
+export async function serveTranslated(upstream: string, make: () => Duplex): Promise<string> {
   const server = createServer((req, res) => {
     req.resume();
     req.on('end', () => {
