@@ -16,6 +16,10 @@ import {
   type TranslatingStream,
 } from './index.js';
 import { isRecord, parseJson } from './json.js';
+// Gemini front door
+import { fromOpenAIErrorToGoogle } from './gemini-front/errors.js';
+import { toGeminiResponse } from './gemini-front/response.js';
+import { openAIToGeminiStream } from './gemini-front/stream.js';
 
 export interface AnswerTranslator {
   /** A 2xx JSON answer in the client's format. Throws a 502 SwitchyardError when it is not the provider's answer. */
@@ -93,3 +97,23 @@ function includeUsage(request: ParsedRequest): boolean {
   const options = request.body.stream_options;
   return isRecord(options) && options.include_usage === true;
 }
+
+// ── The Gemini front door: answers for generateContent / streamGenerateContent clients ──
+
+/** OpenAI chat answers for a Gemini client: GenerateContentResponse, Google's error shape, Gemini's SSE. */
+export const GEMINI_FRONT_OPENAI_ANSWERS: AnswerTranslator = {
+  json: (body, model) => json(toGeminiResponse(parse(body), { model })),
+  error: (status, body) => jsonError(fromOpenAIErrorToGoogle(status, parse(body))),
+  stream: (model) => [openAIToGeminiStream({ model })],
+};
+
+/** Anthropic Messages answers for a Gemini client, through OpenAI's chat shape. */
+export const GEMINI_FRONT_ANTHROPIC_ANSWERS: AnswerTranslator = {
+  json: (body, model) => json(toGeminiResponse(fromAnthropicResponse(parse(body), { model }), { model })),
+  error(status, body) {
+    const openai = fromAnthropicError(status, parse(body));
+    return jsonError(fromOpenAIErrorToGoogle(openai.status, openai.body));
+  },
+  // The middle step carries usage, which the last one reports in its last event.
+  stream: (model) => [anthropicToOpenAIStream({ model, includeUsage: true }), openAIToGeminiStream({ model })],
+};

@@ -44,3 +44,31 @@ export {
 export { asksUsageForClient, requestBody } from './passthrough.js';
 export { wiresFor, type Outgoing, type Wire } from './wires.js';
 export { mayCarryUsage, toUsage, usageAfterEvent, usageIn } from './usage.js';
+
+// The Gemini front door: generateContent / streamGenerateContent / countTokens clients.
+export {
+  countTokensAnswer,
+  geminiCountTokensBody,
+  toChatRequestFromCountTokens,
+  type CountTokensAnswer,
+} from './gemini-front/count-tokens.js';
+export {
+  fromOpenAIErrorToGoogle,
+  fromOpenAIStreamError,
+  googleError,
+  googleErrorBody,
+  googleStatus,
+} from './gemini-front/errors.js';
+export { geminiPath, readGeminiPath, type GeminiMethod, type GeminiTarget } from './gemini-front/path.js';
+export {
+  readGeminiRequest,
+  toChatRequestFromGemini,
+  type ChatFromGeminiOptions,
+  type GeminiChatTranslation,
+} from './gemini-front/request.js';
+export { toGeminiResponse, type GeminiAnswerOptions } from './gemini-front/response.js';
+export { fromGeminiSchema } from './gemini-front/schema.js';
+export { geminiEvent, openAIToGeminiStream, type GeminiStreamOptions } from './gemini-front/stream.js';
+export type * from './gemini-front/types.js';
+export { GEMINI_FRONT_ANTHROPIC_ANSWERS, GEMINI_FRONT_OPENAI_ANSWERS } from './answers.js';
+export { GEMINI_FRONT_TO_ANTHROPIC, GEMINI_FRONT_TO_OPENAI, GEMINI_FRONT_WIRES } from './wires.js';

@@ -12,6 +12,12 @@ import {
   GEMINI_TO_RESPONSES_ANSWERS,
   type AnswerTranslator,
 } from './answers.js';
+// Gemini front door
+import { GEMINI_FRONT_ANTHROPIC_ANSWERS, GEMINI_FRONT_OPENAI_ANSWERS } from './answers.js';
+import { geminiCountTokensBody } from './gemini-front/count-tokens.js';
+import { geminiPath, readGeminiPath, type GeminiTarget } from './gemini-front/path.js';
+import { toChatRequestFromGemini } from './gemini-front/request.js';
+import { invalidField, unsupportedField, type JsonObject } from './json.js';
 
 /** What one attempt sends: the path below the provider's base URL and the body's bytes. */
 export interface Outgoing {
@@ -130,4 +136,57 @@ function messagesPath(provider: ProviderConfig): string {
 
 function json(value: unknown): Buffer {
   return Buffer.from(JSON.stringify(value));
+}
+
+// ── The Gemini front door: generateContent / streamGenerateContent / countTokens clients ──
+// `request.path` is the client's (`/models/smart:streamGenerateContent`): it names the method, and so
+// whether the answer streams; the model in it is replaced by the chosen one.
+
+/** Same format: the client's bytes on the provider's own path for the model (countTokens names it inside too). */
+const GEMINI_FRONT_PASSTHROUGH: Wire = {
+  outgoing(request, model) {
+    const { method } = geminiTarget(request);
+    const body = method === 'countTokens' ? geminiCountTokensBody(request.body, request.raw, model.id) : request.raw;
+    return { path: geminiPath(model.id, method), body };
+  },
+  answer: undefined,
+};
+
+/** A Gemini client's request to an OpenAI-format provider, through OpenAI's chat shape. */
+export const GEMINI_FRONT_TO_OPENAI: Wire = {
+  outgoing: (request, model) => ({ path: '/chat/completions', body: json(geminiChat(request, model.id)) }),
+  answer: GEMINI_FRONT_OPENAI_ANSWERS,
+};
+
+/** A Gemini client's request to an Anthropic provider: Gemini → OpenAI chat → Anthropic Messages. */
+export const GEMINI_FRONT_TO_ANTHROPIC: Wire = {
+  outgoing: (request, model, provider) => ({
+    path: messagesPath(provider),
+    body: json(toAnthropicRequest(geminiChat(request, model.id), { model: model.id, defaultMaxTokens: model.maxOutputTokens })),
+  }),
+  answer: GEMINI_FRONT_ANTHROPIC_ANSWERS,
+};
+
+/**
+ * The wires of the Gemini front door, by provider format. countTokens has a wire to Gemini providers
+ * only: for the others the gateway answers it with its own estimate (see `toChatRequestFromCountTokens`).
+ */
+export const GEMINI_FRONT_WIRES: Wires = new Map([
+  ['gemini', GEMINI_FRONT_PASSTHROUGH],
+  ['openai', GEMINI_FRONT_TO_OPENAI],
+  ['anthropic', GEMINI_FRONT_TO_ANTHROPIC],
+]);
+
+function geminiTarget(request: ParsedRequest): GeminiTarget {
+  const target = readGeminiPath(request.path);
+  if (!target) throw invalidField('path', `\`${request.path}\` is not a Gemini method path: /models/{model}:{method}.`);
+  return target;
+}
+
+function geminiChat(request: ParsedRequest, model: string): JsonObject {
+  const { method, stream } = geminiTarget(request);
+  if (method === 'countTokens') {
+    throw unsupportedField('countTokens', 'countTokens for this model is answered by the gateway, not by its provider.');
+  }
+  return toChatRequestFromGemini(request.body, { model, stream });
 }
