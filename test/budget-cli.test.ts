@@ -8,8 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { startMockProvider, type MockProvider } from '@switchyard/mock-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chat, startBudgetGateway } from '../packages/budget/src/test-gateway.js';
-import { startRedis, type TestRedis } from '../packages/budget/src/test-redis.js';
+import { chat, startBudgetGateway } from './helpers/budget-gateway.js';
+import { startRedis, type TestRedis } from '../packages/budget/test/redis.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CLI = join(ROOT, 'packages/cli/dist/bin.js');

@@ -2,8 +2,8 @@
 // restart, the downgrade rule sees the other instance's spend, and a Redis outage does what the policy says.
 import { startMockProvider, type MockProvider } from '@switchyard/mock-provider';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { chat, startBudgetGateway, type BudgetGateway } from '../packages/budget/src/test-gateway.js';
-import { startRedis, type TestRedis } from '../packages/budget/src/test-redis.js';
+import { chat, startBudgetGateway, type BudgetGateway } from './helpers/budget-gateway.js';
+import { startRedis, type TestRedis } from '../packages/budget/test/redis.js';
 
 const PROVIDER_KEY = 'sk-provider-alpha';
 /** USD per 1M tokens: 1e-5 USD a token either way. */

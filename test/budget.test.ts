@@ -3,7 +3,7 @@
 import { request as httpRequest } from 'node:http';
 import { startMockProvider, type MockProvider } from '@switchyard/mock-provider';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { chat, startBudgetGateway, type BudgetGateway } from '../packages/budget/src/test-gateway.js';
+import { chat, startBudgetGateway, type BudgetGateway } from './helpers/budget-gateway.js';
 
 const PROVIDER_KEY = 'sk-provider-alpha';
 const KEYS = { search: 'sk-client-search-1f2e', lab: 'sk-client-lab-9a8b', admin: 'sk-admin-77c1' };

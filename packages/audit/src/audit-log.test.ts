@@ -16,7 +16,7 @@ import {
   startAuditApp,
   testPolicy,
   until,
-} from './test-utils.js';
+} from '../test/support.js';
 
 const MINI = 'gpt-4o-mini-2024-07-18';
 const GPT4O = 'gpt-4o-2024-08-06';

@@ -17,7 +17,7 @@ import {
   startAuditApp,
   StorageContextManager,
   testPolicy,
-} from './test-utils.js';
+} from '../test/support.js';
 
 const MINI = 'gpt-4o-mini-2024-07-18';
 const telemetry = memoryTelemetry();

@@ -14,7 +14,7 @@ import {
   startAuditApp,
   testPolicy,
   type AuditApp,
-} from './test-utils.js';
+} from '../test/support.js';
 
 const MINI = 'gpt-4o-mini-2024-07-18';
 const LLAMA = 'llama-3.3-70b-versatile';

@@ -15,7 +15,7 @@ import {
   testPolicy,
   until,
   type AuditApp,
-} from './test-utils.js';
+} from '../test/support.js';
 
 const MINI = 'gpt-4o-mini-2024-07-18';
 const GPT4O = 'gpt-4o-2024-08-06';

@@ -15,7 +15,7 @@ import {
   startAuditApp,
   testPolicy,
   until,
-} from './test-utils.js';
+} from '../test/support.js';
 
 const MINI = 'gpt-4o-mini-2024-07-18';
 const COMPLETION = 'The vault combination is 31-41-59';

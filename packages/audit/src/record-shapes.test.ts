@@ -17,7 +17,7 @@ import {
   startAuditApp,
   testPolicy,
   type AuditApp,
-} from './test-utils.js';
+} from '../test/support.js';
 
 const GPT4O = 'gpt-4o-2024-08-06';
 const LLAMA = 'llama-3.3-70b-versatile';

@@ -1,7 +1,7 @@
 import { metrics, trace } from '@opentelemetry/api';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { otlpEndpointConfigured, setupTracing } from './setup-tracing.js';
-import { post, startAuditApp, until } from './test-utils.js';
+import { post, startAuditApp, until } from '../test/support.js';
 import type { Tracing } from './types.js';
 
 let tracing: Tracing | undefined;

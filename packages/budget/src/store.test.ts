@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryStore } from './memory-store.js';
 import { RedisStore, StoreUnavailableError } from './redis-store.js';
-import { startRedis, type TestRedis } from './test-redis.js';
+import { startRedis, type TestRedis } from '../test/redis.js';
 import type { BudgetStore, BudgetWindow, SpendKey } from './types.js';
 
 const WINDOW: BudgetWindow = { id: '2025-03', startsAt: 0, endsAt: Date.now() + 3_600_000, expiresAt: Date.now() + 7_200_000 };

@@ -7,7 +7,7 @@ export * from './record.js';
 export * from './signal-types.js';
 export { loadPolicyFile, parsePolicy, type LoadPolicyOptions } from './policy/load.js';
 export { PolicyError, formatProblem, type PolicyProblem } from './policy/policy-error.js';
-export { CAPABILITIES } from './policy/schema.js';
+export { CAPABILITIES } from './policy/capabilities.js';
 export { Secret } from './policy/secret.js';
 export { PolicySource, type PolicyPath, type SourcePosition } from './policy/source.js';
 export type * from './policy/types.js';

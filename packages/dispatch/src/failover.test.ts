@@ -4,8 +4,8 @@ import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parsePolicy } from '@switchyard/core';
 import { describe, expect, it } from 'vitest';
-import { post, PROVIDER_KEY, startGateway, testPolicy } from './test-gateway.js';
-import { afterThisTest, chatCompletion, json, startTestUpstream, type Behaviour } from './test-upstream.js';
+import { post, PROVIDER_KEY, startGateway, testPolicy } from '../test/gateway.js';
+import { afterThisTest, chatCompletion, json, startTestUpstream, type Behaviour } from '../test/upstream.js';
 import { endCutAnswer } from './stream-error.js';
 
 /** Provider `local` at `baseUrl` with model `gpt-test`, plus the `failover:` section given. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { dispatch } from './dispatch.js';
-import { post, startGateway, testPolicy } from './test-gateway.js';
-import { hang, refusingBaseUrl, reset, startTestUpstream } from './test-upstream.js';
+import { post, startGateway, testPolicy } from '../test/gateway.js';
+import { hang, refusingBaseUrl, reset, startTestUpstream } from '../test/upstream.js';
 
 describe('dispatch() when the upstream fails before answering', () => {
   it('should answer 502 upstream_unavailable, naming the provider but not its address, when the connection is refused', async () => {

@@ -1,7 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { CLIENT_KEY, post, PROVIDER_KEY, startGateway, testPolicy } from './test-gateway.js';
-import { json, startTestUpstream } from './test-upstream.js';
+import { CLIENT_KEY, post, PROVIDER_KEY, startGateway, testPolicy } from '../test/gateway.js';
+import { json, startTestUpstream } from '../test/upstream.js';
 
 describe('dispatch() request body', () => {
   it('should forward the exact bytes the client sent when the body already names the target model', async () => {

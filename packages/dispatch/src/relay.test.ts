@@ -1,7 +1,7 @@
 // Usage on OpenAI streams: the gateway asks for it on the client's behalf and hides what it asked for.
 import { describe, expect, it } from 'vitest';
-import { post, startGateway, testPolicy } from './test-gateway.js';
-import { chatChunks, sse, startTestUpstream, USAGE } from './test-upstream.js';
+import { post, startGateway, testPolicy } from '../test/gateway.js';
+import { chatChunks, sse, startTestUpstream, USAGE } from '../test/upstream.js';
 
 const HIDDEN = 'data: [DONE]\n\n';
 

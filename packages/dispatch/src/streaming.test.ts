@@ -1,7 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { post, startGateway, testPolicy } from './test-gateway.js';
-import { chatChunks, hang, sse, startTestUpstream, USAGE } from './test-upstream.js';
+import { post, startGateway, testPolicy } from '../test/gateway.js';
+import { chatChunks, hang, sse, startTestUpstream, USAGE } from '../test/upstream.js';
 
 /** Reads the whole body, noting when each chunk arrived. Rejects when the stream breaks. */
 async function readChunks(res: Response): Promise<{ text: string; times: number[] }> {

@@ -2,7 +2,7 @@
 // request that goes up, the exact answer that comes back, streams, errors, usage and the record.
 import { describe, expect, it } from 'vitest';
 import { toAnthropicRequest, toGeminiRequest } from '@switchyard/formats';
-import { post, startGateway } from './test-gateway.js';
+import { post, startGateway } from '../test/gateway.js';
 import {
   anthropicHello,
   anthropicMessage,
@@ -14,8 +14,8 @@ import {
   openAIStream,
   sequence,
   wirePolicy,
-} from './test-wires.js';
-import { chatCompletion, json, startTestUpstream } from './test-upstream.js';
+} from '../test/wires.js';
+import { chatCompletion, json, startTestUpstream } from '../test/upstream.js';
 
 const HELLO = [{ role: 'user', content: 'Hello!' }];
 const SMART = { kind: 'route', route: 'smart', rule: 'default', model: 'gpt-test' } as const;

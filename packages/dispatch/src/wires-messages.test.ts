@@ -2,7 +2,7 @@
 // to Anthropic providers, translated to OpenAI-format and Gemini providers, errors in Anthropic's shape.
 import { describe, expect, it } from 'vitest';
 import { toOpenAIRequest } from '@switchyard/formats';
-import { post, startGateway } from './test-gateway.js';
+import { post, startGateway } from '../test/gateway.js';
 import {
   anthropicMessage,
   anthropicStream,
@@ -13,8 +13,8 @@ import {
   KEYS,
   openAIStream,
   wirePolicy,
-} from './test-wires.js';
-import { json, refusingBaseUrl, startTestUpstream } from './test-upstream.js';
+} from '../test/wires.js';
+import { json, refusingBaseUrl, startTestUpstream } from '../test/upstream.js';
 
 const MESSAGES = { path: '/messages' };
 const HELLO = [{ role: 'user', content: 'Hello!' }];

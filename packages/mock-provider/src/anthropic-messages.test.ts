@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startMockProvider } from './index.js';
-import { messagesBody, postMessages } from './test-native.js';
-import { jsonOf } from './test-utils.js';
+import { messagesBody, postMessages } from '../test/native.js';
+import { jsonOf } from '../test/utils.js';
 import type { MockProvider } from './types.js';
 
 const WEATHER = {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startMockProvider } from './index.js';
-import { messagesBody, namedEvents, postMessages } from './test-native.js';
-import { jsonOf, readUntilEnd } from './test-utils.js';
+import { messagesBody, namedEvents, postMessages } from '../test/native.js';
+import { jsonOf, readUntilEnd } from '../test/utils.js';
 import type { MockProvider } from './types.js';
 
 const MODEL = 'claude-sonnet-4-5';

@@ -7,7 +7,7 @@ import OpenAI, { toFile } from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SPEECH_FORMATS, silentAudio } from './audio-formats.js';
 import { startMockProvider } from './index.js';
-import { jsonOf, postJson, postMultipartStream, sseData } from './test-utils.js';
+import { jsonOf, postJson, postMultipartStream, sseData } from '../test/utils.js';
 import type { MockProvider } from './types.js';
 import { silentWav, wavDuration } from './wav.js';
 

@@ -1,7 +1,7 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startMockProvider } from './index.js';
-import { chatBody, jsonOf, postChat } from './test-utils.js';
+import { chatBody, jsonOf, postChat } from '../test/utils.js';
 import type { MockProvider } from './types.js';
 
 describe('chat completions (non-stream)', () => {

@@ -3,7 +3,7 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { embeddingBase64, embeddingVector } from './embedding-vectors.js';
 import { startMockProvider } from './index.js';
-import { jsonOf, postJson, sseData } from './test-utils.js';
+import { jsonOf, postJson, sseData } from '../test/utils.js';
 import type { MockProvider } from './types.js';
 
 const MODEL = 'gpt-3.5-turbo-instruct';

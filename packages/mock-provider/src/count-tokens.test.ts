@@ -1,8 +1,8 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startMockProvider } from './index.js';
-import { jsonOf } from './test-utils.js';
-import { ANTHROPIC_VERSION, geminiBody, messagesBody, postGemini, postMessages } from './test-native.js';
+import { jsonOf } from '../test/utils.js';
+import { ANTHROPIC_VERSION, geminiBody, messagesBody, postGemini, postMessages } from '../test/native.js';
 import type { MockProvider } from './types.js';
 
 const KEY = 'sk-count';

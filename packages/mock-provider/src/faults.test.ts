@@ -1,7 +1,7 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startMockProvider } from './index.js';
-import { chatBody, jsonOf, postChat, readUntilEnd, sseData } from './test-utils.js';
+import { chatBody, jsonOf, postChat, readUntilEnd, sseData } from '../test/utils.js';
 import type { MockProvider } from './types.js';
 
 const MODEL = 'gpt-4o-mini';

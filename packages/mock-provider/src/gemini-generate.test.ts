@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startMockProvider } from './index.js';
-import { geminiBody, postGemini } from './test-native.js';
-import { jsonOf } from './test-utils.js';
+import { geminiBody, postGemini } from '../test/native.js';
+import { jsonOf } from '../test/utils.js';
 import type { MockProvider } from './types.js';
 
 const MODEL = 'gemini-2.5-pro';

@@ -2,7 +2,7 @@ import OpenAI, { toFile } from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startMockProvider } from './index.js';
 import { solidPng } from './png.js';
-import { jsonOf, pngSize, postJson, postMultipartStream, sseEvents } from './test-utils.js';
+import { jsonOf, pngSize, postJson, postMultipartStream, sseEvents } from '../test/utils.js';
 import type { MockProvider } from './types.js';
 
 const KEY = 'sk-img';

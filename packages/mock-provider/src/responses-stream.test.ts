@@ -1,7 +1,7 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startMockProvider } from './index.js';
-import { postJson, readUntilEnd, sseEvents } from './test-utils.js';
+import { postJson, readUntilEnd, sseEvents } from '../test/utils.js';
 import type { MockProvider } from './types.js';
 
 const MODEL = 'gpt-4.1-mini';

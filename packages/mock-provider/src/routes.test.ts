@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createMockHandler, DEFAULT_MODELS, startMockProvider } from './index.js';
-import { chatBody, jsonOf, postChat } from './test-utils.js';
+import { chatBody, jsonOf, postChat } from '../test/utils.js';
 import type { MockProvider } from './types.js';
 
 describe('models and routing', () => {

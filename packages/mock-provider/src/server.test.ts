@@ -1,7 +1,7 @@
 import { Agent, request } from 'node:http';
 import { describe, expect, it, vi } from 'vitest';
 import { startMockProvider } from './index.js';
-import { chatBody, postChat } from './test-utils.js';
+import { chatBody, postChat } from '../test/utils.js';
 
 function withinMs<T>(promise: Promise<T>, ms: number): Promise<T> {
   return Promise.race([

@@ -1,7 +1,7 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockProvider } from './index.js';
-import { chatBody, postChat, sseData } from './test-utils.js';
+import { chatBody, postChat, sseData } from '../test/utils.js';
 import type { MockProvider } from './types.js';
 
 async function streamEvents(mock: MockProvider, extra: Record<string, unknown>, headers?: Record<string, string>) {

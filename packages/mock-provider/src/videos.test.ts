@@ -2,7 +2,7 @@ import OpenAI, { toFile } from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startMockProvider } from './index.js';
 import { solidPng } from './png.js';
-import { jsonOf, postJson } from './test-utils.js';
+import { jsonOf, postJson } from '../test/utils.js';
 import type { MockProvider } from './types.js';
 import { wavDuration } from './wav.js';
 

@@ -3,7 +3,7 @@ import express from 'express';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { modelList } from './model-list.js';
 import type { AllowedModels } from './types.js';
-import { serve, testPolicy } from './test-server.js';
+import { serve, testPolicy } from '../test/server.js';
 
 function startListApp(policy: Policy, allowedModels?: AllowedModels): Promise<string> {
   const app = express();

@@ -3,7 +3,7 @@ import express, { type RequestHandler } from 'express';
 import { describe, expect, it, vi } from 'vitest';
 import { pin } from './pin.js';
 import type { AllowedModels } from './types.js';
-import { ALL_NAMES, echoRecord, fakeRules, fakeSignals, postModel, serve, testPolicy } from './test-server.js';
+import { ALL_NAMES, echoRecord, fakeRules, fakeSignals, postModel, serve, testPolicy } from '../test/server.js';
 
 interface AppOptions {
   readonly policy?: Policy;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FAMILY_SHORTCUTS, familyShortcut } from './families.js';
 import { availableModels, resolveModel } from './resolve.js';
-import { testPolicy } from './test-server.js';
+import { testPolicy } from '../test/server.js';
 
 const policy = testPolicy();
 

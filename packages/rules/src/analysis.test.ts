@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compile } from './test-fixtures.js';
+import { compile } from '../test/fixtures.js';
 import type { CompiledRule } from './types.js';
 
 function ruleFor(condition: string): CompiledRule {

@@ -1,7 +1,7 @@
 import { parsePolicy, PolicyError, type PolicyProblem } from '@switchyard/core';
 import { describe, expect, it } from 'vitest';
 import { compileRules } from './compile.js';
-import { BUILTIN_SIGNALS, compile, HEADER, loadPolicy, signalTypesOf } from './test-fixtures.js';
+import { BUILTIN_SIGNALS, compile, HEADER, loadPolicy, signalTypesOf } from '../test/fixtures.js';
 
 const KNOWN =
   'endpoint, has_images, has_schema, has_tools, hour_local, input_tokens, max_tokens, messages_count, ' +

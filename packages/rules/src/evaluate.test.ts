@@ -1,7 +1,7 @@
 import { createRecord, type RoutingRecord } from '@switchyard/core';
 import { describe, expect, it } from 'vitest';
 import { evaluateRoute } from './evaluate.js';
-import { compile, FakeReader, type FakeSignal } from './test-fixtures.js';
+import { compile, FakeReader, type FakeSignal } from '../test/fixtures.js';
 import type { CompiledRules } from './types.js';
 
 const SMART = `  smart:

@@ -2,7 +2,7 @@ import { createRecord, PolicyError, type PolicyProblem } from '@switchyard/core'
 import { describe, expect, it } from 'vitest';
 import { evaluateRoute } from './evaluate.js';
 import { MAX_RUNTIME_PATTERN_LENGTH } from './regex.js';
-import { compile, FakeReader, type FakeSignal } from './test-fixtures.js';
+import { compile, FakeReader, type FakeSignal } from '../test/fixtures.js';
 import type { CompiledRule, CompiledRules } from './types.js';
 
 /** Route `smart` with one rule `r` whose condition is written in YAML single quotes on line 16, column 13. */

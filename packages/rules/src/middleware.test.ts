@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { rules } from './middleware.js';
-import { compile, FakeReader } from './test-fixtures.js';
+import { compile, FakeReader } from '../test/fixtures.js';
 import type { CompiledRules } from './types.js';
 
 const compiled: CompiledRules = compile(`  smart:

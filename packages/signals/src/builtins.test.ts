@@ -2,7 +2,7 @@ import { routing } from '@switchyard/core';
 import type { RequestHandler } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUILTIN_SIGNALS } from './names.js';
-import { catalogWith, post, serve, signalsApp, type Served } from './test-server.js';
+import { catalogWith, post, serve, signalsApp, type Served } from '../test/server.js';
 
 const CHAT = { model: 'smart', messages: [{ role: 'user', content: 'hi' }] };
 

@@ -4,7 +4,7 @@ import { signalCatalog } from './catalog.js';
 import { defineSignal } from './define-signal.js';
 import { jsonPathProblem } from './jsonpath.js';
 import { BUILTIN_SIGNALS, SIGNAL_INPUT_TOKENS } from './names.js';
-import { catalogWith, policyWith } from './test-server.js';
+import { catalogWith, policyWith } from '../test/server.js';
 
 /** The PolicyError that building a catalog for `extra` throws. */
 function policyError(extra: string): PolicyError {

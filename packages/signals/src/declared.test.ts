@@ -1,7 +1,7 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { coerced } from './readings.js';
-import { catalogWith, post, serve, signalsApp, type Served } from './test-server.js';
+import { catalogWith, post, serve, signalsApp, type Served } from '../test/server.js';
 
 const SIGNALS = `signals:
   priority:   { from: "$.metadata.priority", type: string }

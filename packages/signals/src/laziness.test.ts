@@ -3,7 +3,7 @@ import express, { type RequestHandler } from 'express';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { defineSignal } from './define-signal.js';
 import { signals } from './middleware.js';
-import { catalogWith, post, serve, signalsApp, type Served } from './test-server.js';
+import { catalogWith, post, serve, signalsApp, type Served } from '../test/server.js';
 
 // Counts how often the tokenizer module is imported and how often it counts.
 const tokenizer = vi.hoisted(() => ({ imports: 0, counts: 0 }));

@@ -2,7 +2,7 @@ import { errorHandler, routing } from '@switchyard/core';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signals } from './middleware.js';
-import { catalogWith, post, reportSignals, serve, signalsApp, type Served } from './test-server.js';
+import { catalogWith, post, reportSignals, serve, signalsApp, type Served } from '../test/server.js';
 
 const CHAT = { model: 'smart', messages: [{ role: 'user', content: 'hi' }] };
 

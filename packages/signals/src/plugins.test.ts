@@ -1,7 +1,7 @@
 import type { SignalType } from '@switchyard/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defineSignal, DEFAULT_PLUGIN_TIMEOUT_MS } from './define-signal.js';
-import { catalogWith, post, serve, signalsApp, type Served } from './test-server.js';
+import { catalogWith, post, serve, signalsApp, type Served } from '../test/server.js';
 
 const CHAT = { model: 'smart', messages: [{ role: 'user', content: 'hi' }] };
 const sleep = <T>(ms: number, value: T) => new Promise<T>((resolve) => setTimeout(resolve, ms, value));

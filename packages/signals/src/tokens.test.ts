@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { promptSize, REPLY_PRIMING_TOKENS, TOKENS_PER_MESSAGE, TOKENS_PER_NAME, utf8Bytes, type Measure } from './prompt.js';
-import { catalogWith, post, serve, signalsApp, type Served } from './test-server.js';
+import { catalogWith, post, serve, signalsApp, type Served } from '../test/server.js';
 import { tokenCounter } from './tokenizer.js';
 
 let countTokens: Measure;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadPolicyFile, parsePolicy } from './load.js';
 import { formatProblem, PolicyError } from './policy-error.js';
-import { DESIGN_ENV, DESIGN_POLICY } from './test-policy.js';
+import { DESIGN_ENV, DESIGN_POLICY } from '../../test/policy.js';
 
 /** A small valid policy; the comments give each line's number, which the expected errors refer to. */
 const BASE = `${[

@@ -2,6 +2,7 @@
 // The descriptions are the JSON Schema's (policy.schema.json, json-schema.ts), which editors show on hover.
 import { z } from 'zod';
 import { SIGNAL_TYPES } from '../signal-types.js';
+import { CAPABILITIES } from './capabilities.js';
 import { failoverSchema } from './failover-schema.js';
 import { budgetsSchema, envName, keysSchema } from './budget-schema.js';
 
@@ -30,8 +31,6 @@ const providerSchema = z
       .describe('Keys tried in order: on a 429 or 5xx the call moves to the next credential of the same provider.'),
   })
   .describe('An upstream API: the wire format it speaks, where it is and its keys.');
-
-export const CAPABILITIES = ['tools', 'json_schema', 'streaming', 'vision'] as const;
 
 const tokens = z.int().positive();
 const usdPerMillion = z.number().nonnegative();

@@ -2,7 +2,7 @@ import { format, inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { parsePolicy } from './load.js';
 import { Secret } from './secret.js';
-import { DESIGN_ENV, DESIGN_POLICY } from './test-policy.js';
+import { DESIGN_ENV, DESIGN_POLICY } from '../../test/policy.js';
 
 const KEYS = Object.values(DESIGN_ENV);
 

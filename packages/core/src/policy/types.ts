@@ -3,14 +3,14 @@ import type { ProviderFormat } from '../record.js';
 import type { SignalType } from '../signal-types.js';
 import type { BudgetsConfig, ClientKey } from './budget-types.js';
 import type { FailoverPolicy } from './failover-types.js';
-import type { CAPABILITIES } from './schema.js';
+import type { Capability } from './capabilities.js';
 import type { Secret } from './secret.js';
 import type { PolicySource } from './source.js';
 
 export type * from './failover-types.js';
 export type * from './budget-types.js';
 
-export type Capability = (typeof CAPABILITIES)[number];
+export type { Capability };
 
 export interface ProviderCredential {
   /** Position in the provider's `credentials` list; what records and spans show. */

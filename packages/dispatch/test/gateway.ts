@@ -12,9 +12,9 @@ import {
   type Selection,
 } from '@switchyard/core';
 import express from 'express';
-import { dispatch } from './dispatch.js';
-import { afterThisTest } from './test-upstream.js';
-import type { DispatchHandler, DispatchOptions } from './types.js';
+import { dispatch } from '../src/dispatch.js';
+import { afterThisTest } from './upstream.js';
+import type { DispatchHandler, DispatchOptions } from '../src/types.js';
 
 export const PROVIDER_KEY = 'sk-provider-secret';
 export const CLIENT_KEY = 'sk-client-key';

@@ -26,8 +26,8 @@ import {
 } from '@switchyard/core';
 import { answerObserver } from '@switchyard/dispatch';
 import express, { type Request, type RequestHandler, type Response } from 'express';
-import { audit } from './middleware.js';
-import type { AuditOptions } from './types.js';
+import { audit } from '../src/middleware.js';
+import type { AuditOptions } from '../src/types.js';
 
 export const PROVIDER_KEY = 'sk-provider-secret-never-in-spans';
 export const CLIENT_KEY = 'sk-client-secret-never-in-spans';

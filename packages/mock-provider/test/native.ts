@@ -1,5 +1,5 @@
 // Helpers for the Anthropic and Gemini tests of this package; excluded from the build by tsconfig.
-import type { MockProvider } from './types.js';
+import type { MockProvider } from '../src/types.js';
 
 /** The Anthropic version header every Messages test sends unless it tests its absence. */
 export const ANTHROPIC_VERSION = '2023-06-01';

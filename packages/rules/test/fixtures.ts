@@ -8,8 +8,8 @@ import {
   type SignalType,
   type SignalValue,
 } from '@switchyard/core';
-import { compileRules } from './compile.js';
-import type { CompiledRules } from './types.js';
+import { compileRules } from '../src/compile.js';
+import type { CompiledRules } from '../src/types.js';
 
 /** The built-in signals as DESIGN.md lists them, with their CEL types. */
 export const BUILTIN_SIGNALS: ReadonlyMap<string, SignalType> = new Map<string, SignalType>([

@@ -1,7 +1,7 @@
 // The budget's signals as rules read them, through the whole stack.
 import { startMockProvider, type MockProvider } from '@switchyard/mock-provider';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { chat, startBudgetGateway, type BudgetGateway } from './test-gateway.js';
+import { chat, startBudgetGateway, type BudgetGateway } from './helpers/budget-gateway.js';
 
 let mock: MockProvider;
 let g: BudgetGateway | undefined;

@@ -1,7 +1,7 @@
 // Helpers shared by the tests of this package; excluded from the build by tsconfig.
 import { request } from 'node:http';
 import { crc32, inflateSync } from 'node:zlib';
-import type { MockProvider } from './types.js';
+import type { MockProvider } from '../src/types.js';
 
 /** The JSON body of a response, loosely typed so tests can reach into it; assertions check the shape. */
 export async function jsonOf(response: Response | Promise<Response>): Promise<any> {

@@ -2,9 +2,9 @@
 import type { AddressInfo } from 'node:net';
 import { errorHandler, parsePolicy, routing, type Policy } from '@switchyard/core';
 import express, { type Express, type RequestHandler } from 'express';
-import { signalCatalog } from './catalog.js';
-import { signals } from './middleware.js';
-import type { SignalCatalog, SignalCatalogOptions } from './types.js';
+import { signalCatalog } from '../src/catalog.js';
+import { signals } from '../src/middleware.js';
+import type { SignalCatalog, SignalCatalogOptions } from '../src/types.js';
 
 export interface Served {
   readonly url: string;

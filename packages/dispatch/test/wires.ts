@@ -2,7 +2,7 @@
 // upstream, and the answers an Anthropic or Gemini upstream sends.
 import { parsePolicy, type Policy } from '@switchyard/core';
 import { anthropicEvents, dataEvents } from '../../formats/test/sse.js';
-import { json, sse, type Behaviour } from './test-upstream.js';
+import { json, sse, type Behaviour } from './upstream.js';
 
 export const KEYS = { OPENAI_KEY: 'sk-openai-secret', CLAUDE_KEY: 'sk-ant-secret', GEMINI_KEY: 'gm-secret' } as const;
 
