@@ -384,7 +384,8 @@ describe('strict: an exact model ID, or a route without fallbacks, never moves',
       param: null,
       code: null,
     });
-    expect(err.headers?.get('x-switchyard-served-model')).toBe(A);
+    expect(err.headers?.get('x-switchyard-served-model')).toBeNull();
+    expect(err.headers?.get('x-switchyard-error-model')).toBe(A);
     expect(err.headers?.get('x-switchyard-attempts')).toBe('4');
     expect(err.headers?.get('x-switchyard-fallback-reason')).toBeNull();
     expect(chatCalls(beta)).toHaveLength(0);

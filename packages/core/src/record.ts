@@ -64,13 +64,24 @@ export interface AnswerShape {
   readonly complete: boolean;
   /** `data:` events the client got (0 for a JSON body). */
   readonly events: number;
+  /** Epoch ms of the answer's first body byte on its way to the client: time to first token (first chunk) of a stream. */
+  readonly firstTokenAt?: number;
+  /** Epoch ms when the answer ended (or was cut). */
+  readonly endedAt?: number;
 }
 
 /** Token usage as the upstream reported it. */
 export interface Usage {
+  /** Every prompt token, those read from or written to a cache included. */
   readonly inputTokens: number;
+  /** Every answer token, reasoning included. */
   readonly outputTokens: number;
+  /** Prompt tokens read from a cache (part of `inputTokens`). */
   readonly cachedInputTokens?: number;
+  /** Prompt tokens written to a cache (part of `inputTokens`; Anthropic's `cache_creation_input_tokens`). */
+  readonly cacheCreationInputTokens?: number;
+  /** Answer tokens spent on reasoning (part of `outputTokens`). */
+  readonly reasoningOutputTokens?: number;
 }
 
 /**
@@ -132,8 +143,12 @@ export interface RoutingRecord {
   finishReasons?: readonly string[];
   /** What the answer passed to the client looked like; set when an upstream answer was relayed. */
   answer?: AnswerShape;
-  /** The model that answered: the exact ID sent upstream. */
+  /** The model whose answer reached the client: the exact ID sent upstream. Unset when the client got no model's answer. */
   servedModel?: string;
+  /** The model whose error answer the client got (an upstream's non-2xx answer, passed on). */
+  errorModel?: string;
+  /** The answer's own ID, as the provider minted it (`chatcmpl-…`, `msg_…`, `resp_…`). */
+  responseId?: string;
   /** Why a fallback model served instead of the selected one, when one did. */
   fallbackReason?: string;
   budget?: BudgetState;

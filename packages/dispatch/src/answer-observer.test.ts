@@ -196,7 +196,12 @@ describe('usage shapes', () => {
       type: 'message',
       usage: { input_tokens: 20, cache_creation_input_tokens: 100, cache_read_input_tokens: 1000, output_tokens: 50 },
     });
-    expect(usageIn(Buffer.from(body))).toStrictEqual({ inputTokens: 1120, outputTokens: 50, cachedInputTokens: 1000 });
+    expect(usageIn(Buffer.from(body))).toStrictEqual({
+      inputTokens: 1120,
+      outputTokens: 50,
+      cachedInputTokens: 1000,
+      cacheCreationInputTokens: 100,
+    });
   });
 
   it('should merge an Anthropic stream: input in message_start, the output total in message_delta', () => {

@@ -18,6 +18,8 @@ export interface AnswerObserver {
   readonly finishReasons: readonly string[] | undefined;
   /** `data:` events the client got (0 for JSON). */
   readonly events: number;
+  /** The answer's own ID: the first `"id"` in its first bytes (`chatcmpl-…`, `msg_…`, `resp_…`). */
+  readonly responseId: string | undefined;
 }
 
 export interface ObserverOptions {
@@ -45,6 +47,7 @@ const DATA = Buffer.from('data:');
 class JsonObserver implements AnswerObserver {
   readonly kind = 'json';
   readonly events = 0;
+  readonly #id = new FirstId();
   readonly #finish: FinishReasons;
   readonly #usageFrom: (() => Usage | undefined) | undefined;
   #chunks: Buffer[] = [];
@@ -57,6 +60,7 @@ class JsonObserver implements AnswerObserver {
   }
 
   write(chunk: Buffer): Buffer {
+    this.#id.see(chunk);
     this.#finish.write(chunk);
     this.#chunks.push(chunk);
     this.#length += chunk.length;
@@ -78,10 +82,15 @@ class JsonObserver implements AnswerObserver {
   get finishReasons(): readonly string[] | undefined {
     return this.#finish.reasons;
   }
+
+  get responseId(): string | undefined {
+    return this.#id.value;
+  }
 }
 
 class EventStreamObserver implements AnswerObserver {
   readonly kind = 'stream';
+  readonly #id = new FirstId();
   readonly #finish: FinishReasons;
   readonly #usageFrom: (() => Usage | undefined) | undefined;
   readonly #hide: boolean;
@@ -108,7 +117,12 @@ class EventStreamObserver implements AnswerObserver {
     return this.#finish.reasons;
   }
 
+  get responseId(): string | undefined {
+    return this.#id.value;
+  }
+
   write(chunk: Buffer): Buffer {
+    this.#id.see(chunk);
     // Counted per chunk, so a `data:` split across two chunks is missed: good enough for an estimate.
     for (let at = chunk.indexOf(DATA); at !== -1; at = chunk.indexOf(DATA, at + DATA.length)) this.events++;
     const out: Buffer[] | undefined = this.#hide ? [] : undefined;
@@ -210,4 +224,25 @@ function isUsageChunk(line: Buffer): boolean {
   if (typeof chunk !== 'object' || chunk === null) return false;
   const { choices, usage } = chunk as { choices?: unknown; usage?: unknown };
   return Array.isArray(choices) && choices.length === 0 && typeof usage === 'object' && usage !== null;
+}
+
+const ID_KEY = Buffer.from('"id"');
+/** How far into the answer its own ID is looked for: it leads every answer and first event. */
+const ID_WITHIN = 512;
+const ID_VALUE = /^\s*:\s*"([A-Za-z0-9_.:-]{1,128})"/;
+
+/** The first `"id": "…"` of an answer, from the first bytes that arrive. */
+class FirstId {
+  value: string | undefined;
+  #seen = 0;
+
+  see(chunk: Buffer): void {
+    if (this.value !== undefined || this.#seen >= ID_WITHIN) return;
+    const head = chunk.subarray(0, ID_WITHIN - this.#seen);
+    this.#seen += head.length;
+    const at = head.indexOf(ID_KEY);
+    if (at === -1) return;
+    const match = ID_VALUE.exec(head.toString('latin1', at + ID_KEY.length, Math.min(head.length, at + ID_KEY.length + 160)));
+    if (match) this.value = match[1];
+  }
 }

@@ -82,6 +82,7 @@ export async function runCall(shared: DispatchShared, call: Call): Promise<void>
       req,
       res,
       entry: log.begin(step.provider.name, step.model.id, step.credential?.index ?? -1),
+      provider: step.provider,
       upstream: shared.upstreams.get(step.provider.name)!,
       credential: step.credential,
       body: outgoing.body,

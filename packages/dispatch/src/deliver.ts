@@ -37,7 +37,10 @@ export async function deliver(options: DeliverOptions): Promise<void> {
   const { res, ctx, request, deadlineAt, translator } = options;
   const { record } = ctx;
   const upstream = options.answered;
-  record.servedModel = upstream.entry.model;
+  const ok = (upstream.response.statusCode ?? 0) >= 200 && (upstream.response.statusCode ?? 0) <= 299;
+  // Only a model whose answer reaches the client served the call; an error answer names its model apart.
+  if (ok) record.servedModel = upstream.entry.model;
+  else record.errorModel = upstream.entry.model;
   let expired = false;
   const timer =
     deadlineAt === undefined

@@ -10,7 +10,7 @@ import { ATTEMPTS_HEADER } from './failover-headers.js';
 import { ROUTE_HEADER, routeLabel } from './headers.js';
 import { resolveOptions } from './options.js';
 import type { DispatchHandler, DispatchOptions } from './types.js';
-import { createUpstream, type Upstream } from './upstream.js';
+import { createUpstream, type Upstream, upstreamAddress } from './upstream.js';
 
 /**
  * Forwards each request to the provider that `pin()` chose, with the exact model ID, the provider's
@@ -32,16 +32,25 @@ import { createUpstream, type Upstream } from './upstream.js';
  * were complete. The routing record's attempts, usage, finish reasons and answer are written here.
  */
 export function dispatch(options: DispatchOptions): DispatchHandler {
-  const { policy, maxSockets, timeouts } = resolveOptions(options);
+  const { policy, maxSockets, timeouts, previous } = resolveOptions(options);
+  const before = previous && states.get(previous);
   const upstreams = new Map<string, Upstream>();
-  for (const provider of policy.providers.values()) upstreams.set(provider.name, createUpstream(provider, maxSockets));
+  for (const provider of policy.providers.values()) {
+    upstreams.set(provider.name, before?.takeOver(upstreamAddress(provider, maxSockets)) ?? createUpstream(provider, maxSockets));
+  }
   const shared: DispatchShared = {
     policy,
     upstreams,
     timeouts,
-    cooldowns: new CooldownRegistry(policy.failover.cooldown),
+    cooldowns: before
+      ? before.cooldowns.carriedOver(
+          policy.failover.cooldown,
+          (provider, model) => policy.models.get(model)?.provider === provider,
+        )
+      : new CooldownRegistry(policy.failover.cooldown),
     schemas: new SchemaChecker(),
   };
+  const state = new DispatchState(shared);
 
   const handler: RequestHandler = function switchyardDispatch(req, res, next) {
     const ctx = routing(req, res);
@@ -72,12 +81,44 @@ export function dispatch(options: DispatchOptions): DispatchHandler {
       .finally(release);
   };
 
-  return Object.assign(handler, {
-    close(): void {
-      for (const { agent } of upstreams.values()) {
-        agent.keepSocketAlive = () => false;
-        for (const sockets of Object.values(agent.freeSockets)) for (const socket of sockets ?? []) socket.destroy();
-      }
-    },
-  });
+  const dispatcher: DispatchHandler = Object.assign(handler, { close: () => state.close() });
+  states.set(dispatcher, state);
+  return dispatcher;
 }
+
+/** What a successor may take over: the pools (by address) and the cooldowns. */
+class DispatchState {
+  readonly #shared: DispatchShared;
+  /** Pools a successor took over: no longer this handler's to close. */
+  readonly #given = new Set<Upstream>();
+
+  constructor(shared: DispatchShared) {
+    this.#shared = shared;
+  }
+
+  get cooldowns(): CooldownRegistry {
+    return this.#shared.cooldowns;
+  }
+
+  /** The pool for `address`, handed over to a successor, if this handler has one. */
+  takeOver(address: string): Upstream | undefined {
+    for (const upstream of this.#shared.upstreams.values()) {
+      if (upstream.address === address && !this.#given.has(upstream)) {
+        this.#given.add(upstream);
+        return upstream;
+      }
+    }
+    return undefined;
+  }
+
+  close(): void {
+    for (const upstream of new Set(this.#shared.upstreams.values())) {
+      if (this.#given.has(upstream)) continue;
+      const { agent } = upstream;
+      agent.keepSocketAlive = () => false;
+      for (const sockets of Object.values(agent.freeSockets)) for (const socket of sockets ?? []) socket.destroy();
+    }
+  }
+}
+
+const states = new WeakMap<DispatchHandler, DispatchState>();

@@ -54,7 +54,7 @@ describe('dispatch() failover at the wire', () => {
     expect(unsupported.headers.get('x-switchyard-attempts')).toBe('0');
   });
 
-  it('should pass the upstream error of the last attempt on, with its served model', async () => {
+  it('should pass the upstream error of the last attempt on, naming the model that failed', async () => {
     const upstream = await startTestUpstream(
       json(503, { error: { message: 'busy', type: 'server_error' } }, { 'retry-after': '0' }),
     );
@@ -66,8 +66,12 @@ describe('dispatch() failover at the wire', () => {
 
     expect(res.status).toBe(503);
     expect(await res.json()).toStrictEqual({ error: { message: 'busy', type: 'server_error' } });
-    expect(res.headers.get('x-switchyard-served-model')).toBe('gpt-test');
+    // Served means served: no model's answer reached the client, so only the failing model is named (issue 9).
+    expect(res.headers.get('x-switchyard-served-model')).toBeNull();
+    expect(res.headers.get('x-switchyard-error-model')).toBe('gpt-test');
     const record = await gateway.lastRecord();
+    expect(record.servedModel).toBeUndefined();
+    expect(record.errorModel).toBe('gpt-test');
     expect(record.attempts).toMatchObject([
       { status: 503, outcome: 'http_error', errorClass: 'http_503' },
       { status: 503, outcome: 'http_error', errorClass: 'http_503' },

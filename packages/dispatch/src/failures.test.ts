@@ -98,7 +98,7 @@ describe('dispatch() options', () => {
     [{ timeoutMs: 2 ** 31 }, 'dispatch(): timeoutMs must be a whole number from 1 to 2147483647, got 2147483648'],
     [
       { timeout: 5 },
-      'dispatch(): unknown option "timeout" (options: policy, maxSocketsPerProvider, connectTimeoutMs, timeoutMs)',
+      'dispatch(): unknown option "timeout" (options: policy, maxSocketsPerProvider, connectTimeoutMs, timeoutMs, previous)',
     ],
   ])('should reject %o when built', (extra, message) => {
     expect(() => dispatch({ policy, ...extra })).toThrow(new TypeError(message));

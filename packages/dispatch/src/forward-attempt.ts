@@ -1,6 +1,6 @@
 // One upstream attempt, up to the first byte of its answer: what the failover loop calls once per try.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AttemptOutcome, ProviderCredential, SwitchyardError } from '@switchyard/core';
+import type { AttemptOutcome, ProviderConfig, ProviderCredential, SwitchyardError } from '@switchyard/core';
 import type { FirstByteLimit } from '@switchyard/failover';
 import { answerStart } from './answer-start.js';
 import type { AttemptEntry } from './attempt-log.js';
@@ -17,6 +17,8 @@ export interface AttemptOptions {
   readonly res: ServerResponse;
   /** This attempt's entry in the attempt log. */
   readonly entry: AttemptEntry;
+  readonly provider: ProviderConfig;
+  /** The provider's connection pool. */
   readonly upstream: Upstream;
   /** The provider credential to send, or `undefined` to send none. */
   readonly credential: ProviderCredential | undefined;
@@ -64,8 +66,7 @@ export const STALLED = 'upstream_stalled';
  * Never rejects; never writes to `res`.
  */
 export function forwardAttempt(options: AttemptOptions): Promise<AttemptResult> {
-  const { req, res, entry, upstream, credential, body, timeouts, firstByte } = options;
-  const { provider } = upstream;
+  const { req, res, entry, provider, upstream, credential, body, timeouts, firstByte } = options;
 
   return new Promise((resolve) => {
     let timer: NodeJS.Timeout | undefined;
@@ -79,7 +80,7 @@ export function forwardAttempt(options: AttemptOptions): Promise<AttemptResult> 
       resolve(result);
     };
     const fail = (end: Exclude<CallEnd, { kind: 'response' }>) => {
-      const failed = failure(end, upstream, timeouts, firstByte);
+      const failed = failure(end, provider, timeouts, firstByte);
       entry.ended(failed.outcome, failed.errorClass);
       settle({ kind: 'failed', entry, outcome: failed.outcome, error: failed.error });
     };
@@ -141,11 +142,10 @@ interface Failure {
 
 function failure(
   end: Exclude<CallEnd, { kind: 'response' }>,
-  upstream: Upstream,
+  provider: ProviderConfig,
   timeouts: AttemptTimeouts,
   firstByte: FirstByteLimit | undefined,
 ): Failure {
-  const { provider } = upstream;
   switch (end.kind) {
     case 'cancelled':
       return { outcome: 'client_aborted', errorClass: 'client_aborted', error: undefined };

@@ -3,6 +3,6 @@ export { answerObserver, type AnswerObserver, type ObserverOptions } from './ans
 export { dispatch } from './dispatch.js';
 export { formatNotSupported, upstreamTimeout, upstreamUnavailable } from './errors.js';
 export { ATTEMPTS_HEADER, FALLBACK_REASON_HEADER } from './failover-headers.js';
-export { ROUTE_HEADER, routeLabel, SERVED_MODEL_HEADER } from './headers.js';
+export { ERROR_MODEL_HEADER, ROUTE_HEADER, routeLabel, SERVED_MODEL_HEADER } from './headers.js';
 export { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_MAX_SOCKETS, DEFAULT_TIMEOUT_MS, type AttemptTimeouts } from './options.js';
 export type * from './types.js';

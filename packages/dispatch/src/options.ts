@@ -1,6 +1,6 @@
 // dispatch() options: checked and filled in once, when the middleware is built.
 import type { Policy } from '@switchyard/core';
-import type { DispatchOptions } from './types.js';
+import type { DispatchHandler, DispatchOptions } from './types.js';
 
 export const DEFAULT_MAX_SOCKETS = 256;
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
@@ -16,11 +16,12 @@ export interface AttemptTimeouts {
 
 export interface DispatchConfig {
   readonly policy: Policy;
+  readonly previous: DispatchHandler | undefined;
   readonly maxSockets: number;
   readonly timeouts: AttemptTimeouts;
 }
 
-const KNOWN = new Set<string>(['policy', 'maxSocketsPerProvider', 'connectTimeoutMs', 'timeoutMs']);
+const KNOWN = new Set<string>(['policy', 'maxSocketsPerProvider', 'connectTimeoutMs', 'timeoutMs', 'previous']);
 
 export function resolveOptions(options: DispatchOptions): DispatchConfig {
   if (typeof options !== 'object' || options === null) throw new TypeError('dispatch(): options must be an object with a policy');
@@ -30,6 +31,7 @@ export function resolveOptions(options: DispatchOptions): DispatchConfig {
   if (!(options.policy?.providers instanceof Map)) throw new TypeError('dispatch(): options.policy must be a loaded Policy');
   return {
     policy: options.policy,
+    previous: options.previous,
     maxSockets: positiveInteger('maxSocketsPerProvider', options.maxSocketsPerProvider, DEFAULT_MAX_SOCKETS),
     timeouts: {
       connectMs: positiveInteger('connectTimeoutMs', options.connectTimeoutMs, DEFAULT_CONNECT_TIMEOUT_MS),

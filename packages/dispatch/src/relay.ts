@@ -6,7 +6,7 @@ import type { AttemptOutcome, ParsedRequest, RoutingContext, Usage } from '@swit
 import { asksUsageForClient } from '@switchyard/formats';
 import { type AnswerObserver, answerObserver, OBSERVED_LIMIT } from './answer-observer.js';
 import { STALLED, type AttemptAnswered } from './forward-attempt.js';
-import { SERVED_MODEL_HEADER } from './headers.js';
+import { ERROR_MODEL_HEADER, SERVED_MODEL_HEADER } from './headers.js';
 
 /** How passing the answer on ended. */
 export type RelayOutcome = Extract<AttemptOutcome, 'ok' | 'http_error' | 'stream_cut' | 'client_aborted'>;
@@ -56,19 +56,25 @@ export function relayAnswer(options: RelayOptions): Promise<RelayOutcome> {
 
   return new Promise((resolve) => {
     let settled = false;
+    /** When the client's first body byte went out. */
+    let firstTokenAt: number | undefined;
+    const wrote = () => {
+      firstTokenAt ??= Date.now();
+    };
     const facts = (complete: boolean): Buffer | undefined => {
       if (!observer) return undefined;
       const rest = observer.end();
       if (observer.usage) record.usage = observer.usage;
       if (observer.finishReasons) record.finishReasons = observer.finishReasons;
-      record.answer = { kind: observer.kind, complete, events: observer.events };
+      if (observer.responseId) record.responseId = observer.responseId;
+      record.answer = { kind: observer.kind, complete, events: observer.events, firstTokenAt, endedAt: Date.now() };
       return rest;
     };
     const settle = (outcome: RelayOutcome) => {
       if (settled) return;
       settled = true;
       if (outcome === 'stream_cut' || outcome === 'client_aborted') facts(false);
-      else if (!observer) record.answer = { kind: 'other', complete: true, events: 0 };
+      else if (!observer) record.answer = { kind: 'other', complete: true, events: 0, firstTokenAt, endedAt: Date.now() };
       const errorClass =
         outcome === 'client_aborted'
           ? 'client_aborted'
@@ -96,26 +102,20 @@ export function relayAnswer(options: RelayOptions): Promise<RelayOutcome> {
     response.on('close', onUpstreamClose);
     if (res.closed) return onClientClose();
 
-    const headers = responseHeaders(response.headers, entry.model);
+    const headers = responseHeaders(response.headers, entry.model, ok);
     if (!observer) {
       res.writeHead(status, response.statusMessage, headers);
+      response.once('data', wrote);
       response.pipe(res);
       return;
     }
     if (observer.kind === 'json' && ctx.hasAnswerHooks && fitsHold(response.headers)) {
-      hold({
-        res,
-        response,
-        observer,
-        status,
-        statusMessage: response.statusMessage,
-        headers,
-        finish: () => answeredFields(ctx, entry.model, facts),
-      });
+      const finish = () => answeredFields(ctx, entry.model, facts);
+      hold({ res, response, observer, status, statusMessage: response.statusMessage, headers, wrote, finish });
       return;
     }
     res.writeHead(status, response.statusMessage, headers);
-    pass(res, response, observer);
+    pass(res, response, observer, wrote);
     response.on('end', () => {
       const rest = facts(true);
       if (rest && rest.length > 0) res.write(rest);
@@ -137,9 +137,10 @@ function answeredFields(
 }
 
 /** Passes each chunk on as the observer lets it, with backpressure. */
-function pass(res: ServerResponse, response: AttemptAnswered['response'], observer: AnswerObserver): void {
+function pass(res: ServerResponse, response: AttemptAnswered['response'], observer: AnswerObserver, wrote: () => void): void {
   response.on('data', (chunk: Buffer) => {
     const out = observer.write(chunk);
+    if (out.length > 0) wrote();
     if (out.length > 0 && !res.write(out)) {
       response.pause();
       res.once('drain', () => response.resume());
@@ -154,6 +155,8 @@ interface HoldOptions {
   readonly status: number;
   readonly statusMessage: string | undefined;
   readonly headers: OutgoingHttpHeaders;
+  /** Notes that the client's first body byte went out. */
+  readonly wrote: () => void;
   /** Records the answer's facts and returns the fields to add to it. */
   readonly finish: () => Record<string, string>;
 }
@@ -163,7 +166,7 @@ interface HoldOptions {
  * that depend on its usage can go before it. Past 1 MiB it is passed on as it comes, without them.
  */
 function hold(options: HoldOptions): void {
-  const { res, response, observer, status, statusMessage, headers, finish } = options;
+  const { res, response, observer, status, statusMessage, headers, wrote, finish } = options;
   const chunks: Buffer[] = [];
   let length = 0;
   let passing = false;
@@ -180,10 +183,12 @@ function hold(options: HoldOptions): void {
     length += chunk.length;
     if (length <= OBSERVED_LIMIT) return;
     passing = true;
+    wrote();
     res.writeHead(status, statusMessage, headers);
     for (const held of chunks.splice(0)) res.write(held);
   });
   response.on('end', () => {
+    if (!passing) wrote();
     const fields = finish();
     if (passing) {
       res.end();
@@ -203,11 +208,12 @@ function isEventStream(contentType: string | undefined): boolean {
   return contentType?.toLowerCase().startsWith('text/event-stream') === true;
 }
 
-function responseHeaders(upstream: IncomingHttpHeaders, servedModel: string): OutgoingHttpHeaders {
+/** The upstream's headers, and which model's answer (or error) this is. */
+function responseHeaders(upstream: IncomingHttpHeaders, model: string, ok: boolean): OutgoingHttpHeaders {
   const headers: OutgoingHttpHeaders = {};
   for (const name in upstream) {
     if (!HOP_BY_HOP.has(name)) headers[name] = upstream[name];
   }
-  headers[SERVED_MODEL_HEADER] = servedModel;
+  headers[ok ? SERVED_MODEL_HEADER : ERROR_MODEL_HEADER] = model;
   return headers;
 }

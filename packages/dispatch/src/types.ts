@@ -19,13 +19,20 @@ export interface DispatchOptions {
    * until it is complete).
    */
   readonly timeoutMs?: number;
+  /**
+   * The dispatch() this one replaces (a reloaded policy's predecessor): its connection pools to providers
+   * whose address did not change, and its cooldowns of model/provider pairs still in the policy, carry over.
+   * Default: none; everything starts fresh.
+   */
+  readonly previous?: DispatchHandler;
 }
 
 /** The middleware, plus a way to let go of the connections it keeps alive. */
 export interface DispatchHandler extends RequestHandler {
   /**
    * Lets go of the kept-alive upstream connections: idle ones close now, busy ones once their answer has
-   * passed. Call when a reloaded policy replaces this handler; it still serves, without keep-alive.
+   * passed. Pools a successor took over (`previous`) are the successor's and stay open. The handler still
+   * serves, without keep-alive.
    */
   close(): void;
 }

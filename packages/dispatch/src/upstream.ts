@@ -1,4 +1,5 @@
-// One provider's way out: a keep-alive connection pool and the http-proxy-middleware instance using it.
+// One provider address's way out: a keep-alive connection pool and the http-proxy-middleware instance using
+// it. Keyed by address, not by provider, so a reloaded policy keeps the pools of providers that did not move.
 import { Agent as HttpAgent, type IncomingMessage, type ServerResponse } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import type { ProviderConfig } from '@switchyard/core';
@@ -6,10 +7,16 @@ import { createProxyMiddleware, type Plugin, type RequestHandler } from 'http-pr
 import type { UpstreamCall } from './upstream-call.js';
 
 export interface Upstream {
-  readonly provider: ProviderConfig;
+  /** What the pool is for: the base URL and the pool size. */
+  readonly address: string;
   /** Sends an UpstreamCall; its outcome arrives through the call's own methods, never through `next`. */
   readonly proxy: RequestHandler<UpstreamCall, ServerResponse>;
   readonly agent: HttpAgent;
+}
+
+/** The pool key of `provider` at `maxSockets`. */
+export function upstreamAddress(provider: ProviderConfig, maxSockets: number): string {
+  return `${provider.baseUrl} ${maxSockets}`;
 }
 
 export function createUpstream(provider: ProviderConfig, maxSockets: number): Upstream {
@@ -39,7 +46,7 @@ export function createUpstream(provider: ProviderConfig, maxSockets: number): Up
     ejectPlugins: true,
     plugins: [callEvents],
   });
-  return { provider, proxy, agent };
+  return { address: upstreamAddress(provider, maxSockets), proxy, agent };
 }
 
 /** Hands each of http-proxy's events to the UpstreamCall it belongs to. */

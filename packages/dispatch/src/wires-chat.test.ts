@@ -313,7 +313,7 @@ describe('dispatch() to a Gemini provider', () => {
 
     expect(res.status).toBe(429);
     expect(res.headers.get('retry-after')).toBe('7');
-    expect(res.headers.get('x-switchyard-served-model')).toBe('gemini-test');
+    expect(res.headers.get('x-switchyard-error-model')).toBe('gemini-test');
     expect(await res.json()).toStrictEqual({
       error: { message: 'Quota exceeded.', type: 'rate_limit_error', param: null, code: 'resource_exhausted' },
     });

@@ -46,7 +46,12 @@ describe('/v1/messages to an Anthropic provider', () => {
     expect(await res.text()).toBe(answer);
     expect(res.headers.get('request-id')).toBe('req_1');
     expect(res.headers.get('x-switchyard-served-model')).toBe('claude-test');
-    expect((await gateway.lastRecord()).usage).toStrictEqual({ inputTokens: 34, outputTokens: 5, cachedInputTokens: 20 });
+    expect((await gateway.lastRecord()).usage).toStrictEqual({
+      inputTokens: 34,
+      outputTokens: 5,
+      cachedInputTokens: 20,
+      cacheCreationInputTokens: 4,
+    });
   });
 
   it('should replace only the model of a route, and pass a stream through as sent', async () => {
@@ -67,7 +72,12 @@ describe('/v1/messages to an Anthropic provider', () => {
       'message_delta',
       'message_stop',
     ]);
-    expect((await gateway.lastRecord()).usage).toStrictEqual({ inputTokens: 34, outputTokens: 5, cachedInputTokens: 20 });
+    expect((await gateway.lastRecord()).usage).toStrictEqual({
+      inputTokens: 34,
+      outputTokens: 5,
+      cachedInputTokens: 20,
+      cacheCreationInputTokens: 4,
+    });
   });
 
   it('should send anthropic-version 2023-06-01 when the client sent none', async () => {

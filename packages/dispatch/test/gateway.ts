@@ -21,9 +21,9 @@ export const CLIENT_KEY = 'sk-client-key';
 
 /**
  * A policy with provider `local` (format openai, one credential) at `baseUrl` and its model `gpt-test`,
- * plus `extra` YAML lines under `providers:` and `models:`.
+ * plus `extra` YAML lines under `providers:` and `models:`; `sections` replaces the routes section.
  */
-export function testPolicy(baseUrl: string, extra: { providers?: string; models?: string } = {}): Policy {
+export function testPolicy(baseUrl: string, extra: { providers?: string; models?: string } = {}, sections?: string): Policy {
   const yaml = `
 version: 1
 providers:
@@ -32,8 +32,11 @@ providers:
 models:
   gpt-test: { provider: local }
   ${extra.models ?? ''}
-routes:
-  smart: { default: gpt-test, rules: [{ name: long-context, if: "input_tokens > 100000", use: gpt-test }] }
+${
+  sections ??
+  `routes:
+  smart: { default: gpt-test, rules: [{ name: long-context, if: "input_tokens > 100000", use: gpt-test }] }`
+}
 `;
   return parsePolicy(yaml, 'policy.yaml', { env: { LOCAL_KEY: PROVIDER_KEY } });
 }
@@ -46,7 +49,10 @@ export interface Exchange {
 
 export interface TestGateway {
   readonly url: string;
+  /** The dispatch() serving now. */
   readonly handler: DispatchHandler;
+  /** Serves `policy` from now on, as a reload does: a new dispatch() built on the current one, which is closed. */
+  reload(policy: Policy): DispatchHandler;
   readonly exchanges: Exchange[];
   readonly internalErrors: unknown[];
   /** The last request's record, once its response has closed. */
@@ -65,7 +71,7 @@ export async function startGateway(options: GatewayOptions): Promise<TestGateway
   const { policy, selection, stages = true, ...dispatchOptions } = options;
   const exchanges: Exchange[] = [];
   const internalErrors: unknown[] = [];
-  const handler = dispatch({ policy, ...dispatchOptions });
+  let handler = dispatch({ policy, ...dispatchOptions });
   const router = express.Router();
   router.post(
     '/{*path}',
@@ -92,7 +98,7 @@ export async function startGateway(options: GatewayOptions): Promise<TestGateway
       record.target = { model: chosen.model, provider: provider.name, format: provider.format };
       next();
     },
-    handler,
+    (req, res, next) => handler(req, res, next),
   );
   const app = express();
   app.use('/v1', router);
@@ -113,7 +119,15 @@ export async function startGateway(options: GatewayOptions): Promise<TestGateway
   );
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`,
-    handler,
+    get handler() {
+      return handler;
+    },
+    reload(next: Policy) {
+      const previous = handler;
+      handler = dispatch({ policy: next, ...dispatchOptions, previous });
+      previous.close();
+      return handler;
+    },
     exchanges,
     internalErrors,
     async lastRecord() {

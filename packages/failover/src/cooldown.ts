@@ -50,6 +50,19 @@ export class CooldownRegistry {
     return true;
   }
 
+  /**
+   * A registry with `settings` (a reloaded policy's) that keeps this one's state for the pairs `keep`
+   * accepts (those still in the policy), so a reload forgets no cooldown of a model it still serves.
+   */
+  carriedOver(settings: CooldownSettings, keep: (provider: string, model: string) => boolean): CooldownRegistry {
+    const next = new CooldownRegistry(settings);
+    for (const [k, state] of this.#pairs) {
+      const [provider, model] = k.split('\u0000') as [string, string];
+      if (keep(provider, model)) next.#pairs.set(k, { ...state });
+    }
+    return next;
+  }
+
   /** Records a success: the pair's failures and cooldown are forgotten. */
   succeeded(provider: string, model: string): void {
     if (this.#pairs.size > 0) this.#pairs.delete(key(provider, model));

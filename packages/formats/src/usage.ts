@@ -76,7 +76,8 @@ function objectEnd(bytes: Buffer, open: number): number {
  * those read from a cache: OpenAI chat's `prompt_tokens`, `completion_tokens`,
  * `prompt_tokens_details.cached_tokens`; the Responses API's `input_tokens`, `output_tokens`,
  * `input_tokens_details.cached_tokens`; Anthropic's `input_tokens` (without the cache), `output_tokens`,
- * `cache_read_input_tokens` and `cache_creation_input_tokens` (counted as input at the input price).
+ * `cache_read_input_tokens` and `cache_creation_input_tokens` (counted as input, and apart as
+ * `cacheCreationInputTokens`); reasoning tokens from `completion_tokens_details` / `output_tokens_details`.
  */
 export function toUsage(usage: unknown): Usage | undefined {
   if (!isObject(usage)) return undefined;
@@ -92,8 +93,16 @@ export function toUsage(usage: unknown): Usage | undefined {
     inputTokens += (cacheRead ?? 0) + (cacheWrite ?? 0);
     cachedInputTokens = cacheRead;
   }
-  return cachedInputTokens === undefined ? { inputTokens, outputTokens } : { inputTokens, outputTokens, cachedInputTokens };
+  const output = usage[chat ? 'completion_tokens_details' : 'output_tokens_details'];
+  const reasoningOutputTokens = isObject(output) ? count(output, 'reasoning_tokens') : undefined;
+  const result: Writable<Usage> = { inputTokens, outputTokens };
+  if (cachedInputTokens !== undefined) result.cachedInputTokens = cachedInputTokens;
+  if (!chat && cacheWrite !== undefined && cacheWrite > 0) result.cacheCreationInputTokens = cacheWrite;
+  if (reasoningOutputTokens !== undefined && reasoningOutputTokens > 0) result.reasoningOutputTokens = reasoningOutputTokens;
+  return result;
 }
+
+type Writable<T> = { -readonly [K in keyof T]: T[K] };
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
