@@ -48,6 +48,8 @@ export const ATTR_SELECTION = 'switchyard.selection';
 export const ATTR_SELECTED_MODEL = 'switchyard.selected_model';
 export const ATTR_REQUESTED_MODEL = 'switchyard.requested_model';
 export const ATTR_SERVED_MODEL = 'switchyard.served_model';
+export const ATTR_ERROR_MODEL = 'switchyard.error_model';
+export const ATTR_POLICY_VERSION = 'switchyard.policy.version';
 /** The policy's name for the provider (`groq`), next to `gen_ai.provider.name` (its wire format's vendor). */
 export const ATTR_PROVIDER = 'switchyard.provider';
 export const ATTR_ENDPOINT = 'switchyard.endpoint';

@@ -11,6 +11,7 @@ import {
   ATTR_ENDPOINT,
   ATTR_ERROR_CODE,
   ATTR_ERROR_KIND,
+  ATTR_ERROR_MODEL,
   ATTR_ERROR_TYPE,
   ATTR_FALLBACK_REASON,
   ATTR_GEN_AI_OPERATION_NAME,
@@ -24,6 +25,7 @@ import {
   ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
   ATTR_HTTP_RESPONSE_STATUS_CODE,
   ATTR_OWNER,
+  ATTR_POLICY_VERSION,
   ATTR_PROVIDER,
   ATTR_REQUESTED_MODEL,
   ATTR_ROUTE,
@@ -91,6 +93,9 @@ const RECORD_FIELDS = new Set([
   'finishReasons',
   'answer',
   'servedModel',
+  'errorModel',
+  'responseId',
+  'policyVersion',
   'fallbackReason',
   'budget',
   'costUsd',
@@ -122,6 +127,7 @@ export function requestAttributes(facts: RequestFacts): Attributes {
   }
   if (record.streaming !== undefined) attrs[ATTR_STREAMING] = record.streaming;
   attrs[ATTR_OWNER] = record.owner;
+  if (record.policyVersion !== undefined) attrs[ATTR_POLICY_VERSION] = record.policyVersion;
   if (facts.workflow !== undefined) attrs[ATTR_WORKFLOW] = facts.workflow;
   if (facts.maxTokens !== undefined) attrs[ATTR_GEN_AI_REQUEST_MAX_TOKENS] = facts.maxTokens;
 
@@ -146,6 +152,7 @@ export function requestAttributes(facts: RequestFacts): Attributes {
     if (system) attrs[ATTR_GEN_AI_PROVIDER_NAME] = system;
   }
   attrs[ATTR_ATTEMPTS] = record.attempts.length;
+  if (record.errorModel !== undefined) attrs[ATTR_ERROR_MODEL] = record.errorModel;
   if (record.servedModel !== undefined) {
     attrs[ATTR_SERVED_MODEL] = record.servedModel;
     attrs[ATTR_GEN_AI_RESPONSE_MODEL] = record.servedModel;

@@ -125,6 +125,8 @@ export interface RecordedError {
 export interface RoutingRecord {
   /** Epoch milliseconds when the record was created. */
   readonly startedAt: number;
+  /** The version (a short content hash) of the policy that routed the call. */
+  policyVersion?: string;
   endpoint?: Endpoint;
   /** The `model` the client asked for. */
   requestedModel?: string;
