@@ -69,6 +69,8 @@ const OPERATIONS: Readonly<Record<Endpoint, string | undefined>> = {
   responses: GEN_AI_OPERATION_CHAT,
   completions: GEN_AI_OPERATION_TEXT_COMPLETION,
   embeddings: GEN_AI_OPERATION_EMBEDDINGS,
+  gemini: GEN_AI_OPERATION_CHAT,
+  count_tokens: undefined,
   other: undefined,
 };
 

@@ -10,7 +10,8 @@ export function createGatewayApp(compiled: CompiledPolicy, options: SwitchyardOp
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
-  app.use('/v1', switchyard(compiled, options));
+  // Google's clients call {base}/v1beta/models/…: the Gemini front door answers there too.
+  app.use(['/v1', '/v1beta'], switchyard(compiled, options));
   return app;
 }
 

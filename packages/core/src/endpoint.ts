@@ -1,4 +1,5 @@
-// Which API surface a request is: decided here, from its path below the mount point, and nowhere else.
+// Which API surface a request is, and which wire format its client speaks: decided here, from its path
+// below the mount point, and nowhere else.
 import type { Endpoint, ProviderFormat } from './record.js';
 
 const ENDPOINTS: ReadonlyMap<string, Endpoint> = new Map([
@@ -7,10 +8,44 @@ const ENDPOINTS: ReadonlyMap<string, Endpoint> = new Map([
   ['/embeddings', 'embeddings'],
   ['/responses', 'responses'],
   ['/messages', 'messages'],
+  ['/messages/count_tokens', 'count_tokens'],
 ]);
 
 /** Longest first, so that `/v1/chat/completions` is not taken for `/completions`. */
 const BY_SUFFIX = [...ENDPOINTS].sort(([a], [b]) => b.length - a.length);
+
+/** The methods of the Gemini front door, named in the URL after the model. */
+export type GeminiMethod = 'generateContent' | 'streamGenerateContent' | 'countTokens';
+
+/** What a Gemini client's URL says. */
+export interface GeminiTarget {
+  /** The model as the client named it, decoded: `smart`, `gemini-2.5-pro`. */
+  readonly model: string;
+  readonly method: GeminiMethod;
+  /** `streamGenerateContent`: the answer is an event stream. */
+  readonly stream: boolean;
+}
+
+const GEMINI_METHODS: ReadonlySet<string> = new Set<GeminiMethod>(['generateContent', 'streamGenerateContent', 'countTokens']);
+
+/**
+ * Reads `…/models/{model}:{method}` (any prefix such as `/v1beta`, any query string); `undefined` for
+ * another path, an unknown method or an empty model. Only `models/` is served, not `tunedModels/`.
+ */
+export function readGeminiPath(path: string): GeminiTarget | undefined {
+  const bare = path.split('?', 1)[0]!;
+  const match = /\/models\/([^/]+):([A-Za-z]+)$/.exec(bare);
+  if (!match || !GEMINI_METHODS.has(match[2]!)) return undefined;
+  let model: string;
+  try {
+    model = decodeURIComponent(match[1]!);
+  } catch {
+    return undefined;
+  }
+  if (model === '') return undefined;
+  const method = match[2] as GeminiMethod;
+  return { model, method, stream: method === 'streamGenerateContent' };
+}
 
 /**
  * `chat` for `/chat/completions`, …; `other` for any path the gateway has no special knowledge of. The
@@ -22,16 +57,23 @@ export function endpointOf(path: string): Endpoint {
   if (found) return found;
   const trimmed = path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
   for (const [known, endpoint] of BY_SUFFIX) if (trimmed.endsWith(known)) return endpoint;
+  const gemini = readGeminiPath(trimmed);
+  if (gemini) return gemini.method === 'countTokens' ? 'count_tokens' : 'gemini';
   return 'other';
 }
 
-/** The path the upstream is called on for `endpoint`; `undefined` for `other`, whose path is taken as it came. */
+/** The path the upstream is called on for `endpoint`; `undefined` where the path is taken as it came. */
 export function endpointPath(endpoint: Endpoint): string | undefined {
+  if (endpoint === 'count_tokens' || endpoint === 'gemini') return undefined;
   for (const [path, known] of ENDPOINTS) if (known === endpoint) return path;
   return undefined;
 }
 
-/** The wire format a client of `endpoint` speaks, and reads errors in. */
-export function clientFormatOf(endpoint: Endpoint): ProviderFormat {
-  return endpoint === 'messages' ? 'anthropic' : 'openai';
+/** The wire format a client on `path` speaks, and reads errors in: Anthropic's on `/messages…`, Google's on Gemini's paths. */
+export function clientFormatOf(path: string): ProviderFormat {
+  const endpoint = endpointOf(path);
+  if (endpoint === 'messages') return 'anthropic';
+  if (endpoint === 'gemini') return 'gemini';
+  if (endpoint === 'count_tokens') return readGeminiPath(path) ? 'gemini' : 'anthropic';
+  return 'openai';
 }

@@ -2,7 +2,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { ErrorRequestHandler } from 'express';
 import { routing } from './context.js';
-import { endpointOf } from './endpoint.js';
+import { clientFormatOf, endpointOf } from './endpoint.js';
 
 /** The error families of the OpenAI error shape. */
 export type ErrorType =
@@ -91,17 +91,61 @@ export function anthropicErrorBody(err: SwitchyardError): AnthropicErrorBody {
 }
 
 /** The wire format a client reads errors in. */
-export type ErrorFormat = 'openai' | 'anthropic';
+export type ErrorFormat = 'openai' | 'anthropic' | 'gemini';
+
+/** Google's error body: `{ error: { code, message, status } }`, `status` the google.rpc.Code name of the HTTP status. */
+export interface GoogleErrorBody {
+  error: { code: number; message: string; status: string };
+}
+
+/** google.rpc.Code names by HTTP status, as Google's APIs pair them. */
+const GOOGLE_STATUS_NAMES: Readonly<Record<number, string>> = {
+  400: 'INVALID_ARGUMENT',
+  401: 'UNAUTHENTICATED',
+  403: 'PERMISSION_DENIED',
+  404: 'NOT_FOUND',
+  408: 'DEADLINE_EXCEEDED',
+  409: 'ABORTED',
+  412: 'FAILED_PRECONDITION',
+  413: 'INVALID_ARGUMENT',
+  429: 'RESOURCE_EXHAUSTED',
+  499: 'CANCELLED',
+  500: 'INTERNAL',
+  501: 'UNIMPLEMENTED',
+  502: 'UNAVAILABLE',
+  503: 'UNAVAILABLE',
+  504: 'DEADLINE_EXCEEDED',
+};
+
+/** The google.rpc.Code name for an HTTP status: other 4xx are INVALID_ARGUMENT, other 5xx INTERNAL. */
+export function googleStatus(status: number): string {
+  return GOOGLE_STATUS_NAMES[status] ?? (status >= 500 ? 'INTERNAL' : 'INVALID_ARGUMENT');
+}
+
+/** Google's error body for an HTTP status and message. */
+export function googleErrorBody(status: number, message: string): GoogleErrorBody {
+  return { error: { code: status, message, status: googleStatus(status) } };
+}
 
 /**
- * Anthropic's on the Messages endpoint (`record.endpoint === 'messages'`), and for a request outside
- * the routed endpoints (`GET /models`, an unknown path) that carries `anthropic-version`, which
- * Anthropic's SDKs always send; OpenAI's everywhere else.
+ * The client's own: Anthropic's on the Messages endpoints, Google's on Gemini's, and for a request outside
+ * the routed endpoints (`GET /models`, an unknown path) Anthropic's when it carries `anthropic-version`,
+ * which Anthropic's SDKs always send; OpenAI's everywhere else.
  */
 export function errorFormat(req: IncomingMessage & { readonly path?: string }): ErrorFormat {
-  const endpoint = routing(req).record.endpoint ?? (req.path === undefined ? 'other' : endpointOf(req.path));
-  if (endpoint === 'messages') return 'anthropic';
-  return endpoint === 'other' && req.headers?.['anthropic-version'] !== undefined ? 'anthropic' : 'openai';
+  const { request, record } = routing(req);
+  if (request) return request.format;
+  const path = req.path ?? '';
+  const endpoint = record.endpoint ?? endpointOf(path);
+  if (endpoint === 'other') return req.headers?.['anthropic-version'] !== undefined ? 'anthropic' : 'openai';
+  return clientFormatOf(path);
+}
+
+/** The gateway's error in a client's wire format. */
+export function errorBody(format: ErrorFormat, error: SwitchyardError): OpenAIErrorBody | AnthropicErrorBody | GoogleErrorBody {
+  if (format === 'anthropic') return anthropicErrorBody(error);
+  if (format === 'gemini') return googleErrorBody(error.status, error.message);
+  return openAIErrorBody(error);
 }
 
 /** Turns body-parser failures and anything unexpected into a SwitchyardError; never leaks internals. */
@@ -194,6 +238,6 @@ export function errorHandler(options: ErrorHandlerOptions = {}): ErrorRequestHan
     // A call refused before its body was read (a key, say) still says which endpoint it came to.
     if (req.path !== undefined) record.endpoint ??= endpointOf(req.path);
     record.error = { status: error.status, type: error.type, code: error.code };
-    res.status(error.status).json(errorFormat(req) === 'anthropic' ? anthropicErrorBody(error) : openAIErrorBody(error));
+    res.status(error.status).json(errorBody(errorFormat(req), error));
   };
 }

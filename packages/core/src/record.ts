@@ -2,7 +2,17 @@
 import type { SignalReading } from './signal-types.js';
 
 /** The API surface a request came in on. */
-export type Endpoint = 'chat' | 'completions' | 'embeddings' | 'responses' | 'messages' | 'other';
+export type Endpoint =
+  | 'chat'
+  | 'completions'
+  | 'embeddings'
+  | 'responses'
+  | 'messages'
+  /** Google's `generateContent` / `streamGenerateContent` (the Gemini front door). */
+  | 'gemini'
+  /** Anthropic's `/messages/count_tokens` and Gemini's `:countTokens`: counted, not generated. */
+  | 'count_tokens'
+  | 'other';
 
 /** The wire format a provider speaks. */
 export type ProviderFormat = 'openai' | 'anthropic' | 'gemini';

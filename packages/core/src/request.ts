@@ -1,6 +1,6 @@
 // The parsed request: the one account of what a client asked for, made once, read by every middleware.
 import type { IncomingHttpHeaders } from 'node:http';
-import { clientFormatOf, endpointOf, endpointPath } from './endpoint.js';
+import { clientFormatOf, endpointOf, endpointPath, readGeminiPath } from './endpoint.js';
 import { badRequest } from './errors.js';
 import type { Endpoint, ProviderFormat } from './record.js';
 
@@ -67,16 +67,31 @@ export interface RequestInit {
 export function parseRequest(init: RequestInit): ParsedRequest {
   const { body } = init;
   if (!isObject(body)) throw badRequest('The request body must be a JSON object.', 'invalid_body');
-  const model = body.model;
+  const endpoint = endpointOf(init.path);
+  // Google's API names the model in the URL, not the body.
+  const gemini = readGeminiPath(init.path);
+  const model = gemini ? gemini.model : body.model;
   if (typeof model !== 'string' || model.length === 0) {
     throw badRequest('The request body must name a model: "model" must be a non-empty string.', 'missing_model', 'model');
   }
-  const endpoint = endpointOf(init.path);
-  if ((endpoint === 'chat' || endpoint === 'messages') && !(Array.isArray(body.messages) && body.messages.length > 0)) {
-    throw badRequest('"messages" must be a non-empty array.', 'missing_messages', 'messages');
+  const needs = REQUIRED_LIST[endpoint];
+  if (
+    needs &&
+    !(gemini && endpoint === 'count_tokens') &&
+    !(Array.isArray(body[needs]) && (body[needs] as unknown[]).length > 0)
+  ) {
+    throw badRequest(`"${needs}" must be a non-empty array.`, `missing_${needs}`, needs);
   }
-  return new Request(init, body, endpoint, model);
+  return new Request(init, body, endpoint, model, gemini?.stream);
 }
+
+/** The list each endpoint cannot do without. */
+const REQUIRED_LIST: Partial<Record<Endpoint, string>> = {
+  chat: 'messages',
+  messages: 'messages',
+  count_tokens: 'messages',
+  gemini: 'contents',
+};
 
 const UNSET = Symbol('unset');
 
@@ -96,16 +111,16 @@ class Request implements ParsedRequest {
   #hasImages: boolean | undefined;
   #workflow: string | undefined | typeof UNSET = UNSET;
 
-  constructor(init: RequestInit, body: Readonly<Record<string, unknown>>, endpoint: Endpoint, model: string) {
+  constructor(init: RequestInit, body: Readonly<Record<string, unknown>>, endpoint: Endpoint, model: string, stream?: boolean) {
     this.endpoint = endpoint;
-    this.format = clientFormatOf(endpoint);
-    this.path = endpointPath(endpoint) ?? init.path;
+    this.format = clientFormatOf(init.path);
+    this.path = endpointPath(endpoint) ?? belowMount(init.path);
     this.body = body;
     this.raw = init.raw;
     this.headers = init.headers;
     this.#rawHeaders = init.rawHeaders;
     this.model = model;
-    this.stream = body.stream === true;
+    this.stream = stream ?? body.stream === true;
   }
 
   header(lowerName: string): string | undefined {
@@ -128,7 +143,7 @@ class Request implements ParsedRequest {
   }
 
   get hasImages(): boolean {
-    this.#hasImages ??= hasImage(this.body.messages) || hasImage(this.body.input);
+    this.#hasImages ??= hasImage(this.body.messages) || hasImage(this.body.input) || hasGeminiImage(this.body.contents);
     return this.#hasImages;
   }
 
@@ -138,24 +153,42 @@ class Request implements ParsedRequest {
   }
 }
 
+/** A Gemini path from its `/models/` on (whatever prefix the front door is mounted under); other paths as they are. */
+function belowMount(path: string): string {
+  const at = readGeminiPath(path) ? path.lastIndexOf('/models/') : -1;
+  return at > 0 ? path.slice(at) : path;
+}
+
 function maxOutputTokensOf(endpoint: Endpoint, body: Readonly<Record<string, unknown>>): number | undefined {
   const max =
     endpoint === 'responses'
       ? body.max_output_tokens
       : endpoint === 'chat'
         ? (body.max_completion_tokens ?? body.max_tokens)
-        : body.max_tokens;
+        : endpoint === 'gemini'
+          ? generationConfig(body).maxOutputTokens
+          : body.max_tokens;
   return typeof max === 'number' && Number.isSafeInteger(max) && max >= 0 ? max : undefined;
 }
 
-/** Chat's `response_format`, the Responses API's `text.format`, Messages' `output_config.format` (`output_format` in its beta). */
+/**
+ * Chat's `response_format`, the Responses API's `text.format`, Messages' `output_config.format`
+ * (`output_format` in its beta), Gemini's `generationConfig.responseSchema` / `responseJsonSchema`.
+ */
 function asksForSchema(body: Readonly<Record<string, unknown>>): boolean {
+  const gemini = generationConfig(body);
   return (
     isJsonSchema(body.response_format) ||
     (isObject(body.text) && isJsonSchema(body.text.format)) ||
     (isObject(body.output_config) && isJsonSchema(body.output_config.format)) ||
-    isJsonSchema(body.output_format)
+    isJsonSchema(body.output_format) ||
+    isObject(gemini.responseSchema) ||
+    isObject(gemini.responseJsonSchema)
   );
+}
+
+function generationConfig(body: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> {
+  return isObject(body.generationConfig) ? body.generationConfig : {};
 }
 
 function isJsonSchema(format: unknown): boolean {
@@ -173,6 +206,20 @@ function hasImage(items: unknown): boolean {
   if (!Array.isArray(items)) return false;
   for (const item of items) {
     if (isObject(item) && (IMAGE_PARTS.has(item.type) || hasImagePart(item.content, 0))) return true;
+  }
+  return false;
+}
+
+/** Gemini contents with an image part (`inlineData` or `fileData` of an `image/` type). */
+function hasGeminiImage(contents: unknown): boolean {
+  if (!Array.isArray(contents)) return false;
+  for (const content of contents) {
+    if (!isObject(content) || !Array.isArray(content.parts)) continue;
+    for (const part of content.parts) {
+      if (!isObject(part)) continue;
+      const data = isObject(part.inlineData) ? part.inlineData : isObject(part.fileData) ? part.fileData : undefined;
+      if (data && typeof data.mimeType === 'string' && data.mimeType.startsWith('image/')) return true;
+    }
   }
   return false;
 }

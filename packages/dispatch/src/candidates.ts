@@ -15,7 +15,7 @@ export class Candidates {
 
   constructor(request: ParsedRequest) {
     this.#request = request;
-    this.#wires = wiresFor(request.endpoint);
+    this.#wires = wiresFor(request.endpoint, request.format);
   }
 
   /** Whether the gateway speaks the endpoint to providers of this format at all. */

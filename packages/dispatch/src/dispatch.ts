@@ -5,6 +5,7 @@ import { CooldownRegistry, SchemaChecker } from '@switchyard/failover';
 import type { RequestHandler } from 'express';
 import { type DispatchShared, runCall } from './call.js';
 import { Candidates } from './candidates.js';
+import { answerTokenCount } from './count-tokens.js';
 import { formatNotSupported } from './errors.js';
 import { ATTEMPTS_HEADER } from './failover-headers.js';
 import { ROUTE_HEADER, routeLabel } from './headers.js';
@@ -74,7 +75,10 @@ export function dispatch(options: DispatchOptions): DispatchHandler {
     started
       .then((parsed) => {
         const candidates = new Candidates(parsed);
-        if (!candidates.reaches(provider.format)) return next(formatNotSupported(provider, parsed.endpoint));
+        if (!candidates.reaches(provider.format)) {
+          if (parsed.endpoint === 'count_tokens') return answerTokenCount(res, parsed);
+          return next(formatNotSupported(provider, parsed.endpoint));
+        }
         return runCall(shared, { req, res, next, ctx, request: parsed, selection, target, candidates });
       })
       .catch(next)

@@ -49,7 +49,7 @@ export function formatNotSupported(provider: ProviderConfig, endpoint: Endpoint)
     status: 501,
     type: 'api_error',
     code: 'format_not_supported',
-    message: `Provider "${provider.name}" speaks the ${provider.format} format, which this gateway calls for chat completions and messages only, not for ${ENDPOINT_NAMES[endpoint]}.`,
+    message: `Provider "${provider.name}" speaks the ${provider.format} format, which this gateway calls for chat completions, messages, the Responses API and generateContent only, not for ${ENDPOINT_NAMES[endpoint]}.`,
   });
 }
 
@@ -59,5 +59,7 @@ const ENDPOINT_NAMES: Readonly<Record<Endpoint, string>> = {
   completions: 'completions',
   embeddings: 'embeddings',
   responses: 'the Responses API',
+  gemini: 'generateContent',
+  count_tokens: 'token counting',
   other: 'this endpoint',
 };

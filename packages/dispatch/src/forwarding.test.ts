@@ -245,7 +245,7 @@ describe('dispatch() configuration', () => {
     expect(await res.json()).toStrictEqual({
       error: {
         message:
-          'Provider "claude" speaks the anthropic format, which this gateway calls for chat completions and messages only, not for embeddings.',
+          'Provider "claude" speaks the anthropic format, which this gateway calls for chat completions, messages, the Responses API and generateContent only, not for embeddings.',
         type: 'api_error',
         param: null,
         code: 'format_not_supported',

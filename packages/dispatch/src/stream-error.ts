@@ -1,6 +1,6 @@
 // Ending an answer that the upstream cut after the client had its first byte: never as if it were complete.
 import type { ServerResponse } from 'node:http';
-import type { Endpoint } from '@switchyard/core';
+import { type Endpoint, googleErrorBody } from '@switchyard/core';
 
 /**
  * An event stream gets a last error event in the client's wire format and ends without its normal
@@ -23,6 +23,9 @@ function errorEvent(endpoint: Endpoint, message: string): string {
       return `event: error\ndata: ${JSON.stringify({ type: 'error', code: 'stream_cut', message, param: null })}\n\n`;
     case 'messages':
       return `event: error\ndata: ${JSON.stringify({ type: 'error', error: { type: 'api_error', message } })}\n\n`;
+    case 'gemini':
+      // Google's SDK throws on an error event only when it carries a numeric code.
+      return `data: ${JSON.stringify(googleErrorBody(502, message))}\r\n\r\n`;
     default:
       return `data: ${JSON.stringify({ error: { message, type: 'api_error', code: 'stream_cut' } })}\n\n`;
   }

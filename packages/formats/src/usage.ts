@@ -12,19 +12,38 @@ export function mayCarryUsage(bytes: Buffer): boolean {
 }
 
 const USAGE_KEY = Buffer.from('"usage"');
+const GEMINI_USAGE_KEY = Buffer.from('"usageMetadata"');
 
 /**
  * The last `"usage": {…}` object in `bytes`, read alone. Inside JSON strings every quote is escaped, so
  * `"usage"` followed by `:` is always a key, never text the model wrote.
  */
 export function usageIn(bytes: Buffer): Usage | undefined {
-  return toUsage(usageObjectIn(bytes, (raw) => toUsage(raw) !== undefined));
+  return toUsage(usageObjectIn(bytes, (raw) => toUsage(raw) !== undefined)) ?? geminiUsageIn(bytes);
+}
+
+/** Gemini's `usageMetadata`: prompt (tool-use prompt included), candidates plus thoughts, cached content. */
+function geminiUsageIn(bytes: Buffer): Usage | undefined {
+  if (bytes.indexOf(GEMINI_USAGE_KEY) === -1) return undefined;
+  const raw = usageObjectIn(bytes, isObject, GEMINI_USAGE_KEY);
+  if (!isObject(raw)) return undefined;
+  const prompt = count(raw, 'promptTokenCount');
+  if (prompt === undefined) return undefined;
+  const thoughts = count(raw, 'thoughtsTokenCount') ?? 0;
+  const result: Writable<Usage> = {
+    inputTokens: prompt + (count(raw, 'toolUsePromptTokenCount') ?? 0),
+    outputTokens: (count(raw, 'candidatesTokenCount') ?? 0) + thoughts,
+  };
+  const cached = count(raw, 'cachedContentTokenCount');
+  if (cached !== undefined) result.cachedInputTokens = cached;
+  if (thoughts > 0) result.reasoningOutputTokens = thoughts;
+  return result;
 }
 
 /** The last `"usage": {…}` object in `bytes` that `accept` takes (default: any object), parsed. */
-function usageObjectIn(bytes: Buffer, accept: (raw: unknown) => boolean = isObject): unknown {
-  for (let at = bytes.lastIndexOf(USAGE_KEY); at !== -1; at = at === 0 ? -1 : bytes.lastIndexOf(USAGE_KEY, at - 1)) {
-    const open = valueStart(bytes, at + USAGE_KEY.length);
+function usageObjectIn(bytes: Buffer, accept: (raw: unknown) => boolean = isObject, key: Buffer = USAGE_KEY): unknown {
+  for (let at = bytes.lastIndexOf(key); at !== -1; at = at === 0 ? -1 : bytes.lastIndexOf(key, at - 1)) {
+    const open = valueStart(bytes, at + key.length);
     if (open === -1 || bytes[open] !== 0x7b /* { */) continue;
     const close = objectEnd(bytes, open);
     const raw = close === -1 ? undefined : parseJson(bytes.subarray(open, close + 1));
@@ -120,6 +139,8 @@ function count(value: Record<string, unknown>, name: string): number | undefined
  */
 export function usageAfterEvent(line: Buffer, before: Usage | undefined): Usage | undefined {
   if (!mayCarryUsage(line)) return before;
+  const gemini = geminiUsageIn(line);
+  if (gemini) return gemini;
   const raw = usageObjectIn(line);
   const reported = toUsage(raw);
   if (reported) return reported;

@@ -49,6 +49,15 @@ const ANTHROPIC_PASSTHROUGH: Wire = {
   answer: undefined,
 };
 
+/** Anthropic's token counting, for an Anthropic provider: exact. Elsewhere the gateway counts itself. */
+const ANTHROPIC_COUNT_PASSTHROUGH: Wire = {
+  outgoing: (request, model, provider) => ({
+    path: `${messagesPath(provider)}/count_tokens`,
+    body: requestBody(request, model.id),
+  }),
+  answer: undefined,
+};
+
 const CHAT_TO_ANTHROPIC: Wire = {
   outgoing: (request, model, provider) => ({
     path: messagesPath(provider),
@@ -118,11 +127,13 @@ const RESPONSES: Wires = new Map([
 /** Completions and embeddings: OpenAI-compatible providers only. */
 const OPENAI_ONLY: Wires = new Map([['openai', OPENAI_PASSTHROUGH]]);
 
-/** The wires of one client endpoint, by provider format. */
-export function wiresFor(endpoint: Endpoint): Wires {
+/** The wires of one client endpoint (and, for token counting, the client's format), by provider format. */
+export function wiresFor(endpoint: Endpoint, clientFormat: ProviderFormat = 'openai'): Wires {
   if (endpoint === 'chat') return CHAT;
   if (endpoint === 'messages') return MESSAGES;
   if (endpoint === 'responses') return RESPONSES;
+  if (endpoint === 'gemini') return GEMINI_FRONT_WIRES;
+  if (endpoint === 'count_tokens') return clientFormat === 'gemini' ? GEMINI_COUNT : ANTHROPIC_COUNT;
   return OPENAI_ONLY;
 }
 
@@ -176,6 +187,10 @@ export const GEMINI_FRONT_WIRES: Wires = new Map([
   ['openai', GEMINI_FRONT_TO_OPENAI],
   ['anthropic', GEMINI_FRONT_TO_ANTHROPIC],
 ]);
+
+/** Token counting reaches a provider of the client's own format only; the gateway counts for the others. */
+const ANTHROPIC_COUNT: Wires = new Map([['anthropic', ANTHROPIC_COUNT_PASSTHROUGH]]);
+const GEMINI_COUNT: Wires = new Map([['gemini', GEMINI_FRONT_PASSTHROUGH]]);
 
 function geminiTarget(request: ParsedRequest): GeminiTarget {
   const target = readGeminiPath(request.path);

@@ -59,16 +59,26 @@ export function clientKey(req: IncomingMessage): ClientKey | undefined {
   return granted.get(req);
 }
 
-/** The key in `Authorization: Bearer …`, else `x-api-key`; `undefined` when neither carries one. */
+/**
+ * The key in `Authorization: Bearer …`, else `x-api-key` (Anthropic's clients), else `x-goog-api-key` or
+ * the `key` query parameter (Google's, on the Gemini front door); `undefined` when none carries one.
+ */
 export function presentedKey(req: IncomingMessage): string | undefined {
   const auth = req.headers.authorization;
   if (auth !== undefined) {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(auth);
     if (match) return match[1];
   }
-  const header = req.headers['x-api-key'];
-  const key = Array.isArray(header) ? header[0] : header;
-  return key ? key.trim() || undefined : undefined;
+  const header = req.headers['x-api-key'] ?? req.headers['x-goog-api-key'];
+  const key = (Array.isArray(header) ? header[0] : header)?.trim();
+  return key || queryKey(req.url) || undefined;
+}
+
+/** Google's clients may send the key as `?key=`. It never reaches a provider: upstream paths are built anew. */
+function queryKey(url: string | undefined): string | undefined {
+  const at = url?.indexOf('?') ?? -1;
+  if (at === -1) return undefined;
+  return new URLSearchParams(url!.slice(at + 1)).get('key')?.trim();
 }
 
 /** Compares against every key, never stopping at the first match. */

@@ -5,3 +5,4 @@ export { signalCatalog } from './catalog.js';
 export { DEFAULT_PLUGIN_TIMEOUT_MS, defineSignal, isSignalPlugin } from './define-signal.js';
 export { signals, type SignalsHandler } from './middleware.js';
 export { signalReader } from './reader.js';
+export { countPromptTokens } from './tokenizer.js';

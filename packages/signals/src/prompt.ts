@@ -18,7 +18,8 @@ type Body = Readonly<Record<string, unknown>>;
 /**
  * The size of everything the model reads as prompt: `system` (string or text blocks), `instructions`,
  * every message's text, name and tool calls, `prompt` and `input` (strings, token-ID arrays or
- * `/responses` items), and `tools`/`functions` definitions as JSON, plus per-message overheads.
+ * `/responses` items), Gemini's `contents` and `systemInstruction` parts (text, function calls and
+ * responses), and `tools`/`functions` definitions as JSON, plus per-message overheads.
  * Token-ID arrays count one per ID under both measures. Images, audio and files are not counted.
  */
 export function promptSize(body: Body, measure: Measure): number {
@@ -45,8 +46,28 @@ export function promptSize(body: Body, measure: Measure): number {
   } else {
     size += promptInputSize(body.input, measure);
   }
+  if (Array.isArray(body.contents)) {
+    for (const content of body.contents) {
+      size += TOKENS_PER_MESSAGE + (isObject(content) ? partsSize(content.parts, measure) : 0);
+      turns++;
+    }
+  }
+  if (isObject(body.systemInstruction)) size += partsSize(body.systemInstruction.parts, measure);
   size += definitionsSize(body.tools, measure) + definitionsSize(body.functions, measure);
   return turns > 0 ? size + REPLY_PRIMING_TOKENS : size;
+}
+
+/** Gemini parts: text, and function calls and responses as JSON. */
+function partsSize(parts: unknown, measure: Measure): number {
+  if (!Array.isArray(parts)) return 0;
+  let size = 0;
+  for (const part of parts) {
+    if (!isObject(part)) continue;
+    if (typeof part.text === 'string') size += measure(part.text);
+    else if (isObject(part.functionCall)) size += measure(JSON.stringify(part.functionCall));
+    else if (isObject(part.functionResponse)) size += measure(JSON.stringify(part.functionResponse));
+  }
+  return size;
 }
 
 /** A chat message, an Anthropic message or a `/responses` input item. */

@@ -1,5 +1,5 @@
 // The o200k_base tokenizer, loaded on first use only: its table is large, and most requests never need it.
-import type { Measure } from './prompt.js';
+import { type Measure, promptSize } from './prompt.js';
 
 // Special-token text in a prompt (e.g. "<|endoftext|>") is counted as ordinary text, as the provider
 // treats user content; by default gpt-tokenizer would throw on it.
@@ -19,4 +19,12 @@ export function tokenCounter(): Promise<Measure> {
     },
   );
   return loading;
+}
+
+/**
+ * The prompt's tokens by the o200k tokenizer, the way `input_tokens` counts them (see `promptSize`): for
+ * any wire format's body. What the gateway answers token-counting requests with when it counts itself.
+ */
+export async function countPromptTokens(body: Readonly<Record<string, unknown>>): Promise<number> {
+  return promptSize(body, await tokenCounter());
 }

@@ -8,4 +8,4 @@ export * from '@switchyard/keys';
 export * from '@switchyard/rules';
 export * from '@switchyard/signals';
 export { compilePolicy, loadPolicy, type CompiledPolicy, type CompileOptions } from './compile.js';
-export { switchyard, BUDGET_REPORT_PATH, ROUTED_PATHS, type SwitchyardOptions } from './stack.js';
+export { switchyard, BUDGET_REPORT_PATH, GEMINI_PATH, ROUTED_PATHS, type SwitchyardOptions } from './stack.js';

@@ -13,8 +13,22 @@ import type { CompiledPolicy } from './compile.js';
 /** Anthropic's Messages API: the front door for Anthropic clients, whose errors are answered in Anthropic's shape. */
 export const MESSAGES_PATH = '/messages';
 
-/** The endpoints the stack routes: OpenAI's, and Anthropic's Messages. */
-export const ROUTED_PATHS = ['/chat/completions', '/completions', '/embeddings', '/responses', MESSAGES_PATH] as const;
+/** The endpoints the stack routes: OpenAI's, Anthropic's Messages and its token counting. */
+export const ROUTED_PATHS = [
+  '/chat/completions',
+  '/completions',
+  '/embeddings',
+  '/responses',
+  MESSAGES_PATH,
+  '/messages/count_tokens',
+] as const;
+
+/**
+ * Google's generateContent, streamGenerateContent and countTokens, the model in the path: below the stack's
+ * mount as `/v1beta/models/…` (a Google client whose base URL is the gateway's `/v1`) or `/models/…` (mounted
+ * at `/v1beta` too, for a client whose base URL is the gateway itself).
+ */
+export const GEMINI_PATH = /^\/(?:v1beta\/)?models\/[^/]+:(?:generateContent|streamGenerateContent|countTokens)$/;
 
 /** Every owner's spend this month, for the policy's `budgets.admin_key` only. */
 export const BUDGET_REPORT_PATH = '/switchyard/budget';
@@ -42,7 +56,7 @@ export function switchyard(compiled: CompiledPolicy, options: SwitchyardOptions 
   ];
   // A routed call runs its whole chain in one route (one router step, not five): audit() first, so that
   // every outcome is recorded, a refused key included. Every other request meets keys() below.
-  router.post([...ROUTED_PATHS], auditCall, checkKey, ...routed);
+  router.post([...ROUTED_PATHS, GEMINI_PATH], auditCall, checkKey, ...routed);
   router.use(checkKey);
   router.get('/models', modelList({ policy, allowedModels: keyAllowList }));
   router.use(function unknownEndpoint(req, _res, next) {

@@ -1,38 +1,13 @@
 // The Gemini front door answers errors in Google's shape, `{error: {code, message, status}}`: `code` is
-// the HTTP status, `status` its google.rpc.Code name (https://ai.google.dev/gemini-api/docs/troubleshooting).
-import type { SwitchyardError } from '@switchyard/core';
+// the HTTP status, `status` its google.rpc.Code name (https://ai.google.dev/gemini-api/docs/troubleshooting);
+// core renders the gateway's own errors with the same functions.
+
+export { googleErrorBody, googleStatus };
+import { googleErrorBody, googleStatus, type SwitchyardError } from '@switchyard/core';
 import { STATUS_BY_TYPE } from '../anthropic/errors.js';
 import type { GeminiErrorBody } from '../gemini/types.js';
 import { isRecord } from '../json.js';
 import type { TranslatedError } from '../openai.js';
-
-/** google.rpc.Code names by HTTP status, as Google's APIs pair them. */
-const STATUS_NAMES: Readonly<Record<number, string>> = {
-  400: 'INVALID_ARGUMENT',
-  401: 'UNAUTHENTICATED',
-  403: 'PERMISSION_DENIED',
-  404: 'NOT_FOUND',
-  408: 'DEADLINE_EXCEEDED',
-  409: 'ABORTED',
-  412: 'FAILED_PRECONDITION',
-  429: 'RESOURCE_EXHAUSTED',
-  499: 'CANCELLED',
-  500: 'INTERNAL',
-  501: 'UNIMPLEMENTED',
-  502: 'UNAVAILABLE',
-  503: 'UNAVAILABLE',
-  504: 'DEADLINE_EXCEEDED',
-};
-
-/** The google.rpc.Code name for an HTTP status: other 4xx are INVALID_ARGUMENT, other 5xx INTERNAL. */
-export function googleStatus(status: number): string {
-  return STATUS_NAMES[status] ?? (status >= 500 ? 'INTERNAL' : 'INVALID_ARGUMENT');
-}
-
-/** Google's error body for an HTTP status and message. */
-export function googleErrorBody(status: number, message: string): GeminiErrorBody {
-  return { error: { code: status, message, status: googleStatus(status) } };
-}
 
 /** The gateway's own error (bad request, unknown model, budget, upstream unreachable, …) in Google's shape. */
 export function googleError(err: SwitchyardError): TranslatedError<GeminiErrorBody> {
