@@ -2,7 +2,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import express, { type Express } from 'express';
-import { switchyard, type CompiledPolicy, type SwitchyardOptions } from 'switchyard';
+import { errorHandler, switchyard, unknownEndpoint, type CompiledPolicy, type SwitchyardOptions } from 'switchyard';
 
 export function createGatewayApp(compiled: CompiledPolicy, options: SwitchyardOptions = {}): Express {
   const app = express();
@@ -12,6 +12,11 @@ export function createGatewayApp(compiled: CompiledPolicy, options: SwitchyardOp
   });
   // Google's clients call {base}/v1beta/models/…: the Gemini front door answers there too.
   app.use(['/v1', '/v1beta'], switchyard(compiled, options));
+  // Outside the API: JSON errors too, never Express's HTML page or a stack trace.
+  app.use(function notAnEndpoint(req, _res, next) {
+    next(unknownEndpoint(req.method, req.path));
+  });
+  app.use(errorHandler(options));
   return app;
 }
 

@@ -21,6 +21,8 @@ export interface SwitchyardErrorInit {
   readonly message: string;
   /** The request field at fault, when there is one. */
   readonly param?: string;
+  /** Response headers the answer carries (`Allow`, `Retry-After`, …). */
+  readonly headers?: Readonly<Record<string, string>>;
   readonly cause?: unknown;
 }
 
@@ -31,6 +33,7 @@ export class SwitchyardError extends Error {
   readonly type: ErrorType;
   readonly code: string;
   readonly param: string | undefined;
+  readonly headers: Readonly<Record<string, string>> | undefined;
 
   constructor(init: SwitchyardErrorInit) {
     super(init.message, { cause: init.cause });
@@ -38,11 +41,33 @@ export class SwitchyardError extends Error {
     this.type = init.type;
     this.code = init.code;
     this.param = init.param;
+    this.headers = init.headers;
   }
 }
 
 export function badRequest(message: string, code = 'invalid_request', param?: string): SwitchyardError {
   return new SwitchyardError({ status: 400, type: 'invalid_request_error', code, message, param });
+}
+
+/** 405: a known path asked for with a method it does not take; `Allow` lists the ones it does. */
+export function methodNotAllowed(method: string, path: string, allowed: readonly string[]): SwitchyardError {
+  return new SwitchyardError({
+    status: 405,
+    type: 'invalid_request_error',
+    code: 'method_not_allowed',
+    message: `${method} is not allowed on ${path}; use ${allowed.join(' or ')}.`,
+    headers: { allow: allowed.join(', ') },
+  });
+}
+
+/** 404: a path that is no endpoint of this gateway. */
+export function unknownEndpoint(method: string, path: string): SwitchyardError {
+  return new SwitchyardError({
+    status: 404,
+    type: 'invalid_request_error',
+    code: 'unknown_endpoint',
+    message: `${method} ${path} is not an endpoint of this gateway.`,
+  });
 }
 
 /** The OpenAI error body: `{ error: { message, type, param, code } }`. */
@@ -238,6 +263,7 @@ export function errorHandler(options: ErrorHandlerOptions = {}): ErrorRequestHan
     // A call refused before its body was read (a key, say) still says which endpoint it came to.
     if (req.path !== undefined) record.endpoint ??= endpointOf(req.path);
     record.error = { status: error.status, type: error.type, code: error.code };
+    if (error.headers) res.set(error.headers);
     res.status(error.status).json(errorBody(errorFormat(req), error));
   };
 }

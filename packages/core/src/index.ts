@@ -2,6 +2,7 @@ export * from './context.js';
 export * from './endpoint.js';
 export * from './read-request.js';
 export * from './request.js';
+export { deeperThan, MAX_NESTING, mistypedField } from './request-shape.js';
 export * from './errors.js';
 export * from './record.js';
 export * from './signal-types.js';

@@ -7,6 +7,7 @@ import bytes from 'bytes';
 import { routing } from './context.js';
 import { badRequest, SwitchyardError } from './errors.js';
 import { isObject, parseRequest, type ParsedRequest } from './request.js';
+import { deeperThan, MAX_NESTING } from './request-shape.js';
 
 /** The body limit unless `bodyLimit` says otherwise. */
 export const DEFAULT_BODY_LIMIT = '4mb';
@@ -67,9 +68,18 @@ async function bodyOf(
   const preParsed = req.body;
   if (Buffer.isBuffer(preParsed)) return { body: parseJson(preParsed), raw: preParsed };
   if (typeof preParsed === 'string') return { body: parseJson(Buffer.from(preParsed)), raw: Buffer.from(preParsed) };
-  if (isObject(preParsed)) return { body: preParsed, raw: Buffer.from(JSON.stringify(preParsed)) };
+  if (isObject(preParsed)) return { body: preParsed, raw: serialised(preParsed) };
   const raw = await readBody(req, options.limit, options.timeoutMs);
   return { body: parseJson(raw), raw };
+}
+
+/** A body the app parsed, as bytes; one too deep to serialise is the client's error. */
+function serialised(body: Readonly<Record<string, unknown>>): Buffer {
+  try {
+    return Buffer.from(JSON.stringify(body));
+  } catch {
+    throw badRequest(`The request body nests arrays and objects deeper than ${MAX_NESTING} levels.`, 'invalid_body');
+  }
 }
 
 const BOM = [0xef, 0xbb, 0xbf];
@@ -77,6 +87,8 @@ const BOM = [0xef, 0xbb, 0xbf];
 function parseJson(raw: Buffer): unknown {
   const start = raw[0] === BOM[0] && raw[1] === BOM[1] && raw[2] === BOM[2] ? 3 : 0;
   if (raw.length === start) return {};
+  if (deeperThan(raw))
+    throw badRequest(`The request body nests arrays and objects deeper than ${MAX_NESTING} levels.`, 'invalid_body');
   try {
     return JSON.parse(raw.toString('utf8', start));
   } catch {

@@ -2,6 +2,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { clientFormatOf, endpointOf, endpointPath, readGeminiPath } from './endpoint.js';
 import { badRequest } from './errors.js';
+import { mistypedField } from './request-shape.js';
 import type { Endpoint, ProviderFormat } from './record.js';
 
 /** The header that names the caller's workflow (else `metadata.workflow` in the body). */
@@ -74,6 +75,8 @@ export function parseRequest(init: RequestInit): ParsedRequest {
   if (typeof model !== 'string' || model.length === 0) {
     throw badRequest('The request body must name a model: "model" must be a non-empty string.', 'missing_model', 'model');
   }
+  const mistyped = mistypedField(body, endpoint);
+  if (mistyped) throw mistyped;
   const needs = REQUIRED_LIST[endpoint];
   if (
     needs &&

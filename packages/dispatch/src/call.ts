@@ -2,8 +2,7 @@
 // last result goes to the client. The decisions themselves are @switchyard/failover's.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
-  anthropicErrorBody,
-  openAIErrorBody,
+  errorBody,
   type ParsedRequest,
   type Policy,
   type ProviderFormat,
@@ -26,7 +25,8 @@ import type { Wire } from '@switchyard/formats';
 import type { NextFunction } from 'express';
 import { AttemptLog } from './attempt-log.js';
 import type { Candidates } from './candidates.js';
-import { translatedWhole } from './client-answer.js';
+import { badAnswerStart, badResponseError } from './answer-check.js';
+import { BAD_RESPONSE, replayed, translatedWhole } from './client-answer.js';
 import { deliver } from './deliver.js';
 import { ATTEMPTS_HEADER, FALLBACK_REASON_HEADER } from './failover-headers.js';
 import { type AttemptAnswered, type AttemptResult, forwardAttempt } from './forward-attempt.js';
@@ -93,6 +93,7 @@ export async function runCall(shared: DispatchShared, call: Call): Promise<void>
       whole: output !== undefined || (wire.answer !== undefined && !request.stream),
     });
     if (last.kind === 'answered' && last.body && wire.answer) last = translatedWhole(last, wire.answer, errorBodyFor(request));
+    else if (last.kind === 'answered' && !wire.answer) last = checkedStart(last, request, step.provider.name);
     const report = judgeAnswer(upstreamAnswer(last, step.provider.format), output);
     if (report.kind === 'answered' && report.schemaViolation) last.entry.classify('schema_invalid');
     step = await plan.next(report);
@@ -107,6 +108,20 @@ export async function runCall(shared: DispatchShared, call: Call): Promise<void>
     return;
   }
   await deliver({ res, answered: last, ctx, request, deadlineAt: plan.deadlineAt, translator: wire?.answer });
+}
+
+/** A 2xx answer passing through unread, checked to begin like one: otherwise a 502 in the client's shape. */
+function checkedStart(answered: AttemptAnswered, request: ParsedRequest, provider: string): AttemptAnswered {
+  const { response } = answered;
+  const status = response.statusCode ?? 0;
+  if (status < 200 || status > 299) return answered;
+  const why = badAnswerStart(answered, request);
+  if (why === undefined) return answered;
+  answered.entry.classify(BAD_RESPONSE);
+  // Read and dropped, so the connection can be kept.
+  if (!response.readableEnded) response.resume();
+  const body = errorBodyFor(request)(badResponseError(provider, why));
+  return replayed(answered, 502, { 'content-type': 'application/json', 'content-length': String(body.length) }, body);
 }
 
 /** The structured-output check of a non-streamed chat request with a JSON schema. */
@@ -124,8 +139,7 @@ function upstreamAnswer(result: AttemptResult, format: ProviderFormat): Upstream
 
 /** The client's error shape, for an answer the gateway could not translate. */
 function errorBodyFor(request: ParsedRequest): (err: SwitchyardError) => Buffer {
-  const render = request.format === 'anthropic' ? anthropicErrorBody : openAIErrorBody;
-  return (err) => Buffer.from(JSON.stringify(render(err)));
+  return (err) => Buffer.from(JSON.stringify(errorBody(request.format, err)));
 }
 
 /** An answer that will not be passed on: its entry is completed, and its body drained so the connection can be reused. */

@@ -114,15 +114,43 @@ describe('dispatch() failover at the wire', () => {
     expect((await gateway.lastRecord()).servedModel).toBeUndefined();
   });
 
-  it('should pass an empty 2xx body on', async () => {
+  it('should answer 502 upstream_bad_response for an empty 2xx body, not pass it on as an answer (issue 10)', async () => {
     const upstream = await startTestUpstream(json(200, ''));
     const gateway = await startGateway({ policy: testPolicy(upstream.baseUrl) });
 
     const res = await post(gateway, { model: 'gpt-test', messages: [{ role: 'user', content: 'Hi' }] });
 
+    expect(res.status).toBe(502);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('upstream_bad_response');
+    expect((await gateway.lastRecord()).attempts).toMatchObject([{ status: 200, errorClass: 'upstream_bad_response' }]);
+  });
+
+  it.each([
+    ['an HTML page', 'text/html', '<html><body>Bad gateway</body></html>'],
+    ['HTML labelled as JSON', 'application/json', '<html>oops</html>'],
+    ['plain text', 'text/plain', 'OK'],
+    ['a stream that is not an event stream', 'text/event-stream', '<html>'],
+  ])('should treat %s answered 200 as a 502 that falls back (issue 10)', async (_case, type, body) => {
+    const bad = await startTestUpstream((_req, res) => res.writeHead(200, { 'content-type': type }).end(body));
+    const good = await startTestUpstream();
+    const policy = testPolicy(
+      bad.baseUrl,
+      {
+        providers: `backup: { format: openai, base_url: ${good.baseUrl}, credentials: [{ env: LOCAL_KEY }] }`,
+        models: 'gpt-backup: { provider: backup }',
+      },
+      'routes:\n  smart: { default: gpt-test, fallbacks: [gpt-backup] }',
+    );
+    const gateway = await startGateway({
+      policy,
+      selection: { kind: 'route', route: 'smart', rule: 'default', model: 'gpt-test' },
+    });
+
+    const res = await post(gateway, { model: 'smart', messages: [{ role: 'user', content: 'Hi' }] });
+
     expect(res.status).toBe(200);
-    expect(await res.text()).toBe('');
-    expect((await gateway.lastRecord()).attempts).toMatchObject([{ outcome: 'ok' }]);
+    expect(res.headers.get('x-switchyard-served-model')).toBe('gpt-backup');
+    expect(res.headers.get('x-switchyard-fallback-reason')).toBe('http_502');
   });
 
   it('should cut an answer still passing when total_ms runs out, with an error event', async () => {

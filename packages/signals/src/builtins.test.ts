@@ -25,13 +25,15 @@ describe('built-in signals', () => {
     expect(legacy.body.signals.max_tokens).toEqual({ kind: 'value', value: 10 });
   });
 
-  it('should leave max_tokens absent when neither field is set, and say why when it is not an int', async () => {
+  it("should leave max_tokens absent when neither field is set; a mistyped one is the client's 400, naming it", async () => {
     const none = await read('max_tokens', CHAT);
     expect(none.body.signals.max_tokens).toEqual({ kind: 'absent', reason: 'not present in request' });
+    // Issue 10: a field the gateway reads, mistyped, is refused before any signal reads it.
     const bad = await read('max_tokens', { ...CHAT, max_tokens: 'lots' });
-    expect(bad.body.signals.max_tokens).toEqual({ kind: 'absent', reason: 'expected int, got string "lots"' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toMatchObject({ code: 'invalid_field', param: 'max_tokens' });
     const fractional = await read('max_tokens', { ...CHAT, max_tokens: 1.5 });
-    expect(fractional.body.signals.max_tokens).toEqual({ kind: 'absent', reason: 'expected int, got number 1.5' });
+    expect(fractional.body.error).toMatchObject({ code: 'invalid_field', param: 'max_tokens' });
   });
 
   it('should set has_schema only for a json_schema response format', async () => {
@@ -91,9 +93,13 @@ describe('built-in signals', () => {
     const on = await read('streaming', { ...CHAT, stream: true });
     expect(on.body.signals.streaming).toEqual({ kind: 'value', value: true });
     expect(on.body.streaming).toBe(true);
+    const off = await read('streaming', { ...CHAT, stream: false });
+    expect(off.body.signals.streaming).toEqual({ kind: 'value', value: false });
+    expect(off.body.streaming).toBe(false);
+    // Issue 10: a stream that is not a boolean is the client's 400, naming the field.
     const truthy = await read('streaming', { ...CHAT, stream: 'yes' });
-    expect(truthy.body.signals.streaming).toEqual({ kind: 'value', value: false });
-    expect(truthy.body.streaming).toBe(false);
+    expect(truthy.status).toBe(400);
+    expect(truthy.body.error).toMatchObject({ code: 'invalid_field', param: 'stream' });
   });
 
   it('should count messages, and /responses input items', async () => {

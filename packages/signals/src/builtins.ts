@@ -1,5 +1,5 @@
 // The built-in signals: each reads the parsed body, the record or the clock, and only when asked.
-import type { ParsedRequest, SignalReading } from '@switchyard/core';
+import type { SignalReading } from '@switchyard/core';
 import type { LocalClock } from './clock.js';
 import type { ComputeSignal, SignalContext, SignalDef } from './internal-types.js';
 import {
@@ -20,14 +20,14 @@ import {
   type BuiltinSignalName,
 } from './names.js';
 import { isObject, promptSize } from './prompt.js';
-import { absent, bool, checked, messageOf, mismatch, NOT_PRESENT, value } from './readings.js';
+import { absent, bool, messageOf, mismatch, NOT_PRESENT, value } from './readings.js';
 import { tokenCounter } from './tokenizer.js';
 
 /** The built-in signals, with time signals in `clock`'s zone. */
 export function builtinSignals(clock: LocalClock): SignalDef[] {
   const computes: Record<BuiltinSignalName, ComputeSignal> = {
     [SIGNAL_INPUT_TOKENS]: inputTokens,
-    [SIGNAL_MAX_TOKENS]: ({ request }) => maxTokens(request),
+    [SIGNAL_MAX_TOKENS]: ({ request }) => (request.maxOutputTokens === undefined ? NOT_PRESENT : value(request.maxOutputTokens)),
     [SIGNAL_HAS_SCHEMA]: ({ request }) => bool(request.hasSchema),
     [SIGNAL_HAS_TOOLS]: ({ request }) => bool(request.hasTools),
     [SIGNAL_HAS_IMAGES]: ({ request }) => bool(request.hasImages),
@@ -61,18 +61,4 @@ function inputTokens({ request: { body } }: SignalContext): Promise<SignalReadin
     (countTokens) => value(promptSize(body, countTokens)),
     (err: unknown) => absent(`tokenizer unavailable: ${messageOf(err)}`),
   );
-}
-
-/** The request's output limit; a limit that is set but not a whole number says what arrived. */
-function maxTokens(request: ParsedRequest): SignalReading {
-  if (request.maxOutputTokens !== undefined) return value(request.maxOutputTokens);
-  const { body } = request;
-  const field =
-    request.endpoint === 'responses'
-      ? 'max_output_tokens'
-      : request.endpoint === 'chat' && body.max_completion_tokens != null
-        ? 'max_completion_tokens'
-        : 'max_tokens';
-  const set = body[field];
-  return set === undefined || set === null ? NOT_PRESENT : checked('int', set);
 }

@@ -2,7 +2,7 @@
 import { audit, type AuditOptions } from '@switchyard/audit';
 import { budget, budgetReport } from '@switchyard/budget';
 import { keyAllowList, keys } from '@switchyard/keys';
-import { errorHandler, SwitchyardError, type ErrorHandlerOptions } from '@switchyard/core';
+import { errorHandler, methodNotAllowed, unknownEndpoint, type ErrorHandlerOptions } from '@switchyard/core';
 import { modelList, pin } from '@switchyard/pinning';
 import { dispatch } from '@switchyard/dispatch';
 import { rules } from '@switchyard/rules';
@@ -57,17 +57,17 @@ export function switchyard(compiled: CompiledPolicy, options: SwitchyardOptions 
   // A routed call runs its whole chain in one route (one router step, not five): audit() first, so that
   // every outcome is recorded, a refused key included. Every other request meets keys() below.
   router.post([...ROUTED_PATHS, GEMINI_PATH], auditCall, checkKey, ...routed);
+  // A known path asked for with another method: 405 naming the one it takes, before any key is asked for.
+  router.all([...ROUTED_PATHS, GEMINI_PATH], function wrongMethod(req, _res, next) {
+    next(methodNotAllowed(req.method, req.baseUrl + req.path, ['POST']));
+  });
   router.use(checkKey);
   router.get('/models', modelList({ policy, allowedModels: keyAllowList }));
-  router.use(function unknownEndpoint(req, _res, next) {
-    next(
-      new SwitchyardError({
-        status: 404,
-        type: 'invalid_request_error',
-        code: 'unknown_endpoint',
-        message: `${req.method} ${req.baseUrl}${req.path} is not an endpoint of this gateway.`,
-      }),
-    );
+  router.all('/models', function wrongMethod(req, _res, next) {
+    next(methodNotAllowed(req.method, req.baseUrl + req.path, ['GET']));
+  });
+  router.use(function notAnEndpoint(req, _res, next) {
+    next(unknownEndpoint(req.method, req.baseUrl + req.path));
   });
   router.use(errorHandler(options));
   return router;
