@@ -17,11 +17,16 @@ import {
   ATTR_GEN_AI_PROVIDER_NAME,
   ATTR_GEN_AI_REQUEST_MAX_TOKENS,
   ATTR_GEN_AI_REQUEST_MODEL,
+  ATTR_GEN_AI_REQUEST_STREAM,
   ATTR_GEN_AI_RESPONSE_FINISH_REASONS,
+  ATTR_GEN_AI_RESPONSE_ID,
   ATTR_GEN_AI_RESPONSE_MODEL,
+  ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS,
   ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS,
   ATTR_GEN_AI_USAGE_INPUT_TOKENS,
   ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
+  ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS,
+  ATTR_GEN_AI_WORKFLOW_NAME,
   ATTR_HTTP_RESPONSE_STATUS_CODE,
   ATTR_OWNER,
   ATTR_PROVIDER,
@@ -47,6 +52,7 @@ import {
 import { flattenInto } from './flatten.js';
 import type { AttemptView, RequestOutcome } from './outcome.js';
 import { genAiProvider, type ProviderFacts } from './providers.js';
+import { count, responseId, usageDetail } from './record-extensions.js';
 
 /** What the request's attributes are built from, besides the record. */
 export interface RequestFacts {
@@ -91,6 +97,7 @@ const RECORD_FIELDS = new Set([
   'finishReasons',
   'answer',
   'servedModel',
+  'responseId',
   'fallbackReason',
   'budget',
   'costUsd',
@@ -120,9 +127,15 @@ export function requestAttributes(facts: RequestFacts): Attributes {
     attrs[ATTR_GEN_AI_REQUEST_MODEL] = record.requestedModel;
     attrs[ATTR_REQUESTED_MODEL] = record.requestedModel;
   }
-  if (record.streaming !== undefined) attrs[ATTR_STREAMING] = record.streaming;
+  if (record.streaming !== undefined) {
+    attrs[ATTR_STREAMING] = record.streaming;
+    attrs[ATTR_GEN_AI_REQUEST_STREAM] = record.streaming;
+  }
   attrs[ATTR_OWNER] = record.owner;
-  if (facts.workflow !== undefined) attrs[ATTR_WORKFLOW] = facts.workflow;
+  if (facts.workflow !== undefined) {
+    attrs[ATTR_WORKFLOW] = facts.workflow;
+    attrs[ATTR_GEN_AI_WORKFLOW_NAME] = facts.workflow;
+  }
   if (facts.maxTokens !== undefined) attrs[ATTR_GEN_AI_REQUEST_MAX_TOKENS] = facts.maxTokens;
 
   const { selection } = record;
@@ -139,7 +152,7 @@ export function requestAttributes(facts: RequestFacts): Attributes {
     if (reading) signalInto(attrs, name, reading);
   }
 
-  const provider = outcome.served?.attempt.provider ?? outcome.attempts.at(-1)?.attempt.provider ?? record.target?.provider;
+  const provider = callProvider(facts);
   if (provider !== undefined) {
     attrs[ATTR_PROVIDER] = provider;
     const system = systemOf(provider, facts);
@@ -150,8 +163,8 @@ export function requestAttributes(facts: RequestFacts): Attributes {
     attrs[ATTR_SERVED_MODEL] = record.servedModel;
     attrs[ATTR_GEN_AI_RESPONSE_MODEL] = record.servedModel;
   }
+  responseInto(attrs, facts);
   if (record.fallbackReason !== undefined) attrs[ATTR_FALLBACK_REASON] = record.fallbackReason;
-  usageInto(attrs, facts);
   if (record.budget) flattenInto(attrs, BUDGET_PREFIX, record.budget);
   if (record.costUsd !== undefined && Number.isFinite(record.costUsd)) attrs[ATTR_COST_USD] = record.costUsd;
   if (record.error) {
@@ -177,6 +190,7 @@ export function attemptAttributes(view: AttemptView, facts: RequestFacts): Attri
   if (where?.address !== undefined) attrs[ATTR_SERVER_ADDRESS] = where.address;
   if (where?.port !== undefined) attrs[ATTR_SERVER_PORT] = where.port;
   if (facts.maxTokens !== undefined) attrs[ATTR_GEN_AI_REQUEST_MAX_TOKENS] = facts.maxTokens;
+  if (facts.record.streaming !== undefined) attrs[ATTR_GEN_AI_REQUEST_STREAM] = facts.record.streaming;
   attrs[ATTR_ATTEMPT_INDEX] = view.index;
   attrs[ATTR_ATTEMPT_CREDENTIAL_INDEX] = attempt.credentialIndex;
   if (attempt.status !== undefined) attrs[ATTR_HTTP_RESPONSE_STATUS_CODE] = attempt.status;
@@ -184,10 +198,16 @@ export function attemptAttributes(view: AttemptView, facts: RequestFacts): Attri
   if (view.errorClass !== undefined) attrs[ATTR_ERROR_TYPE] = view.errorClass;
   if (view === facts.outcome.served) {
     attrs[ATTR_GEN_AI_RESPONSE_MODEL] = attempt.model;
-    usageInto(attrs, facts);
+    responseInto(attrs, facts);
   }
   flattenInto(attrs, ATTEMPT_PREFIX, attempt, ATTEMPT_FIELDS);
   return attrs;
+}
+
+/** The provider of the call: the one that served, else the last one tried, else the one chosen. */
+export function callProvider(facts: Pick<RequestFacts, 'record' | 'outcome'>): string | undefined {
+  const { record, outcome } = facts;
+  return outcome.served?.attempt.provider ?? outcome.attempts.at(-1)?.attempt.provider ?? record.target?.provider;
 }
 
 /** `gen_ai.provider.name` of a provider: from the policy, else from the target when it is that provider. */
@@ -198,12 +218,21 @@ export function systemOf(provider: string, facts: Pick<RequestFacts, 'providers'
   return target?.provider === provider ? genAiProvider(target.format) : undefined;
 }
 
-function usageInto(attrs: Attributes, facts: RequestFacts): void {
-  const { usage } = facts.record;
+/** What the answer said about itself: its id, usage and finish reasons. */
+function responseInto(attrs: Attributes, facts: RequestFacts): void {
+  const { record } = facts;
+  const id = responseId(record);
+  if (id !== undefined) attrs[ATTR_GEN_AI_RESPONSE_ID] = id;
+  const { usage } = record;
   if (usage) {
     attrs[ATTR_GEN_AI_USAGE_INPUT_TOKENS] = usage.inputTokens;
     attrs[ATTR_GEN_AI_USAGE_OUTPUT_TOKENS] = usage.outputTokens;
     if (usage.cachedInputTokens !== undefined) attrs[ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS] = usage.cachedInputTokens;
+    const detail = usageDetail(record);
+    const written = count(detail?.cacheCreationInputTokens);
+    if (written !== undefined) attrs[ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS] = written;
+    const reasoning = count(detail?.reasoningOutputTokens);
+    if (reasoning !== undefined) attrs[ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS] = reasoning;
   }
   if (facts.finishReasons?.length) attrs[ATTR_GEN_AI_RESPONSE_FINISH_REASONS] = [...facts.finishReasons];
 }
