@@ -103,6 +103,7 @@ describe('switchyard serve --metrics', () => {
         labels: expect.objectContaining({ switchyard_owner: 'app-team' }),
       }),
     );
+    expect(output()).toContain(`metrics for Prometheus on ${origin}/metrics (keep it private)`);
   });
 
   it('should have no /metrics without the flag', async () => {
