@@ -29,9 +29,10 @@ async function main(argv: string[]): Promise<number> {
       help: { type: 'boolean', short: 'h' },
     },
   });
-  if (values.help || (command !== 'serve' && command !== 'check' && command !== 'budget')) {
+  const help = values.help === true || command === '--help' || command === '-h';
+  if (help || (command !== 'serve' && command !== 'check' && command !== 'budget')) {
     console.log(USAGE);
-    return values.help ? 0 : 2;
+    return help ? 0 : 2;
   }
   const file = command === 'check' ? (positionals[0] ?? values.policy) : values.policy;
   if (!file) {
