@@ -37,7 +37,7 @@ afterAll(async () => {
 });
 
 /** A call served by MINI whose record holds `extra` (fields core does not declare yet) and `usage`. */
-function answer(extra: Record<string, unknown>, usage: Usage & Record<string, unknown>): RequestHandler {
+function answer(extra: Record<string, unknown>, usage: Usage): RequestHandler {
   return (req, res) => {
     const record = parseLikeSignals(req);
     record.selection = { kind: 'route', route: 'smart', rule: 'default', model: MINI };
