@@ -1,7 +1,20 @@
 // Every attribute, event and metric name the audit package writes, in one place.
-// Stable OpenTelemetry names come from @opentelemetry/semantic-conventions. The GenAI names are still
-// incubating there (exported only from its `/incubating` entry point, which may change in any minor
-// release), so the few we use are copied below from semantic-conventions 1.45 (GenAI semconv).
+// Stable OpenTelemetry names come from @opentelemetry/semantic-conventions. The GenAI names are still in
+// development: the package exports them only from its `/incubating` entry point, which may change in any
+// minor release, so package.json pins that package to an exact version, as the OpenTelemetry guidelines ask.
+// (1.45 marks them @deprecated only because the GenAI conventions moved to their own repository,
+// open-telemetry/semantic-conventions-genai; the names there are the same.)
+
+import {
+  GEN_AI_OPERATION_NAME_VALUE_CHAT,
+  GEN_AI_OPERATION_NAME_VALUE_EMBEDDINGS,
+  GEN_AI_OPERATION_NAME_VALUE_TEXT_COMPLETION,
+  GEN_AI_PROVIDER_NAME_VALUE_ANTHROPIC,
+  GEN_AI_PROVIDER_NAME_VALUE_GCP_GEMINI,
+  GEN_AI_PROVIDER_NAME_VALUE_OPENAI,
+  GEN_AI_TOKEN_TYPE_VALUE_INPUT,
+  GEN_AI_TOKEN_TYPE_VALUE_OUTPUT,
+} from '@opentelemetry/semantic-conventions/incubating';
 
 export {
   ATTR_ERROR_TYPE,
@@ -13,29 +26,38 @@ export {
   ATTR_URL_PATH,
 } from '@opentelemetry/semantic-conventions';
 
-// ---- GenAI semantic conventions (incubating; copied, see above) ----
-export const ATTR_GEN_AI_OPERATION_NAME = 'gen_ai.operation.name';
-export const ATTR_GEN_AI_PROVIDER_NAME = 'gen_ai.provider.name';
-export const ATTR_GEN_AI_REQUEST_MODEL = 'gen_ai.request.model';
-export const ATTR_GEN_AI_REQUEST_MAX_TOKENS = 'gen_ai.request.max_tokens';
-export const ATTR_GEN_AI_RESPONSE_MODEL = 'gen_ai.response.model';
-export const ATTR_GEN_AI_RESPONSE_FINISH_REASONS = 'gen_ai.response.finish_reasons';
-export const ATTR_GEN_AI_USAGE_INPUT_TOKENS = 'gen_ai.usage.input_tokens';
-export const ATTR_GEN_AI_USAGE_OUTPUT_TOKENS = 'gen_ai.usage.output_tokens';
-export const ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS = 'gen_ai.usage.cache_read.input_tokens';
-export const ATTR_GEN_AI_TOKEN_TYPE = 'gen_ai.token.type';
+// ---- GenAI semantic conventions (incubating) ----
+export {
+  ATTR_GEN_AI_OPERATION_NAME,
+  ATTR_GEN_AI_PROVIDER_NAME,
+  ATTR_GEN_AI_REQUEST_MAX_TOKENS,
+  ATTR_GEN_AI_REQUEST_MODEL,
+  ATTR_GEN_AI_REQUEST_STREAM,
+  ATTR_GEN_AI_RESPONSE_FINISH_REASONS,
+  ATTR_GEN_AI_RESPONSE_ID,
+  ATTR_GEN_AI_RESPONSE_MODEL,
+  ATTR_GEN_AI_TOKEN_TYPE,
+  ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS,
+  ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS,
+  ATTR_GEN_AI_USAGE_INPUT_TOKENS,
+  ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
+  ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS,
+  ATTR_GEN_AI_WORKFLOW_NAME,
+  METRIC_GEN_AI_CLIENT_OPERATION_DURATION,
+  METRIC_GEN_AI_CLIENT_TOKEN_USAGE,
+  METRIC_GEN_AI_SERVER_REQUEST_DURATION,
+  METRIC_GEN_AI_SERVER_TIME_PER_OUTPUT_TOKEN,
+  METRIC_GEN_AI_SERVER_TIME_TO_FIRST_TOKEN,
+} from '@opentelemetry/semantic-conventions/incubating';
 
-export const GEN_AI_OPERATION_CHAT = 'chat';
-export const GEN_AI_OPERATION_TEXT_COMPLETION = 'text_completion';
-export const GEN_AI_OPERATION_EMBEDDINGS = 'embeddings';
-export const GEN_AI_PROVIDER_OPENAI = 'openai';
-export const GEN_AI_PROVIDER_ANTHROPIC = 'anthropic';
-export const GEN_AI_PROVIDER_GCP_GEMINI = 'gcp.gemini';
-export const GEN_AI_TOKEN_TYPE_INPUT = 'input';
-export const GEN_AI_TOKEN_TYPE_OUTPUT = 'output';
-
-export const METRIC_GEN_AI_CLIENT_TOKEN_USAGE = 'gen_ai.client.token.usage';
-export const METRIC_GEN_AI_CLIENT_OPERATION_DURATION = 'gen_ai.client.operation.duration';
+export const GEN_AI_OPERATION_CHAT = GEN_AI_OPERATION_NAME_VALUE_CHAT;
+export const GEN_AI_OPERATION_TEXT_COMPLETION = GEN_AI_OPERATION_NAME_VALUE_TEXT_COMPLETION;
+export const GEN_AI_OPERATION_EMBEDDINGS = GEN_AI_OPERATION_NAME_VALUE_EMBEDDINGS;
+export const GEN_AI_PROVIDER_OPENAI = GEN_AI_PROVIDER_NAME_VALUE_OPENAI;
+export const GEN_AI_PROVIDER_ANTHROPIC = GEN_AI_PROVIDER_NAME_VALUE_ANTHROPIC;
+export const GEN_AI_PROVIDER_GCP_GEMINI = GEN_AI_PROVIDER_NAME_VALUE_GCP_GEMINI;
+export const GEN_AI_TOKEN_TYPE_INPUT = GEN_AI_TOKEN_TYPE_VALUE_INPUT;
+export const GEN_AI_TOKEN_TYPE_OUTPUT = GEN_AI_TOKEN_TYPE_VALUE_OUTPUT;
 
 // ---- Switchyard's own names (DESIGN.md, "Trace attributes") ----
 /** The route the client named (`smart`); absent for an exact model ID. */
@@ -95,3 +117,26 @@ export const ATTR_RULE_ERROR_MESSAGE = 'switchyard.rule_error.message';
 
 /** Counter of what calls cost, in USD, when the budget guard priced them. */
 export const METRIC_COST = 'switchyard.cost';
+
+// ---- Switchyard's own metrics (docs/tracing.md, "Metrics") ----
+/** Upstream attempts, by provider, model and `switchyard.attempt.outcome`. */
+export const METRIC_ATTEMPTS = 'switchyard.attempts';
+/** Retries of the same model (another credential, a backoff, a schema-invalid answer), by reason. */
+export const METRIC_RETRIES = 'switchyard.retries';
+/** Moves to the route's next `fallbacks` model, by `switchyard.fallback.reason`. */
+export const METRIC_FALLBACKS = 'switchyard.fallbacks';
+/** Retries and fallback candidates passed over, by `switchyard.skip.step` and `switchyard.skip.reason`. */
+export const METRIC_SKIPS = 'switchyard.skips';
+/** Model/provider pairs put in cooldown after failing too often in a row. */
+export const METRIC_COOLDOWNS = 'switchyard.cooldowns';
+/** Calls the gateway answered with an error of its own before any upstream answer, by `switchyard.error.code`. */
+export const METRIC_REFUSALS = 'switchyard.refusals';
+/** Calls refused by a client key's rate limit. */
+export const METRIC_RATE_LIMIT_REFUSALS = 'switchyard.ratelimit.refusals';
+
+/** On `switchyard.skips`: `retry` (a retry not made) or `fallback` (a fallback candidate passed over). */
+export const ATTR_SKIP_STEP = 'switchyard.skip.step';
+/** Why it was skipped: `deadline`, `retry_after`, `cooldown`, `missing_capability`, `context_window`, … */
+export const ATTR_SKIP_REASON = 'switchyard.skip.reason';
+/** On `switchyard.retries`: what the failed attempt ran into (`http_429`, `timeout`, `schema_invalid`, …). */
+export const ATTR_RETRY_REASON = 'switchyard.retry.reason';

@@ -31,8 +31,8 @@ const audited = new WeakSet<IncomingMessage>();
  * Mount first, so it sees every outcome, errors included. When the response closes (finished, failed or
  * abandoned by the client) it writes the routing record onto the request's server span (the active one,
  * e.g. `@opentelemetry/instrumentation-http`'s, else one it starts), adds one CLIENT span per upstream
- * attempt (`chat {model}`) with the record's events on it, records the GenAI client metrics and, when
- * `log` is set, one JSON line. Prompt and completion text, client keys and provider credentials are never
+ * attempt (`chat {model}`) with the record's events on it, records the metrics (GenAI client and server
+ * metrics, counters of the routing decisions) and, when `log` is set, one JSON line. Prompt and completion text, client keys and provider credentials are never
  * written. It never fails a request: a failure of its own is reported through `diag`.
  * @throws TypeError for an unknown option or a `log` sink it cannot open.
  */

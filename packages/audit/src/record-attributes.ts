@@ -18,11 +18,16 @@ import {
   ATTR_GEN_AI_PROVIDER_NAME,
   ATTR_GEN_AI_REQUEST_MAX_TOKENS,
   ATTR_GEN_AI_REQUEST_MODEL,
+  ATTR_GEN_AI_REQUEST_STREAM,
   ATTR_GEN_AI_RESPONSE_FINISH_REASONS,
+  ATTR_GEN_AI_RESPONSE_ID,
   ATTR_GEN_AI_RESPONSE_MODEL,
+  ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS,
   ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS,
   ATTR_GEN_AI_USAGE_INPUT_TOKENS,
   ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
+  ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS,
+  ATTR_GEN_AI_WORKFLOW_NAME,
   ATTR_HTTP_RESPONSE_STATUS_CODE,
   ATTR_OWNER,
   ATTR_POLICY_VERSION,
@@ -49,6 +54,7 @@ import {
 import { flattenInto } from './flatten.js';
 import type { AttemptView, RequestOutcome } from './outcome.js';
 import { genAiProvider, type ProviderFacts } from './providers.js';
+import { count } from './record-values.js';
 
 /** What the request's attributes are built from, besides the record. */
 export interface RequestFacts {
@@ -127,10 +133,16 @@ export function requestAttributes(facts: RequestFacts): Attributes {
     attrs[ATTR_GEN_AI_REQUEST_MODEL] = record.requestedModel;
     attrs[ATTR_REQUESTED_MODEL] = record.requestedModel;
   }
-  if (record.streaming !== undefined) attrs[ATTR_STREAMING] = record.streaming;
+  if (record.streaming !== undefined) {
+    attrs[ATTR_STREAMING] = record.streaming;
+    attrs[ATTR_GEN_AI_REQUEST_STREAM] = record.streaming;
+  }
   attrs[ATTR_OWNER] = record.owner;
   if (record.policyVersion !== undefined) attrs[ATTR_POLICY_VERSION] = record.policyVersion;
-  if (facts.workflow !== undefined) attrs[ATTR_WORKFLOW] = facts.workflow;
+  if (facts.workflow !== undefined) {
+    attrs[ATTR_WORKFLOW] = facts.workflow;
+    attrs[ATTR_GEN_AI_WORKFLOW_NAME] = facts.workflow;
+  }
   if (facts.maxTokens !== undefined) attrs[ATTR_GEN_AI_REQUEST_MAX_TOKENS] = facts.maxTokens;
 
   const { selection } = record;
@@ -147,7 +159,7 @@ export function requestAttributes(facts: RequestFacts): Attributes {
     if (reading) signalInto(attrs, name, reading);
   }
 
-  const provider = outcome.served?.attempt.provider ?? outcome.attempts.at(-1)?.attempt.provider ?? record.target?.provider;
+  const provider = callProvider(facts);
   if (provider !== undefined) {
     attrs[ATTR_PROVIDER] = provider;
     const system = systemOf(provider, facts);
@@ -159,8 +171,8 @@ export function requestAttributes(facts: RequestFacts): Attributes {
     attrs[ATTR_SERVED_MODEL] = record.servedModel;
     attrs[ATTR_GEN_AI_RESPONSE_MODEL] = record.servedModel;
   }
+  responseInto(attrs, facts);
   if (record.fallbackReason !== undefined) attrs[ATTR_FALLBACK_REASON] = record.fallbackReason;
-  usageInto(attrs, facts);
   if (record.budget) flattenInto(attrs, BUDGET_PREFIX, record.budget);
   if (record.costUsd !== undefined && Number.isFinite(record.costUsd)) attrs[ATTR_COST_USD] = record.costUsd;
   if (record.error) {
@@ -186,6 +198,7 @@ export function attemptAttributes(view: AttemptView, facts: RequestFacts): Attri
   if (where?.address !== undefined) attrs[ATTR_SERVER_ADDRESS] = where.address;
   if (where?.port !== undefined) attrs[ATTR_SERVER_PORT] = where.port;
   if (facts.maxTokens !== undefined) attrs[ATTR_GEN_AI_REQUEST_MAX_TOKENS] = facts.maxTokens;
+  if (facts.record.streaming !== undefined) attrs[ATTR_GEN_AI_REQUEST_STREAM] = facts.record.streaming;
   attrs[ATTR_ATTEMPT_INDEX] = view.index;
   attrs[ATTR_ATTEMPT_CREDENTIAL_INDEX] = attempt.credentialIndex;
   if (attempt.status !== undefined) attrs[ATTR_HTTP_RESPONSE_STATUS_CODE] = attempt.status;
@@ -193,10 +206,16 @@ export function attemptAttributes(view: AttemptView, facts: RequestFacts): Attri
   if (view.errorClass !== undefined) attrs[ATTR_ERROR_TYPE] = view.errorClass;
   if (view === facts.outcome.served) {
     attrs[ATTR_GEN_AI_RESPONSE_MODEL] = attempt.model;
-    usageInto(attrs, facts);
+    responseInto(attrs, facts);
   }
   flattenInto(attrs, ATTEMPT_PREFIX, attempt, ATTEMPT_FIELDS);
   return attrs;
+}
+
+/** The provider of the call: the one that served, else the last one tried, else the one chosen. */
+export function callProvider(facts: Pick<RequestFacts, 'record' | 'outcome'>): string | undefined {
+  const { record, outcome } = facts;
+  return outcome.served?.attempt.provider ?? outcome.attempts.at(-1)?.attempt.provider ?? record.target?.provider;
 }
 
 /** `gen_ai.provider.name` of a provider: from the policy, else from the target when it is that provider. */
@@ -207,12 +226,22 @@ export function systemOf(provider: string, facts: Pick<RequestFacts, 'providers'
   return target?.provider === provider ? genAiProvider(target.format) : undefined;
 }
 
-function usageInto(attrs: Attributes, facts: RequestFacts): void {
-  const { usage } = facts.record;
+/** What the answer said about itself: its id, usage and finish reasons. */
+function responseInto(attrs: Attributes, facts: RequestFacts): void {
+  const { record } = facts;
+  // A value that is not an id (a provider's odd answer) is left out.
+  const id = typeof record.responseId === 'string' && record.responseId !== '' ? record.responseId : undefined;
+  if (id !== undefined) attrs[ATTR_GEN_AI_RESPONSE_ID] = id;
+  const { usage } = record;
   if (usage) {
     attrs[ATTR_GEN_AI_USAGE_INPUT_TOKENS] = usage.inputTokens;
     attrs[ATTR_GEN_AI_USAGE_OUTPUT_TOKENS] = usage.outputTokens;
     if (usage.cachedInputTokens !== undefined) attrs[ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS] = usage.cachedInputTokens;
+    const detail = record.usage;
+    const written = count(detail?.cacheCreationInputTokens);
+    if (written !== undefined) attrs[ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS] = written;
+    const reasoning = count(detail?.reasoningOutputTokens);
+    if (reasoning !== undefined) attrs[ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS] = reasoning;
   }
   if (facts.finishReasons?.length) attrs[ATTR_GEN_AI_RESPONSE_FINISH_REASONS] = [...facts.finishReasons];
 }

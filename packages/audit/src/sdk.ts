@@ -4,7 +4,9 @@ import { context, diag, metrics, propagation, trace } from '@opentelemetry/api';
 import { NodeSDK, type NodeSDKConfiguration } from '@opentelemetry/sdk-node';
 import { SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { LineSpanExporter } from './console-exporter.js';
+import { metricReadersFromEnv } from './env-metric-readers.js';
 import { recordsWritten } from './middleware.js';
+import { prometheusReader, scrapeHandler } from './prometheus.js';
 import type { Tracing, TracingOptions } from './types.js';
 
 export const DEFAULT_SERVICE_NAME = 'switchyard';
@@ -19,12 +21,17 @@ export function startSdk(options: TracingOptions, env: NodeJS.ProcessEnv, onShut
   };
   // Otherwise the SDK builds the exporter the OTEL_* variables describe (protocol, endpoint, headers).
   if (exporter === 'console') config.spanProcessors = [new SimpleSpanProcessor(new LineSpanExporter())];
-  if (!(options.metrics ?? exporter === 'otlp')) config.metricReaders = [];
+  const pushing = options.metrics ?? exporter === 'otlp';
+  // Given any readers, NodeSDK builds none from OTEL_METRICS_EXPORTER: with Prometheus, those are built here.
+  const prometheus = options.prometheus ? prometheusReader() : undefined;
+  if (prometheus) config.metricReaders = [prometheus, ...(pushing ? metricReadersFromEnv() : [])];
+  else if (!pushing) config.metricReaders = [];
 
   const sdk = new NodeSDK(config);
   sdk.start();
   let stopped: Promise<void> | undefined;
   return {
+    metricsHandler: prometheus && scrapeHandler(prometheus),
     shutdown() {
       stopped ??= recordsWritten()
         .then(() => sdk.shutdown())

@@ -1,15 +1,40 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { metrics, trace } from '@opentelemetry/api';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { otlpEndpointConfigured, setupTracing } from './setup-tracing.js';
 import { post, startAuditApp, until } from '../test/support.js';
-import type { Tracing } from './types.js';
+import type { MetricsHandler, Tracing } from './types.js';
 
 let tracing: Tracing | undefined;
 afterEach(async () => {
   await tracing?.shutdown();
   tracing = undefined;
   vi.restoreAllMocks();
+  vi.unstubAllEnvs();
 });
+
+/** Records one call through audit() (global providers), then scrapes `handler` until it has the call. */
+async function scrapeAfterOneCall(handler: MetricsHandler): Promise<string> {
+  const app = await startAuditApp({}, [(_req, res) => void res.json({ ok: true })]);
+  const server = await new Promise<Server>((resolve) => {
+    const s = createServer(handler).listen(0, '127.0.0.1', () => resolve(s));
+  });
+  try {
+    await post(`${app.url}/chat/completions`, { model: 'smart', messages: [] });
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    // audit() records a call a moment after its response.
+    const deadline = Date.now() + 2000;
+    for (;;) {
+      const body = await (await fetch(url)).text();
+      if (body.includes('gen_ai_server_request_duration_count') || Date.now() > deadline) return body;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  } finally {
+    await app.close();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}
 
 describe('setupTracing', () => {
   it('should register global providers, print spans in console mode, and unregister on shutdown', async () => {
@@ -54,6 +79,27 @@ describe('setupTracing', () => {
     await tracing.shutdown(); // at once: audit() writes a record a turn after its response closes
     tracing = undefined;
     expect(out.mock.calls.map(([chunk]) => String(chunk)).join('')).toContain('[span] POST /v1/chat/completions');
+  });
+
+  it('should serve the metrics for Prometheus from the meter provider it registers, when asked to', async () => {
+    vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    tracing = await setupTracing({ exporter: 'console' });
+    expect(tracing.metricsHandler).toBeUndefined();
+    await tracing.shutdown();
+
+    // Console mode pushes no metrics; Prometheus reads them all the same.
+    tracing = await setupTracing({ exporter: 'console', prometheus: true });
+    expect(tracing.metricsHandler).toBeTypeOf('function');
+    const body = await scrapeAfterOneCall(tracing.metricsHandler!);
+    expect(body).toMatch(/^gen_ai_server_request_duration_count\{[^}]*\} 1$/m);
+    expect(body).toMatch(/^target_info\{[^}]*service_name="switchyard"/m);
+  });
+
+  it('should keep the Prometheus reader when OTEL_METRICS_EXPORTER turns the pushing ones off', async () => {
+    vi.stubEnv('OTEL_METRICS_EXPORTER', 'none');
+    vi.stubEnv('OTEL_TRACES_EXPORTER', 'none');
+    tracing = await setupTracing({ prometheus: true });
+    expect(await scrapeAfterOneCall(tracing.metricsHandler!)).toMatch(/^gen_ai_server_request_duration_count\{[^}]*\} 1$/m);
   });
 
   it('should reject unknown options before starting anything', async () => {

@@ -1,7 +1,7 @@
 // setupTracing(): the OpenTelemetry SDK for a gateway process, configured by the standard OTEL_* variables.
 import type { Tracing, TracingOptions } from './types.js';
 
-const KNOWN = new Set<string>(['serviceName', 'exporter', 'metrics', 'instrumentations']);
+const KNOWN = new Set<string>(['serviceName', 'exporter', 'metrics', 'instrumentations', 'prometheus']);
 
 let running = false;
 

@@ -1,4 +1,5 @@
-// Public options of audit() and setupTracing().
+// Public options of audit(), setupTracing() and prometheusMetrics().
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { MeterProvider, TracerProvider } from '@opentelemetry/api';
 import type { NodeSDKConfiguration } from '@opentelemetry/sdk-node';
 import type { Policy } from '@switchyard/core';
@@ -23,8 +24,9 @@ export interface AuditOptions {
   /** Default: the global meter provider, looked up at the first request. */
   readonly meterProvider?: MeterProvider;
   /**
-   * Record `gen_ai.client.token.usage`, `gen_ai.client.operation.duration` and `switchyard.cost`.
-   * Default: `true` (free while no meter provider is registered).
+   * Record the metrics: the GenAI client metrics per upstream attempt, the GenAI server metrics per call,
+   * and Switchyard's counters (docs/tracing.md, "Metrics"). Default: `true` (free while no meter provider
+   * is registered).
    */
   readonly metrics?: boolean;
   /**
@@ -67,13 +69,48 @@ export interface TracingOptions {
    * `@opentelemetry/instrumentation-http` (audit() then writes onto its server span). Default: none.
    */
   readonly instrumentations?: NodeSDKConfiguration['instrumentations'];
+  /**
+   * Also serve the metrics for Prometheus to scrape: adds a Prometheus reader to the SDK's meter provider,
+   * beside the readers `OTEL_METRICS_EXPORTER` asks for (OTLP by default), so both see the same instruments;
+   * mount {@link Tracing.metricsHandler} where the scraper should find it. Metrics are then recorded even
+   * when `metrics` is `false` or `OTEL_METRICS_EXPORTER=none` (those turn off the pushing readers only).
+   * Default: `false`.
+   */
+  readonly prometheus?: boolean;
 }
 
 /** What `setupTracing()` started. */
 export interface Tracing {
+  /** With `prometheus: true`: the scrape endpoint's handler, e.g. `app.get('/metrics', tracing.metricsHandler)`. */
+  readonly metricsHandler: MetricsHandler | undefined;
   /**
    * Exports what is still buffered, stops the exporters and unregisters the global providers, so
    * `setupTracing()` may run again. Call it before the process exits (e.g. on SIGTERM). Never rejects.
    */
+  shutdown(): Promise<void>;
+}
+
+/**
+ * Answers a scrape: GET (or HEAD) gets the metrics in the Prometheus text format (version 0.0.4), any other
+ * method 405. An Express handler and a plain `http` request listener alike. It asks for no credentials:
+ * mount it where only the scraper can reach it.
+ */
+export type MetricsHandler = (req: IncomingMessage, res: ServerResponse) => void;
+
+export interface PrometheusMetricsOptions {
+  /**
+   * `service.name` of the metrics (the `target_info` series). Default: `OTEL_SERVICE_NAME` when set, else
+   * `switchyard`.
+   */
+  readonly serviceName?: string;
+}
+
+/** A meter provider of its own that a Prometheus scrape reads, for an app that runs no OpenTelemetry SDK. */
+export interface PrometheusMetrics {
+  /** The scrape endpoint: `app.get('/metrics', metrics.handler)`. */
+  readonly handler: MetricsHandler;
+  /** Where audit() must record: `switchyard(compiled, { audit: { meterProvider: metrics.meterProvider } })`. */
+  readonly meterProvider: MeterProvider;
+  /** Stops the meter provider; scrapes then answer 503. */
   shutdown(): Promise<void>;
 }

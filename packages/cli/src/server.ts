@@ -1,26 +1,47 @@
-// The standalone gateway: an Express app with the stack on /v1, a health check, and a clean shutdown.
+// The standalone gateway: an Express app with the stack on /v1, a health check, the metrics when asked
+// for, and a clean shutdown.
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import express, { type Express } from 'express';
-import { errorHandler, switchyard, unknownEndpoint, type CompiledPolicy, type SwitchyardOptions } from 'switchyard';
+import {
+  errorHandler,
+  switchyard,
+  unknownEndpoint,
+  type CompiledPolicy,
+  type MetricsHandler,
+  type SwitchyardOptions,
+} from 'switchyard';
 
-export function createGatewayApp(compiled: CompiledPolicy, options: SwitchyardOptions = {}): Express {
+/** Where the gateway serves its metrics: beside `/healthz`, outside `/v1`, so no client key is asked for. */
+export const METRICS_PATH = '/metrics';
+
+export interface GatewayOptions extends SwitchyardOptions {
+  /**
+   * Serve `GET /metrics` with this handler (from `prometheusMetrics()` or `setupTracing({ prometheus: true })`).
+   * Default: no metrics endpoint.
+   */
+  readonly metrics?: MetricsHandler;
+}
+
+export function createGatewayApp(compiled: CompiledPolicy, options: GatewayOptions = {}): Express {
+  const { metrics, ...stack } = options;
   const app = express();
   app.disable('x-powered-by');
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  if (metrics) app.get(METRICS_PATH, metrics);
   // Google's clients call {base}/v1beta/models/…: the Gemini front door answers there too.
-  app.use(['/v1', '/v1beta'], switchyard(compiled, options));
+  app.use(['/v1', '/v1beta'], switchyard(compiled, stack));
   // Outside the API: JSON errors too, never Express's HTML page or a stack trace.
   app.use(function notAnEndpoint(req, _res, next) {
     next(unknownEndpoint(req.method, req.path));
   });
-  app.use(errorHandler(options));
+  app.use(errorHandler(stack));
   return app;
 }
 
-export interface ServeOptions extends SwitchyardOptions {
+export interface ServeOptions extends GatewayOptions {
   /** Default: 8080. 0 picks a free port. */
   readonly port?: number;
   /** Default: `127.0.0.1`. */
