@@ -28,7 +28,7 @@ function policy(sections: string): string {
   return `version: 1
 timezone: Europe/Berlin
 providers:
-  alpha: { format: openai, base_url: ${mock.url}, credentials: [{ env: ALPHA_KEY }] }
+  alpha: { format: openai, base_url: ${mock.url}, credentials: [{ env: ALPHA_KEY }], forward_headers: [x-mock-*] }
 models:
   big-model: { provider: alpha, max_output_tokens: 1000, price: { input: ${BIG.input}, output: ${BIG.output} } }
   small-model: { provider: alpha, max_output_tokens: 1000, price: { input: ${SMALL.input}, output: ${SMALL.output} } }

@@ -1,6 +1,6 @@
 // The published JSON Schema (@switchyard/core/policy.schema.json) against the loader: every example policy passes
 // both, wrong policies fail both, and what only the loader can check is known and written down.
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,7 +38,7 @@ function loaderProblems(text: string): string[] {
 
 const EXAMPLES = [
   ...readdirSync(join(ROOT, 'examples'), { withFileTypes: true })
-    .filter((d) => d.isDirectory())
+    .filter((d) => d.isDirectory() && existsSync(join(ROOT, 'examples', d.name, 'policy.yaml')))
     .map((d) => `examples/${d.name}/policy.yaml`),
   'bench/bench-policy.yaml',
 ];

@@ -59,8 +59,8 @@ async function startCapturingMock(): Promise<CapturingMock> {
 function policy(ctx: PolicyContext, anthropicOrigin: string): string {
   return `version: 1
 providers:
-  anthropic: { format: anthropic, base_url: ${anthropicOrigin}, credentials: [{ env: ANTHROPIC_KEY }] }
-  openai: { format: openai, base_url: ${ctx.url('openai')}, credentials: [{ env: ${ctx.env('openai')} }] }
+  anthropic: { format: anthropic, base_url: ${anthropicOrigin}, credentials: [{ env: ANTHROPIC_KEY }], forward_headers: [x-mock-*] }
+  openai: { format: openai, base_url: ${ctx.url('openai')}, credentials: [{ env: ${ctx.env('openai')} }], forward_headers: [x-mock-*] }
 models:
   ${CLAUDE}: { provider: anthropic, max_output_tokens: 8192, capabilities: [tools, json_schema, streaming, vision], price: { input: 3, output: 15, cached_input: 0.3 } }
   ${GPT}: { provider: openai, max_output_tokens: 16384, capabilities: [tools, json_schema, streaming, vision], price: { input: 2.5, output: 10 } }

@@ -17,9 +17,9 @@ function policy(ctx: PolicyContext): string {
   const all = 'capabilities: [tools, json_schema, streaming, vision]';
   return `version: 1
 providers:
-  openai: { format: openai, base_url: ${ctx.url('openai')}, credentials: [{ env: ${ctx.env('openai')} }] }
-  anthropic: { format: anthropic, base_url: ${origin('anthropic')}, credentials: [{ env: ${ctx.env('anthropic')} }] }
-  google: { format: gemini, base_url: ${origin('google')}/v1beta, credentials: [{ env: ${ctx.env('google')} }] }
+  openai: { format: openai, base_url: ${ctx.url('openai')}, credentials: [{ env: ${ctx.env('openai')} }], forward_headers: [x-mock-*] }
+  anthropic: { format: anthropic, base_url: ${origin('anthropic')}, credentials: [{ env: ${ctx.env('anthropic')} }], forward_headers: [x-mock-*] }
+  google: { format: gemini, base_url: ${origin('google')}/v1beta, credentials: [{ env: ${ctx.env('google')} }], forward_headers: [x-mock-*] }
 models:
   ${GPT}: { provider: openai, ${all} }
   ${CLAUDE}: { provider: anthropic, max_output_tokens: 2048, ${all} }

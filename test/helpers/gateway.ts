@@ -206,11 +206,13 @@ providers:
     base_url: ${ctx.url('alpha')}
     credentials:
       - env: ${ctx.env('alpha')}
+    forward_headers: [x-mock-*]   # the tests script the mocks' faults per request
   beta:
     format: openai
     base_url: ${ctx.url('beta')}
     credentials:
       - env: ${ctx.env('beta')}
+    forward_headers: [x-mock-*]
   down:
     format: openai
     base_url: ${ctx.deadUrl}

@@ -12,3 +12,5 @@ export { CAPABILITIES } from './policy/capabilities.js';
 export { Secret } from './policy/secret.js';
 export { PolicySource, type PolicyPath, type SourcePosition } from './policy/source.js';
 export type * from './policy/types.js';
+export { isNeverForwarded, NEVER_FORWARDED } from './policy/headers.js';
+export { ChunkScrubber, REDACTED, Scrubber } from './scrub.js';

@@ -7,6 +7,7 @@ import {
   type Policy,
   type ProviderFormat,
   type RoutingContext,
+  type Scrubber,
   type Selection,
   type SwitchyardError,
   type Target,
@@ -27,16 +28,22 @@ import { AttemptLog } from './attempt-log.js';
 import type { Candidates } from './candidates.js';
 import { badAnswerStart, badResponseError } from './answer-check.js';
 import { BAD_RESPONSE, replayed, translatedWhole } from './client-answer.js';
+import { gatewayOverloaded } from './errors.js';
 import { deliver } from './deliver.js';
 import { ATTEMPTS_HEADER, FALLBACK_REASON_HEADER } from './failover-headers.js';
 import { type AttemptAnswered, type AttemptResult, forwardAttempt } from './forward-attempt.js';
 import type { AttemptTimeouts } from './options.js';
+import type { HeaderFilter } from './outgoing.js';
 import type { Upstream } from './upstream.js';
 
 /** What one dispatch() instance shares across its calls. */
 export interface DispatchShared {
   readonly policy: Policy;
   readonly upstreams: ReadonlyMap<string, Upstream>;
+  /** Takes the policy's provider credentials out of whatever goes back to the client. */
+  readonly scrubber: Scrubber;
+  /** Which client headers each provider gets, by provider name. */
+  readonly headerFilters: ReadonlyMap<string, HeaderFilter>;
   readonly timeouts: AttemptTimeouts;
   readonly cooldowns: CooldownRegistry;
   readonly schemas: SchemaChecker;
@@ -78,12 +85,20 @@ export async function runCall(shared: DispatchShared, call: Call): Promise<void>
     if ('refused' in candidate) return call.next(candidate.refused);
     wire = candidate.wire;
     const { outgoing } = candidate;
+    const upstream = shared.upstreams.get(step.provider.name)!;
+    const slot = upstream.slots.acquire(shared.timeouts.connectMs);
+    const release = slot instanceof Promise ? await slot : slot;
+    // No connection for it: the gateway's own limit, not the provider's failure; nothing was sent.
+    if (!release) return call.next(gatewayOverloaded(step.provider));
+    if (res.closed) return release();
     last = await forwardAttempt({
       req,
       res,
       entry: log.begin(step.provider.name, step.model.id, step.credential?.index ?? -1),
       provider: step.provider,
-      upstream: shared.upstreams.get(step.provider.name)!,
+      upstream,
+      release,
+      headerFilter: shared.headerFilters.get(step.provider.name)!,
       credential: step.credential,
       body: outgoing.body,
       path: outgoing.path,
@@ -107,7 +122,15 @@ export async function runCall(shared: DispatchShared, call: Call): Promise<void>
     if (last.error) call.next(last.error);
     return;
   }
-  await deliver({ res, answered: last, ctx, request, deadlineAt: plan.deadlineAt, translator: wire?.answer });
+  await deliver({
+    res,
+    answered: last,
+    ctx,
+    request,
+    deadlineAt: plan.deadlineAt,
+    translator: wire?.answer,
+    scrubber: shared.scrubber,
+  });
 }
 
 /** A 2xx answer passing through unread, checked to begin like one: otherwise a 502 in the client's shape. */

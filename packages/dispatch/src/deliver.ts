@@ -1,7 +1,7 @@
 // The last attempt's answer, passed to the client in its format: within the call's deadline, and never
 // presented as complete when the upstream cut it.
 import type { ServerResponse } from 'node:http';
-import type { ParsedRequest, RoutingContext } from '@switchyard/core';
+import type { ParsedRequest, RoutingContext, Scrubber } from '@switchyard/core';
 import type { AnswerTranslator, StreamEnd } from '@switchyard/formats';
 import { replayed, translatedError, translatedStream, type TranslatedStream } from './client-answer.js';
 import type { AttemptAnswered } from './forward-attempt.js';
@@ -18,6 +18,7 @@ export interface DeliverOptions {
   readonly deadlineAt: number | undefined;
   /** Turns the answer into the client's format; `undefined` when it passes through as the upstream sent it. */
   readonly translator: AnswerTranslator | undefined;
+  readonly scrubber: Scrubber;
 }
 
 const CUT_MESSAGES: Readonly<Record<string, string>> = {
@@ -34,7 +35,7 @@ const UNFINISHED: Readonly<Record<Exclude<StreamEnd, 'done'>, string>> = {
 };
 
 export async function deliver(options: DeliverOptions): Promise<void> {
-  const { res, ctx, request, deadlineAt, translator } = options;
+  const { res, ctx, request, deadlineAt, translator, scrubber } = options;
   const { record } = ctx;
   const upstream = options.answered;
   const ok = (upstream.response.statusCode ?? 0) >= 200 && (upstream.response.statusCode ?? 0) <= 299;
@@ -61,7 +62,7 @@ export async function deliver(options: DeliverOptions): Promise<void> {
     stream = translatedStream(upstream, translator, request);
     answered = stream.answered;
   }
-  const outcome = await relayAnswer({ res, answered, ctx, request, usage: stream?.usage });
+  const outcome = await relayAnswer({ res, answered, ctx, request, scrubber, usage: stream?.usage });
   clearTimeout(timer);
   const { entry } = answered;
   const ended = stream?.ended();

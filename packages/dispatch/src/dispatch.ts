@@ -1,6 +1,6 @@
 // dispatch(): forwards the routed request to the provider its model is pinned to, in that provider's wire
 // format, retries and falls back as the policy's failover section allows, and streams the answer back.
-import { readRequest, routing } from '@switchyard/core';
+import { readRequest, routing, Scrubber } from '@switchyard/core';
 import { CooldownRegistry, SchemaChecker } from '@switchyard/failover';
 import type { RequestHandler } from 'express';
 import { type DispatchShared, runCall } from './call.js';
@@ -10,6 +10,7 @@ import { formatNotSupported } from './errors.js';
 import { ATTEMPTS_HEADER } from './failover-headers.js';
 import { ROUTE_HEADER, routeLabel } from './headers.js';
 import { resolveOptions } from './options.js';
+import { headerFilter } from './outgoing.js';
 import type { DispatchHandler, DispatchOptions } from './types.js';
 import { createUpstream, type Upstream, upstreamAddress } from './upstream.js';
 
@@ -37,11 +38,14 @@ export function dispatch(options: DispatchOptions): DispatchHandler {
   const before = previous && states.get(previous);
   const upstreams = new Map<string, Upstream>();
   for (const provider of policy.providers.values()) {
-    upstreams.set(provider.name, before?.takeOver(upstreamAddress(provider, maxSockets)) ?? createUpstream(provider, maxSockets));
+    const size = provider.maxConnections ?? maxSockets;
+    upstreams.set(provider.name, before?.takeOver(upstreamAddress(provider, size)) ?? createUpstream(provider, size));
   }
   const shared: DispatchShared = {
     policy,
     upstreams,
+    scrubber: Scrubber.of(policy),
+    headerFilters: new Map([...policy.providers.values()].map((provider) => [provider.name, headerFilter(provider)])),
     timeouts,
     cooldowns: before
       ? before.cooldowns.carriedOver(

@@ -43,6 +43,17 @@ export function upstreamTimeout(provider: ProviderConfig, phase: TimeoutPhase, m
   });
 }
 
+/** 503: every connection to the provider is busy and its queue full (or the wait for one ran out); nothing was sent. */
+export function gatewayOverloaded(provider: ProviderConfig): SwitchyardError {
+  return new SwitchyardError({
+    status: 503,
+    type: 'api_error',
+    code: 'gateway_overloaded',
+    message: `The gateway has as many calls to provider "${provider.name}" in flight and waiting as it allows; try again shortly.`,
+    headers: { 'retry-after': '1' },
+  });
+}
+
 /** 501: the provider speaks a wire format that the endpoint is not translated to. */
 export function formatNotSupported(provider: ProviderConfig, endpoint: Endpoint): SwitchyardError {
   return new SwitchyardError({

@@ -64,7 +64,7 @@ describe('dispatch() when the upstream fails before answering', () => {
     await upstream.requests[0]!.connectionClosed;
   });
 
-  it('should answer 504 when no connection to the provider frees up within connectTimeoutMs', async () => {
+  it('should answer 503 gateway_overloaded, not an upstream timeout, when no connection frees up within connectTimeoutMs (issue 10)', async () => {
     const upstream = await startTestUpstream(hang);
     const gateway = await startGateway({ policy: testPolicy(upstream.baseUrl), maxSocketsPerProvider: 1, connectTimeoutMs: 200 });
     const abort = new AbortController();
@@ -80,12 +80,37 @@ describe('dispatch() when the upstream fails before answering', () => {
     abort.abort();
     await first;
 
-    expect(res.status).toBe(504);
-    expect(await res.json()).toMatchObject({
-      error: { code: 'upstream_timeout', message: 'Provider "local" did not accept a connection within 200 ms.' },
-    });
-    expect(gateway.exchanges[1]!.record.attempts).toMatchObject([{ outcome: 'timeout', errorClass: 'connect_timeout' }]);
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toBe('1');
+    expect(await res.json()).toMatchObject({ error: { code: 'gateway_overloaded' } });
+    // It never reached the provider: no attempt, and the gateway's own error.
+    expect(gateway.exchanges[1]!.record.attempts).toEqual([]);
+    expect(gateway.exchanges[1]!.record.error).toMatchObject({ status: 503, code: 'gateway_overloaded' });
     expect(upstream.requests).toHaveLength(1);
+  });
+
+  it('should refuse at once, without waiting, when the queue for a provider is full (issue 10)', async () => {
+    const upstream = await startTestUpstream(hang);
+    const gateway = await startGateway({
+      policy: testPolicy(upstream.baseUrl),
+      maxSocketsPerProvider: 1,
+      connectTimeoutMs: 5000,
+    });
+    const abort = new AbortController();
+    const hi = { model: 'gpt-test', messages: [{ role: 'user', content: 'Hi' }] };
+    const first = post(gateway, hi, { signal: abort.signal }).catch(() => undefined);
+    await upstream.nextRequest();
+    // The one slot is taken and the queue (as long as the pool: one) gets the second call.
+    const second = post(gateway, hi, { signal: abort.signal }).catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const started = Date.now();
+    const third = await post(gateway, hi);
+    expect(Date.now() - started).toBeLessThan(1000);
+    abort.abort();
+    await Promise.all([first, second]);
+
+    expect(third.status).toBe(503);
+    expect(((await third.json()) as { error: { code: string } }).error.code).toBe('gateway_overloaded');
   });
 });
 

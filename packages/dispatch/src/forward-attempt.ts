@@ -6,8 +6,9 @@ import { answerStart } from './answer-start.js';
 import type { AttemptEntry } from './attempt-log.js';
 import { upstreamTimeout, upstreamUnavailable } from './errors.js';
 import type { AttemptTimeouts } from './options.js';
-import { outgoingHeaders } from './outgoing.js';
+import { type HeaderFilter, outgoingHeaders } from './outgoing.js';
 import type { Upstream } from './upstream.js';
+import type { Release } from './slots.js';
 import { type CallEnd, UpstreamCall } from './upstream-call.js';
 
 export interface AttemptOptions {
@@ -20,6 +21,10 @@ export interface AttemptOptions {
   readonly provider: ProviderConfig;
   /** The provider's connection pool. */
   readonly upstream: Upstream;
+  /** Gives the call's slot back, once its exchange with the upstream is over. */
+  readonly release: Release;
+  /** Which client headers the provider gets. */
+  readonly headerFilter: HeaderFilter;
   /** The provider credential to send, or `undefined` to send none. */
   readonly credential: ProviderCredential | undefined;
   /** The exact bytes to send. */
@@ -66,7 +71,7 @@ export const STALLED = 'upstream_stalled';
  * Never rejects; never writes to `res`.
  */
 export function forwardAttempt(options: AttemptOptions): Promise<AttemptResult> {
-  const { req, res, entry, provider, upstream, credential, body, timeouts, firstByte } = options;
+  const { req, res, entry, provider, upstream, release, credential, body, timeouts, firstByte } = options;
 
   return new Promise((resolve) => {
     let timer: NodeJS.Timeout | undefined;
@@ -80,6 +85,7 @@ export function forwardAttempt(options: AttemptOptions): Promise<AttemptResult> 
       resolve(result);
     };
     const fail = (end: Exclude<CallEnd, { kind: 'response' }>) => {
+      release();
       const failed = failure(end, provider, timeouts, firstByte);
       entry.ended(failed.outcome, failed.errorClass);
       settle({ kind: 'failed', entry, outcome: failed.outcome, error: failed.error });
@@ -91,7 +97,7 @@ export function forwardAttempt(options: AttemptOptions): Promise<AttemptResult> 
     const call: UpstreamCall = new UpstreamCall({
       method: req.method ?? 'POST',
       url: options.path,
-      headers: outgoingHeaders(req.headers, body.length, credential, provider.format),
+      headers: outgoingHeaders(req.headers, body.length, credential, provider.format, options.headerFilter),
       body,
       socket: req.socket,
       connectTimeoutMs: timeouts.connectMs,
@@ -103,6 +109,8 @@ export function forwardAttempt(options: AttemptOptions): Promise<AttemptResult> 
       onEnd: (end: CallEnd) => {
         if (end.kind !== 'response') return fail(end);
         const { response } = end;
+        // The connection is the pool's again once the answer has been read or cut.
+        response.once('close', release);
         const status = response.statusCode ?? 0;
         entry.answered(status);
         answered = { kind: 'answered', entry, response, cancel: () => call.cancel() };

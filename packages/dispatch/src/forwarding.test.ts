@@ -1,3 +1,4 @@
+import { parsePolicy } from '@switchyard/core';
 import { request as httpRequest } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { CLIENT_KEY, post, PROVIDER_KEY, startGateway, testPolicy } from '../test/gateway.js';
@@ -99,22 +100,60 @@ describe('dispatch() request headers', () => {
     expect((await gateway.lastRecord()).attempts[0]!.credentialIndex).toBe(-1);
   });
 
-  it('should forward the remaining client headers and ask for an uncompressed answer', async () => {
+  it('should forward only the headers it allows, never one that chooses who is billed, and ask for an uncompressed answer (issue 10)', async () => {
     const upstream = await startTestUpstream();
     const gateway = await startGateway({ policy: testPolicy(upstream.baseUrl) });
+    const headers = {
+      'x-mock-status': '429',
+      'openai-organization': 'org-1',
+      'openai-project': 'proj-1',
+      'x-goog-user-project': 'someone-else',
+      'x-request-id': 'req-7',
+      traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+      'accept-encoding': 'gzip, br',
+    };
+
+    await post(gateway, { model: 'gpt-test', messages: [{ role: 'user', content: 'Hi' }] }, { headers });
+
+    const sent = upstream.requests[0]!.headers;
+    expect(sent['x-mock-status']).toBeUndefined();
+    expect(sent['openai-organization']).toBeUndefined();
+    expect(sent['openai-project']).toBeUndefined();
+    expect(sent['x-goog-user-project']).toBeUndefined();
+    expect(sent['x-request-id']).toBe('req-7');
+    expect(sent.traceparent).toBe(headers.traceparent);
+    expect(sent['accept-encoding']).toBe('identity');
+  });
+
+  it("should forward the headers a provider's forward_headers names, billing headers still excepted", async () => {
+    const upstream = await startTestUpstream();
+    const policy = testPolicy(upstream.baseUrl);
+    const withHeaders = parsePolicy(
+      `version: 1\nproviders:\n  local: { format: openai, base_url: ${upstream.baseUrl}, credentials: [{ env: LOCAL_KEY }], forward_headers: [x-mock-*, x-team] }\nmodels:\n  gpt-test: { provider: local }\n`,
+      'policy.yaml',
+      { env: { LOCAL_KEY: PROVIDER_KEY } },
+    );
+    expect(policy.providers.get('local')!.forwardHeaders).toEqual([]);
+    const gateway = await startGateway({ policy: withHeaders });
 
     await post(
       gateway,
       { model: 'gpt-test', messages: [{ role: 'user', content: 'Hi' }] },
-      {
-        headers: { 'x-mock-status': '429', 'openai-organization': 'org-1', 'accept-encoding': 'gzip, br' },
-      },
+      { headers: { 'x-mock-status': '200', 'x-team': 'search', 'x-other': 'no', 'openai-organization': 'org-1' } },
     );
 
-    const { headers } = upstream.requests[0]!;
-    expect(headers['x-mock-status']).toBe('429');
-    expect(headers['openai-organization']).toBe('org-1');
-    expect(headers['accept-encoding']).toBe('identity');
+    const sent = upstream.requests[0]!.headers;
+    expect(sent['x-mock-status']).toBe('200');
+    expect(sent['x-team']).toBe('search');
+    expect(sent['x-other']).toBeUndefined();
+    expect(sent['openai-organization']).toBeUndefined();
+    expect(() =>
+      parsePolicy(
+        `version: 1\nproviders:\n  local: { format: openai, base_url: ${upstream.baseUrl}, forward_headers: [openai-*] }\nmodels: {}\n`,
+        'policy.yaml',
+        { env: {} },
+      ),
+    ).toThrow(/header "openai-\*" carries a credential or says who is billed/);
   });
 
   it('should swap credentials and not forward Expect when the client sent Expect: 100-continue', async () => {
@@ -267,5 +306,48 @@ describe('dispatch() configuration', () => {
       'switchyard: dispatch() needs signals() and pin() mounted before it',
     );
     expect(upstream.requests).toHaveLength(0);
+  });
+});
+
+describe('dispatch() and the provider credential in answers (issue 10)', () => {
+  it('should scrub a credential an upstream echoes in its error body and headers, and drop its cookies and account headers', async () => {
+    const upstream = await startTestUpstream((_req, res) =>
+      res
+        .writeHead(401, {
+          'content-type': 'application/json',
+          'www-authenticate': `Bearer realm="${PROVIDER_KEY}"`,
+          'set-cookie': 'session=abc',
+          'openai-organization': 'org-billed',
+        })
+        .end(JSON.stringify({ error: { message: `Incorrect API key provided: ${PROVIDER_KEY}.`, code: 'invalid_api_key' } })),
+    );
+    const gateway = await startGateway({ policy: testPolicy(upstream.baseUrl) });
+
+    const res = await post(gateway, { model: 'gpt-test', messages: [{ role: 'user', content: 'Hi' }] });
+    const text = await res.text();
+
+    expect(res.status).toBe(401);
+    expect(text).not.toContain(PROVIDER_KEY);
+    expect(JSON.parse(text).error.message).toBe('Incorrect API key provided: [redacted].');
+    expect(res.headers.get('www-authenticate')).toBe('Bearer realm="[redacted]"');
+    expect(res.headers.get('set-cookie')).toBeNull();
+    expect(res.headers.get('openai-organization')).toBeNull();
+  });
+
+  it('should scrub a credential cut across the chunks of a stream', async () => {
+    const half = Math.floor(PROVIDER_KEY.length / 2);
+    const upstream = await startTestUpstream((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write(`data: {"choices":[{"delta":{"content":"${PROVIDER_KEY.slice(0, half)}`);
+      setTimeout(() => res.end(`${PROVIDER_KEY.slice(half)}"}}]}\n\ndata: [DONE]\n\n`), 20);
+    });
+    const gateway = await startGateway({ policy: testPolicy(upstream.baseUrl) });
+
+    const text = await (
+      await post(gateway, { model: 'gpt-test', stream: true, messages: [{ role: 'user', content: 'Hi' }] })
+    ).text();
+
+    expect(text).not.toContain(PROVIDER_KEY);
+    expect(text).toContain('[redacted]');
   });
 });

@@ -2,7 +2,8 @@
 import type { Policy } from '@switchyard/core';
 import type { DispatchHandler, DispatchOptions } from './types.js';
 
-export const DEFAULT_MAX_SOCKETS = 256;
+/** Connections to one provider at once, unless its policy or `maxSocketsPerProvider` says otherwise: room for long streams. */
+export const DEFAULT_MAX_SOCKETS = 1024;
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 export const DEFAULT_TIMEOUT_MS = 600_000;
 

@@ -2,7 +2,7 @@
 // through the one answer observer; completes the attempt and the record's answer facts, and asks the
 // call's answer hooks what to add (the cost) when the answer is complete.
 import type { IncomingHttpHeaders, OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import type { AttemptOutcome, ParsedRequest, RoutingContext, Usage } from '@switchyard/core';
+import type { AttemptOutcome, ChunkScrubber, ParsedRequest, RoutingContext, Scrubber, Usage } from '@switchyard/core';
 import { asksUsageForClient } from '@switchyard/formats';
 import { type AnswerObserver, answerObserver, OBSERVED_LIMIT } from './answer-observer.js';
 import { STALLED, type AttemptAnswered } from './forward-attempt.js';
@@ -13,6 +13,8 @@ export type RelayOutcome = Extract<AttemptOutcome, 'ok' | 'http_error' | 'stream
 
 export interface RelayOptions {
   readonly res: ServerResponse;
+  /** Takes the provider's credentials out of every byte and header passed on. */
+  readonly scrubber: Scrubber;
   readonly answered: AttemptAnswered;
   readonly ctx: RoutingContext;
   readonly request: ParsedRequest;
@@ -23,8 +25,23 @@ export interface RelayOptions {
   readonly usage?: () => Usage | undefined;
 }
 
-/** Upstream response headers about its connection to us, not about the answer (RFC 9110 §7.6.1). */
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade']);
+/**
+ * Upstream response headers the client never gets: about the upstream's connection to us, not about the
+ * answer (RFC 9110 §7.6.1); cookies of the provider's; and who the provider billed.
+ */
+const NOT_PASSED_ON = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'transfer-encoding',
+  'te',
+  'trailer',
+  'upgrade',
+  'set-cookie',
+  'openai-organization',
+  'openai-project',
+  'anthropic-organization-id',
+]);
 
 /**
  * Writes the upstream's status and headers (plus `x-switchyard-served-model`) and streams its body to the
@@ -39,7 +56,7 @@ const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'tra
  * whose usage the gateway asked for on the client's behalf (see `asksUsageForClient`) is not passed on.
  */
 export function relayAnswer(options: RelayOptions): Promise<RelayOutcome> {
-  const { res, answered, ctx, request } = options;
+  const { res, answered, ctx, request, scrubber } = options;
   const { response, entry } = answered;
   const { record } = ctx;
   const status = response.statusCode ?? 502;
@@ -102,23 +119,23 @@ export function relayAnswer(options: RelayOptions): Promise<RelayOutcome> {
     response.on('close', onUpstreamClose);
     if (res.closed) return onClientClose();
 
-    const headers = responseHeaders(response.headers, entry.model, ok);
-    if (!observer) {
-      res.writeHead(status, response.statusMessage, headers);
-      response.once('data', wrote);
-      response.pipe(res);
-      return;
-    }
-    if (observer.kind === 'json' && ctx.hasAnswerHooks && fitsHold(response.headers)) {
+    const headers = responseHeaders(res, response.headers, entry.model, ok, scrubber);
+    const scrub = scrubber.stream();
+    if (observer?.kind === 'json' && ctx.hasAnswerHooks && fitsHold(response.headers)) {
       const finish = () => answeredFields(ctx, entry.model, facts);
-      hold({ res, response, observer, status, statusMessage: response.statusMessage, headers, wrote, finish });
+      hold({ res, response, observer, status, statusMessage: response.statusMessage, headers, scrubber, wrote, finish });
       return;
     }
+    // Scrubbing may change the body's length: what the upstream declared no longer holds.
+    if (!scrubber.empty) delete headers['content-length'];
     res.writeHead(status, response.statusMessage, headers);
-    pass(res, response, observer, wrote);
+    pass(res, response, observer, scrub, wrote);
     response.on('end', () => {
       const rest = facts(true);
-      if (rest && rest.length > 0) res.write(rest);
+      const out = scrub.push(rest ?? EMPTY);
+      const held = scrub.end();
+      if (out.length > 0) res.write(out);
+      if (held.length > 0) res.write(held);
       const trailers = ctx.hasAnswerHooks ? ctx.answered({ model: entry.model, usage: record.usage }) : undefined;
       if (trailers && Object.keys(trailers).length > 0) res.addTrailers(trailers);
       res.end();
@@ -136,10 +153,16 @@ function answeredFields(
   return ctx.answered({ model, usage: ctx.record.usage });
 }
 
-/** Passes each chunk on as the observer lets it, with backpressure. */
-function pass(res: ServerResponse, response: AttemptAnswered['response'], observer: AnswerObserver, wrote: () => void): void {
+/** Passes each chunk on as the observer (if any) and the scrubber let it, with backpressure. */
+function pass(
+  res: ServerResponse,
+  response: AttemptAnswered['response'],
+  observer: AnswerObserver | undefined,
+  scrub: ChunkScrubber,
+  wrote: () => void,
+): void {
   response.on('data', (chunk: Buffer) => {
-    const out = observer.write(chunk);
+    const out = scrub.push(observer ? observer.write(chunk) : chunk);
     if (out.length > 0) wrote();
     if (out.length > 0 && !res.write(out)) {
       response.pause();
@@ -155,6 +178,7 @@ interface HoldOptions {
   readonly status: number;
   readonly statusMessage: string | undefined;
   readonly headers: OutgoingHttpHeaders;
+  readonly scrubber: Scrubber;
   /** Notes that the client's first body byte went out. */
   readonly wrote: () => void;
   /** Records the answer's facts and returns the fields to add to it. */
@@ -166,14 +190,14 @@ interface HoldOptions {
  * that depend on its usage can go before it. Past 1 MiB it is passed on as it comes, without them.
  */
 function hold(options: HoldOptions): void {
-  const { res, response, observer, status, statusMessage, headers, wrote, finish } = options;
+  const { res, response, observer, status, statusMessage, headers, scrubber, wrote, finish } = options;
   const chunks: Buffer[] = [];
   let length = 0;
   let passing = false;
   response.on('data', (chunk: Buffer) => {
     observer.write(chunk);
     if (passing) {
-      if (!res.write(chunk)) {
+      if (!res.write(scrubber.bytes(chunk))) {
         response.pause();
         res.once('drain', () => response.resume());
       }
@@ -185,7 +209,8 @@ function hold(options: HoldOptions): void {
     passing = true;
     wrote();
     res.writeHead(status, statusMessage, headers);
-    for (const held of chunks.splice(0)) res.write(held);
+    // Past the hold, the body passes in pieces: a credential could straddle two of them.
+    res.write(scrubber.bytes(Buffer.concat(chunks.splice(0))));
   });
   response.on('end', () => {
     if (!passing) wrote();
@@ -194,8 +219,10 @@ function hold(options: HoldOptions): void {
       res.end();
       return;
     }
-    res.writeHead(status, statusMessage, { ...headers, ...fields });
-    res.end(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
+    const body = scrubber.bytes(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
+    // Scrubbing may change the length the upstream declared.
+    res.writeHead(status, statusMessage, { ...headers, ...fields, 'content-length': body.length });
+    res.end(body);
   });
 }
 
@@ -208,12 +235,30 @@ function isEventStream(contentType: string | undefined): boolean {
   return contentType?.toLowerCase().startsWith('text/event-stream') === true;
 }
 
-/** The upstream's headers, and which model's answer (or error) this is. */
-function responseHeaders(upstream: IncomingHttpHeaders, model: string, ok: boolean): OutgoingHttpHeaders {
+/**
+ * The upstream's headers, scrubbed, but those the client never gets and those the gateway set already (its
+ * own rate-limit headers win over the provider's), and which model's answer (or error) this is.
+ */
+function responseHeaders(
+  res: ServerResponse,
+  upstream: IncomingHttpHeaders,
+  model: string,
+  ok: boolean,
+  scrubber: Scrubber,
+): OutgoingHttpHeaders {
   const headers: OutgoingHttpHeaders = {};
   for (const name in upstream) {
-    if (!HOP_BY_HOP.has(name)) headers[name] = upstream[name];
+    if (NOT_PASSED_ON.has(name) || res.hasHeader(name)) continue;
+    const value = upstream[name];
+    headers[name] =
+      scrubber.empty || value === undefined
+        ? value
+        : Array.isArray(value)
+          ? value.map((v) => scrubber.text(v))
+          : scrubber.text(value);
   }
   headers[ok ? SERVED_MODEL_HEADER : ERROR_MODEL_HEADER] = model;
   return headers;
 }
+
+const EMPTY = Buffer.alloc(0);

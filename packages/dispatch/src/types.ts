@@ -5,7 +5,10 @@ import type { RequestHandler } from 'express';
 export interface DispatchOptions {
   /** The policy whose providers are called. Required; give `pin()` the same one. */
   readonly policy: Policy;
-  /** Most connections kept open to one provider; requests beyond it wait for a free one. Default: 256. */
+  /**
+   * Most connections open to one provider at once (a provider's `max_connections` wins); calls beyond it wait
+   * up to `connectTimeoutMs` in a queue as long again, then get 503 `gateway_overloaded`. Default: 1024.
+   */
   readonly maxSocketsPerProvider?: number;
   /**
    * How long an attempt may wait for a connection to its provider: a free one from the pool, or a new

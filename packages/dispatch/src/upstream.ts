@@ -4,11 +4,14 @@ import { Agent as HttpAgent, type IncomingMessage, type ServerResponse } from 'n
 import { Agent as HttpsAgent } from 'node:https';
 import type { ProviderConfig } from '@switchyard/core';
 import { createProxyMiddleware, type Plugin, type RequestHandler } from 'http-proxy-middleware';
+import { ConnectionSlots } from './slots.js';
 import type { UpstreamCall } from './upstream-call.js';
 
 export interface Upstream {
   /** What the pool is for: the base URL and the pool size. */
   readonly address: string;
+  /** Calls in flight to this address, and those waiting for a connection. */
+  readonly slots: ConnectionSlots;
   /** Sends an UpstreamCall; its outcome arrives through the call's own methods, never through `next`. */
   readonly proxy: RequestHandler<UpstreamCall, ServerResponse>;
   readonly agent: HttpAgent;
@@ -46,7 +49,7 @@ export function createUpstream(provider: ProviderConfig, maxSockets: number): Up
     ejectPlugins: true,
     plugins: [callEvents],
   });
-  return { address: upstreamAddress(provider, maxSockets), proxy, agent };
+  return { address: upstreamAddress(provider, maxSockets), slots: new ConnectionSlots(maxSockets), proxy, agent };
 }
 
 /** Hands each of http-proxy's events to the UpstreamCall it belongs to. */

@@ -29,6 +29,22 @@ const providerSchema = z
       .array(credentialSchema)
       .default([])
       .describe('Keys tried in order: on a 429 or 5xx the call moves to the next credential of the same provider.'),
+    forward_headers: z
+      .array(
+        z.string().regex(/^[a-z0-9][a-z0-9-]*\*?$/, 'must be a lower-case header name, or a prefix ending in * (e.g. x-my-*)'),
+      )
+      .default([])
+      .describe(
+        "Client request headers this provider gets besides the format's own (anthropic-version, anthropic-beta, tracing and request ids); a name ending in * is a prefix. Credentials and billing headers (authorization, x-api-key, cookie, openai-organization, openai-project, x-goog-user-project, …) are never forwarded.",
+      ),
+    max_connections: z
+      .int()
+      .min(1)
+      .max(65536)
+      .optional()
+      .describe(
+        'Most connections open to this provider at once; calls beyond it wait (as long as a connection may take) in a queue as long again, and past that get 503 gateway_overloaded. Default 1024.',
+      ),
   })
   .describe('An upstream API: the wire format it speaks, where it is and its keys.');
 

@@ -25,6 +25,10 @@ export interface ProviderConfig {
   /** Base URL without a trailing slash, e.g. `https://api.openai.com/v1`. */
   readonly baseUrl: string;
   readonly credentials: readonly ProviderCredential[];
+  /** Client headers forwarded besides the format's own; names, or prefixes ending in `*`. */
+  readonly forwardHeaders: readonly string[];
+  /** Most connections at once; `undefined` = dispatch()'s default. */
+  readonly maxConnections?: number;
 }
 
 export interface ModelPrice {

@@ -2,6 +2,7 @@
 import { buildBudgets } from './budget-schema.js';
 import { buildFailover } from './failover-build.js';
 import { PolicyEnv } from './env-vars.js';
+import { isNeverForwarded } from './headers.js';
 import type { PolicyProblem } from './policy-error.js';
 import type { PolicyDocument } from './schema.js';
 import type { PolicyPath, PolicySource } from './source.js';
@@ -24,7 +25,22 @@ export function buildPolicy(
       const secret = policyEnv.secret(['providers', name, 'credentials', index, 'env'], c.env, 'credential');
       return { index, env: c.env, secret };
     });
-    providers.set(name, { name, format: p.format, baseUrl: p.base_url.replace(/\/+$/, ''), credentials });
+    for (const [i, header] of p.forward_headers.entries()) {
+      if (isNeverForwarded(header))
+        problem(
+          ['providers', name, 'forward_headers', i],
+          `header "${header}" carries a credential or says who is billed: it is never forwarded`,
+        );
+    }
+    const baseUrl = p.base_url.replace(/\/+$/, '');
+    providers.set(name, {
+      name,
+      format: p.format,
+      baseUrl,
+      credentials,
+      forwardHeaders: p.forward_headers,
+      maxConnections: p.max_connections,
+    });
   }
 
   const models = new Map<string, ModelConfig>();
