@@ -1,4 +1,4 @@
-// How many tokens a call is counted for before it runs: the same bound the budget reserves, in tokens.
+// How many tokens a call is counted for before it runs: the prompt's bound and the output the call may ask for.
 import type { ModelConfig, ParsedRequest, Policy, RoutingContext, Selection } from '@switchyard/core';
 
 /**
@@ -56,7 +56,7 @@ export function completionsAsked(request: ParsedRequest): number {
 /** A count as an upstream that coerces numeric strings would read it; 1 when it is not a number at all. */
 function count(value: unknown): number {
   const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : Number.NaN;
-  return Number.isFinite(n) && n >= 1 ? Math.ceil(n) : 1;
+  return Number.isFinite(n) && n >= 1 ? Math.ceil(n) : n === Number.POSITIVE_INFINITY ? Number.MAX_SAFE_INTEGER : 1;
 }
 
 /** A completions `prompt`: a string or token IDs (one prompt), or a list of strings or token-ID lists. */
