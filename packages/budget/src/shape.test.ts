@@ -106,9 +106,14 @@ describe('requestShape()', () => {
     );
   });
 
-  it("should bill a prediction's text as output", () => {
+  it("should bill a prediction's text as output, and the whole body when it nests too deep to measure", () => {
     expect(chat({ prediction: { type: 'content', content: 'abcdef' } }).extraOutputTokens).toBe(8);
     expect(chat().extraOutputTokens).toBe(0);
+    const depth = 50_000;
+    const raw = `{"model":"m","messages":[{"role":"user","content":"x"}],"prediction":{"content":${'['.repeat(depth)}${']'.repeat(depth)}}}`;
+    const body = JSON.parse(raw) as Record<string, unknown>;
+    const deep = requestShape(parseRequest({ path: PATHS.chat, body, raw: Buffer.from(raw), headers: {}, rawHeaders: [] }));
+    expect(deep.extraOutputTokens).toBe(raw.length);
   });
 
   it('should name what the upstream can bill without bound', () => {

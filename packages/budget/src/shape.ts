@@ -40,7 +40,7 @@ export function requestShape(request: ParsedRequest): RequestSize {
     endpoint,
     completions: completionsAsked(request),
     images: found.images,
-    extraOutputTokens: predictionBytes(body),
+    extraOutputTokens: predictionBytes(body, request.raw.length),
     unbounded,
   };
 }
@@ -161,11 +161,18 @@ function promptCount(prompt: unknown): number {
   return prompt.length;
 }
 
-/** Predicted outputs (`prediction.content`): their rejected tokens are billed as output. */
-function predictionBytes(body: Body): number {
+/**
+ * Predicted outputs (`prediction.content`): their rejected tokens are billed as output. Content nested too deep
+ * to serialise counts as the whole body, which holds it.
+ */
+function predictionBytes(body: Body, bodyBytes: number): number {
   const prediction = body.prediction;
   if (!isObject(prediction) || prediction.content === undefined) return 0;
-  return Buffer.byteLength(JSON.stringify(prediction.content) ?? '', 'utf8');
+  try {
+    return Buffer.byteLength(JSON.stringify(prediction.content) ?? '', 'utf8');
+  } catch {
+    return bodyBytes;
+  }
 }
 
 function isObject(v: unknown): v is Body {

@@ -9,14 +9,23 @@ import type { ModelConfig, ParsedRequest, Policy, RoutingContext, Selection } fr
  * the usage corrects it when the call is over.
  */
 export function tokenBound(ctx: RoutingContext, models: readonly ModelConfig[]): number {
-  const { request, signals } = ctx;
+  const { request } = ctx;
   if (!request) return 0;
-  const input = signals?.upperBound('input_tokens') ?? request.raw.length;
+  const input = promptBound(ctx) ?? request.raw.length;
   if (request.endpoint === 'embeddings') return input;
   const modelCap = highestCap(models);
   const asked = request.maxOutputTokens;
   const output = asked === undefined ? (modelCap ?? 0) : modelCap === undefined ? asked : Math.min(asked, modelCap);
   return Math.min(Number.MAX_SAFE_INTEGER, input + output * completionsAsked(request));
+}
+
+/** The `input_tokens` bound; `undefined` when there is no reader, or it cannot walk the body (nested past the stack). */
+function promptBound(ctx: RoutingContext): number | undefined {
+  try {
+    return ctx.signals?.upperBound('input_tokens');
+  } catch {
+    return undefined;
+  }
 }
 
 /** Every model that may serve a selection: the chosen one, then its route's fallbacks. Built once per policy. */
