@@ -1,6 +1,6 @@
 // rateLimits(): requests and tokens per minute per client key and per owner, checked before dispatch,
 // corrected from the real usage once the call is over.
-import type { ClosedCall, Policy, RoutingContext, RoutingRecord } from '@switchyard/core';
+import type { Policy, RoutingContext, RoutingRecord } from '@switchyard/core';
 import { routing } from '@switchyard/core';
 import type { RequestHandler, Response } from 'express';
 import { rateLimitExceeded, rateStoreUnavailable } from './errors.js';
@@ -105,7 +105,7 @@ export function rateLimits(options: RateLimitsOptions): RateLimitsHandler {
       return next(rateLimitExceeded(refusal));
     }
     const tokenCounters = applied.filter((a) => a.kind === 'tokens');
-    if (tokenCounters.length > 0) ctx.onSettle((closed) => correct(limiter, ctx, tokenCounters, state, closed));
+    if (tokenCounters.length > 0) ctx.onSettle(() => correct(limiter, ctx, tokenCounters, state));
     release();
     next();
   };
@@ -118,7 +118,6 @@ async function correct(
   ctx: RoutingContext,
   counters: readonly LimitCounter[],
   state: RateLimitState,
-  _closed: ClosedCall,
 ): Promise<void> {
   const reserved = state.tokensReserved ?? 0;
   const used = usedTokens(ctx.record, reserved);
