@@ -67,8 +67,11 @@ async function start(yaml: string): Promise<BudgetGateway> {
   return g;
 }
 
-/** "Hello!" reserves (6 bytes + 6 tokens of framing) + 8 output tokens = 20 tokens: 0.0002 USD. */
 const CALL = { model: 'big-model', max_tokens: 8 };
+/**
+ * The unit the limits below are written in: 20 tokens at 1e-5 USD. A call reserves its body's 84 bytes as input
+ * tokens plus 8 output tokens (0.00092 USD) and costs about 0.00012 USD.
+ */
 const RESERVATION = 0.0002;
 
 describe('a budget shared through Redis', () => {

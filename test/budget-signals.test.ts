@@ -28,10 +28,14 @@ budgets: { owners: ${owners} }
 describe('estimated_cost_usd', () => {
   it("should be the worst case on the route's default model, so a rule can send costly calls elsewhere", async () => {
     g = await startBudgetGateway({ yaml: policy('{}') });
-    // (12 input + 100 output) tokens at big's prices: 0.00312; with 1000 output tokens: 0.03012.
+    // The body's bytes as input tokens and 100 output tokens at big's prices; with 1000 output tokens, over 0.03.
     const cheap = await chat(g.url, { model: 'smart', max_tokens: 100 });
     expect(cheap.headers.get('x-switchyard-route')).toBe('smart/default');
-    expect((await g.lastRecord()).signals.estimated_cost_usd).toEqual({ kind: 'value', value: expect.closeTo(0.00312, 12) });
+    const bodyBytes = JSON.stringify({ messages: [{ role: 'user', content: 'Hello!' }], model: 'smart', max_tokens: 100 }).length;
+    expect((await g.lastRecord()).signals.estimated_cost_usd).toEqual({
+      kind: 'value',
+      value: expect.closeTo((bodyBytes * 10 + 100 * 30) / 1e6, 12),
+    });
     const costly = await chat(g.url, { model: 'smart', max_tokens: 1000 });
     expect(costly.headers.get('x-switchyard-route')).toBe('smart/costly');
   });

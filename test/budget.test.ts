@@ -196,8 +196,8 @@ describe('cost', () => {
     const record = await g.lastRecord();
     const settled = record.events.find((e) => e.name === 'switchyard.budget.settled')!;
     expect(settled.attributes.basis).toBe('partial_estimate');
-    // Input bound: the prompt's bytes + 3 per message + 3 to prime the reply.
-    const inputBound = Buffer.byteLength(content) + 3 + 3;
+    // Input bound: the body's bytes.
+    const inputBound = Buffer.byteLength(JSON.stringify({ model: 'smart', stream: true, messages: [{ role: 'user', content }] }));
     const events = Math.round((record.costUsd! * 1e6 - inputBound * BIG.input) / BIG.output);
     expect(events).toBeGreaterThanOrEqual(3);
     expect(events).toBeLessThan(20);
@@ -211,14 +211,16 @@ describe('limits', () => {
     const big = await chat(g.url, { model: 'smart', max_tokens: 500 });
     expect(big.status).toBe(400);
     expect(big.json.error).toMatchObject({ type: 'invalid_request_error', code: 'request_cost_exceeded', param: 'max_tokens' });
-    expect(big.json.error.message).toMatch(/could cost up to \$0\.0151; route "smart" allows at most \$0\.001 per call/);
+    // The body's 80 bytes as input tokens and 500 output tokens, at big-model prices.
+    expect(big.json.error.message).toMatch(/could cost up to \$0\.0158; route "smart" allows at most \$0\.001 per call/);
     expect(mock.calls).toHaveLength(0);
-    expect((await chat(g.url, { model: 'smart', max_tokens: 10 })).status).toBe(200);
+    expect((await chat(g.url, { model: 'smart', max_tokens: 5 })).status).toBe(200);
   });
 
   it('should stop an owner at its hard limit with 429 budget_exceeded, never spending past it', async () => {
-    // Each call reserves (12 input + 20 output tokens) at big-model prices: 0.00072; the limit fits three.
-    const g = await start('budgets: { owners: { default: { monthly_usd: 0.0022, hard_stop: true } } }\n');
+    // Each call reserves (85 body bytes as input tokens + 20 output tokens) at big-model prices: 0.00145; it costs
+    // about half that, so the limit fits three.
+    const g = await start('budgets: { owners: { default: { monthly_usd: 0.0035, hard_stop: true } } }\n');
     const statuses: number[] = [];
     let refused: any;
     for (let i = 0; i < 10; i++) {
@@ -229,10 +231,10 @@ describe('limits', () => {
     expect(statuses.filter((s) => s === 200).length).toBeGreaterThanOrEqual(3);
     expect(refused.error).toMatchObject({ type: 'rate_limit_error', code: 'budget_exceeded', param: null });
     expect(refused.error.message).toMatch(
-      /^Owner "default" has spent \$0\.00\d+ of its \$0\.0022 budget for \d{4}-\d\d \(Europe\/Berlin\); this call could cost up to \$0\.000\d+, which would pass the limit\. The budget resets at /,
+      /^Owner "default" has spent \$0\.00\d+ of its \$0\.0035 budget for \d{4}-\d\d \(Europe\/Berlin\); this call could cost up to \$0\.00145, which would pass the limit\. The budget resets at /,
     );
     const { spendUsd, reservedUsd } = await g.compiled.budget.spend('default');
-    expect(spendUsd).toBeLessThanOrEqual(0.0022);
+    expect(spendUsd).toBeLessThanOrEqual(0.0035);
     expect(reservedUsd).toBe(0);
     expect(mock.calls.length).toBe(statuses.filter((s) => s === 200).length);
   });

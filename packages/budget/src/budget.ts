@@ -62,9 +62,9 @@ export function budget(options: BudgetOptions): BudgetHandler {
     const estimate =
       ceiling || owner?.monthlyUsd !== undefined ? highestWorstCase(requestSize(ctx)!, candidates(record.selection)) : undefined;
     if (ceiling && (estimate === undefined || estimate > ceiling.usd))
-      return next(requestTooExpensive(estimate, ceiling.usd, ceiling.whose));
+      return next(requestTooExpensive(estimate, ceiling.usd, ceiling.whose, requestSize(ctx)?.unbounded));
     if (owner?.monthlyUsd !== undefined && estimate === undefined && owner.hardStop)
-      return next(costUnbounded(record.selection.model));
+      return next(costUnbounded(record.selection.model, requestSize(ctx)?.unbounded));
 
     const call: Call = { ctx, key: ledger.key(record.owner), id: randomUUID(), reserved: false };
     if (owner?.monthlyUsd === undefined) {
@@ -176,9 +176,11 @@ function costOfCall(
   if (!complete) {
     // The provider billed the prompt and what it streamed before the cut; one token per event is OpenAI's rhythm.
     const events = record.answer?.events ?? 0;
-    return { cost: (size.inputTokens * price.input + events * price.output) / 1e6, basis: 'partial_estimate' };
+    const input = highestWorstCase({ ...size, maxOutputTokens: 0, extraOutputTokens: 0, unbounded: undefined }, [model]) ?? 0;
+    return { cost: input + (events * price.output) / 1e6, basis: 'partial_estimate' };
   }
-  return { cost: highestWorstCase(size, [model]), basis: 'usage_missing' };
+  // An unbounded call's worst case is unknown: what is bounded of it is the best figure left.
+  return { cost: highestWorstCase({ ...size, unbounded: undefined }, [model]), basis: 'usage_missing' };
 }
 
 function ceilingOf(

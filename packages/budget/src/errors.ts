@@ -29,11 +29,18 @@ export function budgetExceeded(f: ExceededFacts): SwitchyardError {
 }
 
 /** 400 `request_cost_exceeded`: a single call that could cost more than its owner's or route's ceiling. */
-export function requestTooExpensive(estimateUsd: number | undefined, ceilingUsd: number, whose: string): SwitchyardError {
+export function requestTooExpensive(
+  estimateUsd: number | undefined,
+  ceilingUsd: number,
+  whose: string,
+  unbounded?: string,
+): SwitchyardError {
   const could =
-    estimateUsd === undefined
-      ? 'has no upper bound on its cost (its model has no output cap)'
-      : `could cost up to ${usdText(estimateUsd)}`;
+    estimateUsd !== undefined
+      ? `could cost up to ${usdText(estimateUsd)}`
+      : unbounded !== undefined
+        ? `has no upper bound on its cost: it uses ${unbounded}`
+        : 'has no upper bound on its cost (its model has no output cap)';
   return new SwitchyardError({
     status: 400,
     type: 'invalid_request_error',
@@ -43,14 +50,22 @@ export function requestTooExpensive(estimateUsd: number | undefined, ceilingUsd:
   });
 }
 
-/** 400 `cost_unbounded`: a hard-stopped owner's call whose worst case cannot be known. */
-export function costUnbounded(model: string): SwitchyardError {
+/**
+ * 400 `cost_unbounded`: a hard-stopped owner's call whose worst case cannot be known — its model has no price
+ * or no output cap, or the request uses something the upstream bills without bound (`unbounded` names it).
+ */
+export function costUnbounded(model: string, unbounded?: string): SwitchyardError {
+  const message =
+    unbounded === undefined
+      ? `The cost of this call on "${model}" has no upper bound (the model has no price or no output cap); set max_tokens.`
+      : `The cost of this call on "${model}" has no upper bound: it uses ${unbounded}. Its owner has a hard stop, ` +
+        'so only calls whose worst case is known are served; leave it out.';
   return new SwitchyardError({
     status: 400,
     type: 'invalid_request_error',
     code: 'cost_unbounded',
-    param: 'max_tokens',
-    message: `The cost of this call on "${model}" has no upper bound (the model has no price or no output cap); set max_tokens.`,
+    param: unbounded === undefined ? 'max_tokens' : undefined,
+    message,
   });
 }
 

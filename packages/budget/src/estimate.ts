@@ -1,17 +1,22 @@
 // A request's worst case, before it runs: what the budget reserves and what `estimated_cost_usd` reads.
-import type { ModelConfig, Policy, RoutingContext, Selection } from '@switchyard/core';
+import type { ModelConfig, ParsedRequest, Policy, RoutingContext, Selection } from '@switchyard/core';
 import { worstCase, type RequestSize } from './pricing.js';
+import { requestShape } from './shape.js';
 
-/** The request's size as far as cost goes; `undefined` before `signals()` has parsed it. */
+/** The request's size as far as cost goes (see `requestShape`); `undefined` before `signals()` has parsed it. */
 export function requestSize(ctx: RoutingContext): RequestSize | undefined {
-  const { request, signals } = ctx;
-  if (!request || !signals) return undefined;
-  return {
-    inputTokens: signals.upperBound('input_tokens') ?? request.raw.length,
-    maxOutputTokens: request.maxOutputTokens,
-    endpoint: request.endpoint,
-  };
+  const { request } = ctx;
+  if (!request) return undefined;
+  let size = shapes.get(request);
+  if (!size) {
+    size = requestShape(request);
+    shapes.set(request, size);
+  }
+  return size;
 }
+
+/** Read once per request: the signal, the budget and the settlement ask for it. */
+const shapes = new WeakMap<ParsedRequest, RequestSize>();
 
 /** Every model that may serve a selection: the chosen one, then the route's fallbacks. Built once per policy. */
 export function servingModels(policy: Policy): (selection: Selection) => readonly ModelConfig[] {

@@ -55,6 +55,24 @@ describe('worstCase()', () => {
     expect(worstCase(size, model())).toBeUndefined();
     expect(worstCase({ inputTokens: 1000, endpoint: 'embeddings' }, model())).toBeCloseTo(0.0025, 12);
   });
+
+  it("should count every answer asked for, each image at the model's bound, and predicted output", () => {
+    const capped = model({ id: 'gpt-4o-2024-08-06', maxOutputTokens: 16384 });
+    // 128 answers of 4096 tokens, 2 high-detail images at 1,445 tokens and 1 low at 85, 10 predicted tokens.
+    const size128 = { ...size, maxOutputTokens: 4096, completions: 128, images: { low: 1, high: 2 }, extraOutputTokens: 10 };
+    expect(worstCase(size128, capped)).toBeCloseTo(((1000 + 2 * 1445 + 85) * 2.5 + (128 * 4096 + 10) * 10) / 1e6, 12);
+    // The same images on gpt-4o-mini cost its own (larger) token counts.
+    expect(worstCase({ ...size, maxOutputTokens: 0, images: { low: 0, high: 1 } }, model({ id: 'gpt-4o-mini' }))).toBeCloseTo(
+      ((1000 + 48_169) * 2.5) / 1e6,
+      12,
+    );
+  });
+
+  it('should have no bound for a request the upstream may bill without one', () => {
+    expect(
+      worstCase({ ...size, maxOutputTokens: 10, unbounded: 'previous_response_id' }, model({ maxOutputTokens: 10 })),
+    ).toBeUndefined();
+  });
 });
 
 describe('usdHeader()', () => {

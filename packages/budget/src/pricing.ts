@@ -1,5 +1,6 @@
 // What a call cost, from the usage the upstream reported, and what it could cost at worst, before it runs.
 import type { Endpoint, ModelConfig, ModelPrice, Usage } from '@switchyard/core';
+import { imageTokens } from './images.js';
 
 const PER_MILLION = 1e6;
 
@@ -15,25 +16,40 @@ export function costOf(usage: Usage, price: ModelPrice): number {
 
 /** What a request can make a model read and write, at most. */
 export interface RequestSize {
-  /** An upper bound of the prompt's tokens (its UTF-8 bytes: a token is at least one byte, whatever the tokenizer). */
+  /**
+   * An upper bound of the prompt's text tokens, framing and tool overheads included (a token is at least one
+   * byte, whatever the tokenizer). Images are not in it: they are counted in `images`.
+   */
   readonly inputTokens: number;
-  /** What the request caps the answer at, if it does. */
+  /** What the request caps each answer at, if it does. */
   readonly maxOutputTokens?: number;
   /** Embeddings answer with no tokens of their own. */
   readonly endpoint: Endpoint;
+  /** Answers the call asks for, each up to the output cap (`n`, `best_of`, prompts of a completions call). Default 1. */
+  readonly completions?: number;
+  /** Image inputs, by detail level (`high` includes `auto` and unset). Default none. */
+  readonly images?: { readonly low: number; readonly high: number };
+  /** Output tokens billed besides the answers (predicted outputs' rejected tokens). Default 0. */
+  readonly extraOutputTokens?: number;
+  /** Why the upstream may bill what the request does not bound (it names the field); `undefined` when it is bounded. */
+  readonly unbounded?: string;
 }
 
 /**
- * The most `size` can cost on `model`: every input token at the full input price, and the answer at the
- * request's cap (or the model's, if lower), else the model's `max_output_tokens`, else its context window. `undefined`
- * when the model has no price or nothing bounds the answer.
+ * The most `size` can cost on `model`: every input token and every image at the full input price (images at
+ * `imageTokens(model)` each), and each answer at the request's cap (or the model's, if lower), else the
+ * model's `max_output_tokens`, else its context window. `undefined` when the model has no price, nothing
+ * bounds the answer, or the request is `unbounded`.
  */
 export function worstCase(size: RequestSize, model: ModelConfig): number | undefined {
   const { price } = model;
-  if (!price) return undefined;
-  const output = size.endpoint === 'embeddings' ? 0 : outputCap(size, model);
-  if (output === undefined) return undefined;
-  return (size.inputTokens * price.input + output * price.output) / PER_MILLION;
+  if (!price || size.unbounded !== undefined) return undefined;
+  const cap = size.endpoint === 'embeddings' ? 0 : outputCap(size, model);
+  if (cap === undefined) return undefined;
+  const perImage = imageTokens(model);
+  const images = (size.images?.low ?? 0) * perImage.low + (size.images?.high ?? 0) * perImage.high;
+  const output = cap * (size.completions ?? 1) + (size.extraOutputTokens ?? 0);
+  return ((size.inputTokens + images) * price.input + output * price.output) / PER_MILLION;
 }
 
 function outputCap(size: RequestSize, model: ModelConfig): number | undefined {

@@ -41,7 +41,8 @@ export function budgetSignals(ledger: BudgetLedger): SignalPlugin[] {
         if (!model) throw new Error(`"${record.requestedModel}" names no model or route`);
         const size = requestSize(routing(req));
         const cost = size && highestWorstCase(size, [model]);
-        if (cost === undefined) throw new Error(`"${model.id}" has no price or no output cap`);
+        if (cost === undefined)
+          throw new Error(size?.unbounded ? `the call uses ${size.unbounded}` : `"${model.id}" has no price or no output cap`);
         return cost;
       },
     }),

@@ -152,4 +152,34 @@ keys:
       'policy.yaml:10:7: keys: list at least one key, or remove keys: to leave the gateway open',
     ]);
   });
+
+  it('should load rate limits on keys and owners, and name a wrong one with its line', () => {
+    const policy = load(`budgets:
+  owners:
+    search-team: { limits: { rpm: 600, tpm: 200000 } }
+    lab: { monthly_usd: 5, hard_stop: false }
+keys:
+  - { name: search, secret: { env: KEY_SEARCH }, owner: search-team, limits: { rpm: 60 } }
+  - { name: lab, secret: { sha256: ${sha('sk-lab')} }, owner: lab }
+`);
+    expect(policy.budgets?.owners.get('search-team')?.limits).toEqual({ rpm: 600, tpm: 200000 });
+    expect(policy.budgets?.owners.get('lab')?.limits).toBeUndefined();
+    expect(policy.keys?.map((k) => k.limits)).toEqual([{ rpm: 60 }, undefined]);
+
+    expect(
+      problems(`budgets:
+  owners:
+    a: { limits: {} }
+    b: { limits: { rpm: 1.5, tpm: 0 } }
+keys:
+  - { name: k, secret: { env: KEY_SEARCH }, owner: a, limits: { rps: 3 } }
+`),
+    ).toEqual([
+      'policy.yaml:12:18: budgets.owners.a.limits: give rpm, tpm or both',
+      'policy.yaml:13:25: budgets.owners.b.limits.rpm: Invalid input: expected int, received number',
+      'policy.yaml:13:35: budgets.owners.b.limits.tpm: Too small: expected number to be >0',
+      'policy.yaml:15:65: keys.0.limits: unknown key "rps"',
+      'policy.yaml:15:63: keys.0.limits: give rpm, tpm or both',
+    ]);
+  });
 });

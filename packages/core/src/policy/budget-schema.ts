@@ -29,6 +29,22 @@ const secretSchema = z
   .meta({ oneOf: [{ required: ['env'] }, { required: ['sha256'] }] })
   .describe('A key, by the env var that holds it or by its SHA-256; exactly one of env or sha256.');
 
+/** `limits: { rpm, tpm }` on a key or an owner: per-minute ceilings, at least one of them. */
+const limitsSchema = z
+  .strictObject({
+    rpm: z.number().int().positive().optional().describe('Requests per minute.'),
+    tpm: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe("Tokens per minute: a call counts its prompt's bound plus its output cap, corrected from its usage."),
+  })
+  .refine((l) => l.rpm !== undefined || l.tpm !== undefined, 'give rpm, tpm or both')
+  // The refinement, for JSON Schema.
+  .meta({ anyOf: [{ required: ['rpm'] }, { required: ['tpm'] }] })
+  .describe('Rate limits per minute (429 rate_limit_exceeded with Retry-After past them).');
+
 const ownerSchema = z
   .strictObject({
     monthly_usd: usd.optional().describe("USD per calendar month in the policy's timezone; goes with hard_stop."),
@@ -37,6 +53,7 @@ const ownerSchema = z
       .optional()
       .describe('true: refuse calls that could take spend past monthly_usd; false: only rules see monthly_spend_pct.'),
     max_request_usd: z.number().positive().finite().optional().describe('Refuse a single call whose worst-case cost is higher.'),
+    limits: limitsSchema.optional().describe("What all of the owner's keys may send together, per minute."),
   })
   .refine((o) => (o.monthly_usd === undefined) === (o.hard_stop === undefined), {
     message:
@@ -103,6 +120,7 @@ export const keysSchema = z
           .min(1)
           .optional()
           .describe('Routes and exact model IDs the key may call; omitted: every one.'),
+        limits: limitsSchema.optional().describe("What this key may send per minute; its owner's limits apply too."),
       })
       .describe('A client key of this gateway.'),
   )
@@ -129,7 +147,13 @@ export function buildBudgets(
 
   const owners = new Map<string, OwnerBudget>();
   for (const [name, o] of Object.entries(b?.owners ?? {})) {
-    owners.set(name, { name, monthlyUsd: o.monthly_usd, hardStop: o.hard_stop ?? false, maxRequestUsd: o.max_request_usd });
+    owners.set(name, {
+      name,
+      monthlyUsd: o.monthly_usd,
+      hardStop: o.hard_stop ?? false,
+      maxRequestUsd: o.max_request_usd,
+      limits: o.limits,
+    });
   }
   const routeMaxRequestUsd = new Map<string, number>();
   for (const [name, r] of Object.entries(b?.routes ?? {})) {
@@ -194,7 +218,7 @@ export function buildBudgets(
         problem([...at, 'secret'], `keys "${other}" and "${k.name}" have the same secret; a call could not tell whose it is`);
       digests.set(hex, k.name);
     }
-    return { name: k.name, digest, owner: k.owner, allow: k.allow && new Set(k.allow) };
+    return { name: k.name, digest, owner: k.owner, allow: k.allow && new Set(k.allow), limits: k.limits };
   });
   return { budgets, keys };
 }

@@ -14,6 +14,17 @@ export type BudgetStoreConfig =
       readonly url: Secret;
     };
 
+/**
+ * Requests and tokens per minute, from `limits: { rpm, tpm }` on a key or an owner. Tokens are counted as the
+ * budget reserves them (the prompt's bound plus its output cap) and corrected from the usage when the call is over.
+ */
+export interface RateLimits {
+  /** Requests per minute. */
+  readonly rpm?: number;
+  /** Tokens (input + output) per minute. */
+  readonly tpm?: number;
+}
+
 /** One owner's budget, from `budgets.owners.<name>`. */
 export interface OwnerBudget {
   readonly name: string;
@@ -23,6 +34,8 @@ export interface OwnerBudget {
   readonly hardStop: boolean;
   /** Refuse a single call whose worst-case cost is higher. */
   readonly maxRequestUsd?: number;
+  /** What every key of this owner may send together, per minute. */
+  readonly limits?: RateLimits;
 }
 
 /** The loaded `budgets:` section; present (with defaults) even when the policy has none. */
@@ -46,4 +59,6 @@ export interface ClientKey {
   readonly owner: string;
   /** Routes and exact model IDs the key may call; `undefined` = everything the policy serves. */
   readonly allow?: ReadonlySet<string>;
+  /** What this key may send per minute (its owner's `limits` apply too). */
+  readonly limits?: RateLimits;
 }

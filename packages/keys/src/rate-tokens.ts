@@ -1,0 +1,75 @@
+// How many tokens a call is counted for before it runs: the prompt's bound and the output the call may ask for.
+import type { ModelConfig, ParsedRequest, Policy, RoutingContext, Selection } from '@switchyard/core';
+
+/**
+ * The most tokens a call can use: its prompt's bound (UTF-8 bytes plus framing, what the `input_tokens` rules
+ * read), plus its output cap (the request's, no higher than the serving models' own cap; the models' cap when
+ * the request has none) times the completions it asks for (`n`, `best_of`, one per prompt of a completions
+ * call). When neither the request nor every serving model caps the output, only the prompt is counted up front;
+ * the usage corrects it when the call is over.
+ */
+export function tokenBound(ctx: RoutingContext, models: readonly ModelConfig[]): number {
+  const { request } = ctx;
+  if (!request) return 0;
+  const input = promptBound(ctx) ?? request.raw.length;
+  if (request.endpoint === 'embeddings') return input;
+  const modelCap = highestCap(models);
+  const asked = request.maxOutputTokens;
+  const output = asked === undefined ? (modelCap ?? 0) : modelCap === undefined ? asked : Math.min(asked, modelCap);
+  return Math.min(Number.MAX_SAFE_INTEGER, input + output * completionsAsked(request));
+}
+
+/** The `input_tokens` bound; `undefined` when there is no reader, or it cannot walk the body (nested past the stack). */
+function promptBound(ctx: RoutingContext): number | undefined {
+  try {
+    return ctx.signals?.upperBound('input_tokens');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Every model that may serve a selection: the chosen one, then its route's fallbacks. Built once per policy. */
+export function servingModels(policy: Policy): (selection: Selection) => readonly ModelConfig[] {
+  const fallbacks = new Map<string, ModelConfig[]>();
+  const models = (ids: readonly string[]) => ids.flatMap((id) => policy.models.get(id) ?? []);
+  for (const route of policy.routes.values()) fallbacks.set(route.name, models(route.fallbacks));
+  return (selection) => [
+    ...models([selection.model]),
+    ...(selection.kind === 'route' ? (fallbacks.get(selection.route) ?? []) : []),
+  ];
+}
+
+/** The highest output cap among `models`; `undefined` when one of them has none. */
+function highestCap(models: readonly ModelConfig[]): number | undefined {
+  let highest = 0;
+  for (const model of models) {
+    const cap = model.maxOutputTokens ?? model.contextWindow;
+    if (cap === undefined) return undefined;
+    highest = Math.max(highest, cap);
+  }
+  return models.length > 0 ? highest : undefined;
+}
+
+/**
+ * Completions a call asks for, each up to the output cap: `n` on chat and completions, at least `best_of` on
+ * completions (generated server-side, billed, not returned), times the prompts of a completions call. The
+ * budget's request shape (`@switchyard/budget`, shape.ts) counts them the same way.
+ */
+export function completionsAsked(request: ParsedRequest): number {
+  const { body, endpoint } = request;
+  if (endpoint === 'chat') return count(body.n);
+  if (endpoint !== 'completions') return 1;
+  return Math.max(count(body.n), count(body.best_of)) * promptCount(body.prompt);
+}
+
+/** A count as an upstream that coerces numeric strings would read it; 1 when it is not a number at all. */
+function count(value: unknown): number {
+  const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : Number.NaN;
+  return Number.isFinite(n) && n >= 1 ? Math.ceil(n) : n === Number.POSITIVE_INFINITY ? Number.MAX_SAFE_INTEGER : 1;
+}
+
+/** A completions `prompt`: a string or token IDs (one prompt), or a list of strings or token-ID lists. */
+function promptCount(prompt: unknown): number {
+  if (!Array.isArray(prompt) || prompt.every((entry) => typeof entry === 'number')) return 1;
+  return prompt.length;
+}
