@@ -203,17 +203,17 @@ export class FailoverPlan {
    * action. A retry that cannot be made (the deadline, a Retry-After over `max_delay_ms`) goes straight on to it.
    */
   async #follow(decision: Decision, report: AttemptReport, now: number): Promise<Step> {
-    const { found } = decision;
+    const { found, label } = decision;
     const { outcome, from } = found;
     const action = decision.kind === 'retry' ? 'retry_same_route' : decision.action;
     this.#options.record.transition = { outcome, action, attempt: Math.max(0, this.#attempts() - 1), from };
     this.#event(EVENT_TRANSITION, { ...this.#where(), outcome, action, from });
     if (decision.kind === 'retry') {
-      const step = this.#retryFor(outcome, report, decision.n, now);
-      return step ?? this.#follow({ kind: 'then', found, action: found.transition.action }, report, now);
+      const step = this.#retryFor(label, report, decision.n, now);
+      return step ?? this.#follow({ kind: 'then', found, label, action: found.transition.action }, report, now);
     }
     if (action === 'stop_and_escalate') this.#options.record.escalate = true;
-    return (action === 'fallback' && (await this.#fallback(outcome))) || FINISH;
+    return (action === 'fallback' && (await this.#fallback(label))) || FINISH;
   }
 
   /**

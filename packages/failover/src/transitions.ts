@@ -62,10 +62,19 @@ export class TransitionTable {
   }
 }
 
-/** What a written transition says to do next: retry number `n` of the same model, or its terminal action. */
+/**
+ * What a written transition says to do next: retry number `n` of the same model, or its terminal action.
+ * `label` is the outcome's most specific name (`http_503` where the transition is written for `http_5xx`):
+ * what retries, fallbacks and `fallbackReason` say, as they do without transitions.
+ */
 export type Decision =
-  | { readonly kind: 'retry'; readonly found: FoundTransition; readonly n: number }
-  | { readonly kind: 'then'; readonly found: FoundTransition; readonly action: TerminalAction };
+  | { readonly kind: 'retry'; readonly found: FoundTransition; readonly label: TransitionOutcome; readonly n: number }
+  | {
+      readonly kind: 'then';
+      readonly found: FoundTransition;
+      readonly label: TransitionOutcome;
+      readonly action: TerminalAction;
+    };
 
 /**
  * The written transitions of one call, and the retries they made of the current model (counted per
@@ -84,14 +93,16 @@ export class TransitionState {
 
   /** What the transition written for this report's outcome says, or `undefined` when none is written. */
   decide(report: AttemptReport): Decision | undefined {
-    const found = this.table.find(outcomesOf(report, this.#schemaOutcome()));
+    const outcomes = outcomesOf(report, this.#schemaOutcome());
+    const found = this.table.find(outcomes);
     if (!found) return undefined;
+    const label = outcomes[0]!;
     const used = this.#retried.get(found.outcome) ?? 0;
     if (used < found.transition.retries) {
       this.#retried.set(found.outcome, used + 1);
-      return { kind: 'retry', found, n: used + 1 };
+      return { kind: 'retry', found, label, n: used + 1 };
     }
-    return { kind: 'then', found, action: found.transition.action };
+    return { kind: 'then', found, label, action: found.transition.action };
   }
 
   /** Counts the failover section's own retry of a schema-invalid answer; `false` when it was made already. */
