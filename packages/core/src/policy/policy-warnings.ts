@@ -1,5 +1,6 @@
-// Contradictions a policy may hold and still load: a fallback that a workflow blocks, a route whose model
-// lacks what its workflow requires, a fallback transition with nowhere to go. `switchyard check` lists them.
+// Contradictions a policy may hold and still load: a model that states no capabilities, a fallback that a
+// workflow blocks, a route whose model lacks what its workflow requires, a fallback transition with nowhere
+// to go. `switchyard check` lists them.
 import type { PolicyProblem } from './policy-error.js';
 import type { PolicyPath } from './source.js';
 import type { ModelConfig, Policy, RouteConfig } from './types.js';
@@ -14,6 +15,14 @@ export function policyWarnings(policy: Policy): PolicyProblem[] {
   const warnings: PolicyProblem[] = [];
   const warn = (path: PolicyPath, message: string) =>
     warnings.push({ file: policy.source.file, ...policy.source.locate(path), message });
+  for (const model of policy.models.values()) {
+    if (model.capabilities.size === 0) {
+      warn(
+        ['models', model.id],
+        `model "${model.id}" states no capabilities: no call offering tools, asking for a JSON schema or a stream, or holding images is sent to it`,
+      );
+    }
+  }
   for (const workflow of policy.workflows.values()) workflowWarnings(policy, workflow, warn);
   for (const route of policy.routes.values()) {
     if (route.on && route.fallbacks.length === 0) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parsePolicy } from './load.js';
 import { formatProblem, PolicyError } from './policy-error.js';
-import { policyWarnings } from './workflow-warnings.js';
+import { policyWarnings } from './policy-warnings.js';
 
 /** 13 lines; what the tests append starts on line 14. */
 const BASE = `version: 1
@@ -248,6 +248,19 @@ describe('policyWarnings', () => {
     expect(nowhere.map(formatProblem)).toEqual([
       'policy.yaml:14:40: route "solo" falls back on timeout but lists no fallbacks',
       'policy.yaml:16:38: workflow "w" falls back on http_429 but has no model to fall back to',
+    ]);
+  });
+
+  it('should warn about a model that states no capabilities: calls needing any are never sent to it', () => {
+    const policy = parsePolicy(
+      BASE.replace('small: { provider: a, context_window: 8000, capabilities: [streaming] }', 'small: { provider: a }'),
+      'policy.yaml',
+      {
+        env: {},
+      },
+    );
+    expect(policyWarnings(policy).map(formatProblem)).toEqual([
+      'policy.yaml:7:10: model "small" states no capabilities: no call offering tools, asking for a JSON schema or a stream, or holding images is sent to it',
     ]);
   });
 
