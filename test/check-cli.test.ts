@@ -180,7 +180,7 @@ describe('switchyard check --json', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const report = JSON.parse(run.stdout);
-    expect(Object.keys(report)).toEqual(['ok', 'file', 'providers', 'models', 'routes', 'signals', 'env']);
+    expect(Object.keys(report)).toEqual(['ok', 'file', 'providers', 'models', 'routes', 'signals', 'env', 'warnings']);
     expect(report).toMatchObject({
       ok: true,
       file: good,

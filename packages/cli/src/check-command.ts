@@ -13,7 +13,8 @@ export interface CheckOptions {
 }
 
 /**
- * Checks the policy's structure, references and CEL, and lists the env vars `serve` will need. Returns the
+ * Checks the policy's structure, references and CEL, and lists the env vars `serve` will need and the
+ * contradictions it holds (warnings: they do not fail the check). Returns the
  * exit code. Without `--json` a rejected policy throws (the caller prints it); with it, the failure is printed
  * as JSON and the code is 1.
  */
