@@ -79,8 +79,8 @@ const ANY = (): boolean => true;
  * Retries repeat the same contract: the same model on the same provider, with the provider's next
  * credential on 401 and on retry statuses (429/5xx), or after a backoff once every credential had its
  * turn. Fallbacks change the route and happen only when the client named a route that lists
- * `fallbacks` (or its workflow lists `fallback.allowed`), on a fallback trigger, once retries are spent;
- * never to a model the workflow blocks.
+ * `fallbacks` (or its workflow lists `fallback.allowed`), on a fallback trigger once retries are spent or
+ * on a `fallback` transition; never to a model the workflow blocks.
  *
  * The call's workflow is the one the record names (`record.workflow`, else `default`). Its `on:` map and
  * the route's decide the outcomes they name (see `TransitionTable`); every other outcome is decided by the
