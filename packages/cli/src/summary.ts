@@ -8,7 +8,7 @@ import {
   type WorkflowConfig,
 } from 'switchyard';
 
-/** The text summary; contradictions the policy holds come last, as `file:line:column: warning: …`. */
+/** The text summary of a policy that loads (its warnings are apart: `warningLines`). */
 export function summarize(file: string, { policy, catalog }: CompiledPolicy): string {
   const lines = [`${file}: OK`];
   lines.push(`  providers: ${[...policy.providers.values()].map((p) => `${p.name} (${p.format})`).join(', ') || 'none'}`);
@@ -24,9 +24,12 @@ export function summarize(file: string, { policy, catalog }: CompiledPolicy): st
   }
   lines.push(`  signals:   ${catalog.types.size} readable (${[...policy.signals.keys()].join(', ') || 'no'} declared)`);
   lines.push(`  env:       ${envLine(policy)}`);
-  const warnings = policyWarnings(policy);
-  if (warnings.length > 0) lines.push(`  warnings:  ${warnings.length}`, ...warnings.map((w) => `${formatWarning(w)}`));
   return lines.join('\n');
+}
+
+/** The contradictions the policy holds and still loads, one `file:line:column: warning: …` line each. */
+export function warningLines({ policy }: CompiledPolicy): string[] {
+  return policyWarnings(policy).map(formatWarning);
 }
 
 /** E.g. `route smart; requires tools, long_context 100000; allowed a, b; blocked c; on http_5xx: fallback`. */
