@@ -30,8 +30,8 @@ timezone: Europe/Berlin
 providers:
   alpha: { format: openai, base_url: ${mock.url}, credentials: [{ env: ALPHA_KEY }], forward_headers: [x-mock-*] }
 models:
-  big-model: { provider: alpha, max_output_tokens: 1000, price: { input: ${BIG.input}, output: ${BIG.output} } }
-  small-model: { provider: alpha, max_output_tokens: 1000, price: { input: ${SMALL.input}, output: ${SMALL.output} } }
+  big-model: { provider: alpha, max_output_tokens: 1000, capabilities: [streaming], price: { input: ${BIG.input}, output: ${BIG.output} } }
+  small-model: { provider: alpha, max_output_tokens: 1000, capabilities: [streaming], price: { input: ${SMALL.input}, output: ${SMALL.output} } }
 routes:
   smart:
     default: big-model

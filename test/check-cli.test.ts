@@ -19,8 +19,8 @@ providers:
     credentials: [{ env: CHECK_OPENAI_KEY }, { env: CHECK_OPENAI_BACKUP }]
   groq: { format: openai, base_url: http://127.0.0.1:9/v1, credentials: [{ env: CHECK_OPENAI_KEY }] }
 models:
-  gpt-4o-2024-08-06: { provider: openai, max_output_tokens: 1000, price: { input: 2.5, output: 10 } }
-  llama-3.3-70b-versatile: { provider: groq, max_output_tokens: 1000, price: { input: 0.59, output: 0.79 } }
+  gpt-4o-2024-08-06: { provider: openai, max_output_tokens: 1000, capabilities: [tools], price: { input: 2.5, output: 10 } }
+  llama-3.3-70b-versatile: { provider: groq, max_output_tokens: 1000, capabilities: [tools], price: { input: 0.59, output: 0.79 } }
 signals:
   priority: { from: "$.metadata.priority", type: string }
 routes:
@@ -180,7 +180,7 @@ describe('switchyard check --json', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const report = JSON.parse(run.stdout);
-    expect(Object.keys(report)).toEqual(['ok', 'file', 'providers', 'models', 'routes', 'signals', 'env']);
+    expect(Object.keys(report)).toEqual(['ok', 'file', 'providers', 'models', 'routes', 'signals', 'env', 'warnings']);
     expect(report).toMatchObject({
       ok: true,
       file: good,

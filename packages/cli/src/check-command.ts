@@ -1,7 +1,7 @@
 // `switchyard check FILE [--json] [--require-env] [--plugin MODULE]...`: validates a policy without needing its secrets.
 import { loadPolicy } from 'switchyard';
 import { loadPlugins } from './plugins.js';
-import { checkFailure, checkReport, summarize } from './summary.js';
+import { checkFailure, checkReport, summarize, warningLines } from './summary.js';
 
 export interface CheckOptions {
   /** Signal plugin modules (`--plugin`), whose signals rules may read. */
@@ -13,7 +13,8 @@ export interface CheckOptions {
 }
 
 /**
- * Checks the policy's structure, references and CEL, and lists the env vars `serve` will need. Returns the
+ * Checks the policy's structure, references and CEL, and lists the env vars `serve` will need; the
+ * contradictions it holds are warnings (on stderr, or `warnings` in --json) that do not fail it. Returns the
  * exit code. Without `--json` a rejected policy throws (the caller prints it); with it, the failure is printed
  * as JSON and the code is 1.
  */
@@ -21,7 +22,13 @@ export async function checkCommand(file: string, options: CheckOptions): Promise
   try {
     const plugins = await loadPlugins(options.plugins);
     const compiled = await loadPolicy(file, { plugins, secrets: options.requireEnv ? 'require' : 'defer' });
-    console.log(options.json ? JSON.stringify(checkReport(file, compiled), null, 2) : summarize(file, compiled));
+    if (options.json) {
+      console.log(JSON.stringify(checkReport(file, compiled), null, 2));
+      return 0;
+    }
+    console.log(summarize(file, compiled));
+    // Diagnostics, as a compiler's: the summary on stdout keeps its shape.
+    for (const line of warningLines(compiled)) console.error(line);
     return 0;
   } catch (err) {
     if (!options.json) throw err;

@@ -9,6 +9,8 @@ export * from './signal-types.js';
 export { loadPolicyFile, parsePolicy, type LoadPolicyOptions } from './policy/load.js';
 export { PolicyError, formatProblem, type PolicyProblem } from './policy/policy-error.js';
 export { CAPABILITIES } from './policy/capabilities.js';
+export { AUTO_MODEL, DEFAULT_WORKFLOW } from './policy/workflows-schema.js';
+export { policyWarnings } from './policy/policy-warnings.js';
 export { Secret } from './policy/secret.js';
 export { PolicySource, type PolicyPath, type SourcePosition } from './policy/source.js';
 export type * from './policy/types.js';

@@ -1,4 +1,5 @@
 // The routing record: one typed account of what every middleware decided for a request.
+import type { TransitionAction, TransitionOutcome } from './policy/workflow-types.js';
 import type { SignalReading } from './signal-types.js';
 
 /** The API surface a request came in on. */
@@ -131,6 +132,18 @@ export interface RecordedError {
   readonly code: string;
 }
 
+/** A transition of the policy's `on:` maps that decided what followed an attempt. */
+export interface TransitionTaken {
+  /** How the attempt ended, in the policy's vocabulary (`http_503`, `refusal`, …): the key that matched. */
+  readonly outcome: TransitionOutcome;
+  /** What it led to: `retry_same_route` while retries were left, then the action that followed them. */
+  readonly action: TransitionAction;
+  /** Index into `attempts` of the attempt it followed. */
+  readonly attempt: number;
+  /** Whose `on:` map it came from. */
+  readonly from: 'workflow' | 'route';
+}
+
 /** Everything decided about one request. Middlewares write here and nowhere else on `req`. */
 export interface RoutingRecord {
   /** Epoch milliseconds when the record was created. */
@@ -169,6 +182,16 @@ export interface RoutingRecord {
   /** Retries, fallbacks, skips, cooldowns and budget decisions, in order. */
   readonly events: RoutingEvent[];
   error?: RecordedError;
+  /** The workflow the call ran as: the one it named (`x-switchyard-workflow`, `metadata.workflow`), else `default`. */
+  workflow?: string;
+  /** The workflow's `risk`, as the policy writes it: evidence for whoever reviews the call. */
+  workflowRisk?: string;
+  /** The run the call belongs to (header `x-switchyard-run`), for jobs of many calls. */
+  runId?: string;
+  /** The last transition of an `on:` map that decided what followed an attempt; unset when none did. */
+  transition?: TransitionTaken;
+  /** A `stop_and_escalate` transition ended the call: the answer went back, and someone should look at it. */
+  escalate?: boolean;
 }
 
 export function createRecord(now: number = Date.now()): RoutingRecord {

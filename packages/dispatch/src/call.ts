@@ -22,15 +22,17 @@ import {
   type SchemaChecker,
   type UpstreamAnswer,
 } from '@switchyard/failover';
-import type { Wire } from '@switchyard/formats';
+import type { AnswerTranslator, Wire } from '@switchyard/formats';
 import type { NextFunction } from 'express';
+import { OBSERVED_LIMIT } from './answer-observer.js';
 import { AttemptLog } from './attempt-log.js';
 import type { Candidates } from './candidates.js';
 import { badAnswerStart, badResponseError } from './answer-check.js';
-import { BAD_RESPONSE, replayed, translatedWhole } from './client-answer.js';
+import { BAD_RESPONSE, replayed, translatedError, translatedWhole } from './client-answer.js';
 import { gatewayOverloaded } from './errors.js';
 import { deliver } from './deliver.js';
 import { ATTEMPTS_HEADER, FALLBACK_REASON_HEADER } from './failover-headers.js';
+import { FinishReasons } from './finish-reasons.js';
 import { type AttemptAnswered, type AttemptResult, forwardAttempt } from './forward-attempt.js';
 import type { AttemptTimeouts } from './options.js';
 import type { HeaderFilter } from './outgoing.js';
@@ -104,12 +106,13 @@ export async function runCall(shared: DispatchShared, call: Call): Promise<void>
       path: outgoing.path,
       timeouts: shared.timeouts,
       firstByte: step.firstByte,
-      // A JSON answer in another format is translated whole; a schema is checked on the whole answer.
-      whole: output !== undefined || (wire.answer !== undefined && !request.stream),
+      // A JSON answer in another format is translated whole; a schema or a refusal is checked on the whole answer.
+      whole: output !== undefined || (!request.stream && (wire.answer !== undefined || plan.needsWholeAnswer)),
     });
     if (last.kind === 'answered' && last.body && wire.answer) last = translatedWhole(last, wire.answer, errorBodyFor(request));
     else if (last.kind === 'answered' && !wire.answer) last = checkedStart(last, request, step.provider.name);
-    const report = judgeAnswer(upstreamAnswer(last, step.provider.format), output);
+    if (last.kind === 'answered' && !last.body && plan.needsErrorBody) last = await withClientError(last, wire.answer);
+    const report = judgeAnswer(upstreamAnswer(last, step.provider.format, request.format), output);
     if (report.kind === 'answered' && report.schemaViolation) last.entry.classify('schema_invalid');
     step = await plan.next(report);
     if (step.kind === 'attempt' && last.kind === 'answered') discard(last);
@@ -154,10 +157,31 @@ function outputCheck(request: ParsedRequest, schemas: SchemaChecker): OutputChec
   return validate ? { validate, checker: schemas } : undefined;
 }
 
-function upstreamAnswer(result: AttemptResult, format: ProviderFormat): UpstreamAnswer {
+/** `bodyFormat`: the format of a body read whole (the client's: it is translated first). */
+function upstreamAnswer(result: AttemptResult, format: ProviderFormat, bodyFormat: ProviderFormat): UpstreamAnswer {
   if (result.kind === 'failed') return { kind: 'failed', outcome: result.outcome };
   const { response, body } = result;
-  return { kind: 'answered', status: response.statusCode ?? 0, headers: response.headers, format, body };
+  const status = response.statusCode ?? 0;
+  const reasons = body && status >= 200 && status <= 299 ? new FinishReasons(bodyFormat) : undefined;
+  reasons?.scan(body!);
+  return { kind: 'answered', status, headers: response.headers, format, body, finishReasons: reasons?.reasons };
+}
+
+/** A 4xx answer read whole, in the client's error shape, for the plan to read its error (`unsupported_input`). */
+async function withClientError(answered: AttemptAnswered, translator: AnswerTranslator | undefined): Promise<AttemptAnswered> {
+  const status = answered.response.statusCode ?? 0;
+  if (status < 400 || status > 499) return answered;
+  if (translator) return translatedError(answered, translator);
+  const chunks: Buffer[] = [];
+  let length = 0;
+  try {
+    for await (const chunk of answered.response as AsyncIterable<Buffer>) {
+      if ((length += chunk.length) <= OBSERVED_LIMIT) chunks.push(chunk);
+    }
+  } catch {
+    // Cut short: what arrived is the error the client gets, as it would have been.
+  }
+  return replayed(answered, status, answered.response.headers, Buffer.concat(chunks));
 }
 
 /** The client's error shape, for an answer the gateway could not translate. */

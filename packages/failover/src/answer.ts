@@ -1,7 +1,9 @@
 // An upstream's answer as failover judges it: the wire format's own vocabulary read as everyone else's
-// (Anthropic's 529), and a structured output checked against the request's schema.
+// (Anthropic's 529), a structured output checked against the request's schema, a refusal told by its finish
+// reason, and an error that says the input's type is not supported.
 import type { IncomingHttpHeaders } from 'node:http';
 import type { ProviderFormat } from '@switchyard/core';
+import { saysUnsupportedInput } from './input-errors.js';
 import type { OutputValidator, SchemaChecker } from './schema-check.js';
 import type { AttemptReport } from './triggers.js';
 
@@ -17,8 +19,13 @@ export type UpstreamAnswer =
       readonly headers: IncomingHttpHeaders;
       /** The provider's wire format. */
       readonly format: ProviderFormat;
-      /** A 2xx answer's whole body in the client's format, when dispatch() read it whole to check it. */
+      /**
+       * The answer's whole body in the client's format, when dispatch() read it whole: a 2xx answer to check
+       * (a schema, a refusal), a 4xx answer whose error the plan reads (`needsErrorBody`).
+       */
       readonly body?: Buffer;
+      /** The finish reasons of a 2xx answer read whole, in any wire format's vocabulary. */
+      readonly finishReasons?: readonly string[];
     }
   | { readonly kind: 'failed'; readonly outcome: 'connect_error' | 'timeout' | 'client_aborted' };
 
@@ -29,8 +36,29 @@ export interface OutputCheck {
 }
 
 /**
- * What failover makes of an answer: Anthropic's 529 counts as a 503 for every trigger, and a 2xx body
- * read whole is checked against `output` (its violation, if any, is in the report).
+ * Finish reasons that say the model refused: OpenAI's `content_filter`, Anthropic's `refusal`, Gemini's
+ * safety reasons.
+ */
+export const REFUSAL_REASONS: ReadonlySet<string> = new Set([
+  'content_filter',
+  'refusal',
+  'SAFETY',
+  'PROHIBITED_CONTENT',
+  'BLOCKLIST',
+  'SPII',
+  'IMAGE_SAFETY',
+]);
+
+/** Whether an answer with these finish reasons is a refusal. */
+export function isRefusal(finishReasons: readonly string[] | undefined): boolean {
+  return finishReasons?.some((reason) => REFUSAL_REASONS.has(reason)) ?? false;
+}
+
+/**
+ * What failover makes of an answer: Anthropic's 529 counts as a 503 for every trigger; a 2xx body read
+ * whole is checked against `output` (its violation, if any, is in the report); a 2xx answer whose finish
+ * reasons say the model refused is a `refusal`; a 4xx whose body says the input's type is not supported
+ * (or a 415) is `unsupportedInput`.
  */
 export function judgeAnswer(answer: UpstreamAnswer, output: OutputCheck | undefined): AttemptReport {
   if (answer.kind === 'failed') return answer;
@@ -38,7 +66,15 @@ export function judgeAnswer(answer: UpstreamAnswer, output: OutputCheck | undefi
   const ok = status >= 200 && status <= 299;
   const schemaViolation = ok && output && body ? output.checker.check(output.validate, body) : undefined;
   const judged = status === ANTHROPIC_OVERLOADED && format === 'anthropic' ? 503 : status;
-  return schemaViolation
-    ? { kind: 'answered', status: judged, headers, schemaViolation }
-    : { kind: 'answered', status: judged, headers };
+  const refusal = ok && isRefusal(answer.finishReasons);
+  const unsupportedInput =
+    status >= 400 && status <= 499 && (status === 415 || (body !== undefined && saysUnsupportedInput(body)));
+  return {
+    kind: 'answered',
+    status: judged,
+    headers,
+    ...(schemaViolation && { schemaViolation }),
+    ...(refusal && { refusal: true as const }),
+    ...(unsupportedInput && { unsupportedInput: true as const }),
+  };
 }

@@ -1,4 +1,12 @@
-export { ANTHROPIC_OVERLOADED, judgeAnswer, type OutputCheck, type UpstreamAnswer } from './answer.js';
+export {
+  ANTHROPIC_OVERLOADED,
+  isRefusal,
+  judgeAnswer,
+  REFUSAL_REASONS,
+  type OutputCheck,
+  type UpstreamAnswer,
+} from './answer.js';
+export { capabilityMissing } from './capability-error.js';
 export { backoffDelay } from './backoff.js';
 export { CooldownRegistry } from './cooldown.js';
 export {
@@ -8,11 +16,15 @@ export {
   EVENT_RETRY,
   EVENT_RETRY_SKIPPED,
   EVENT_SCHEMA_INVALID,
+  EVENT_TRANSITION,
 } from './events.js';
-export { RequestNeeds, unmetAttributes, type Unmet } from './needs.js';
+export { RequestNeeds, unmetAttributes, workflowUnmet, type Unmet } from './needs.js';
+export { saysUnsupportedInput } from './input-errors.js';
 export { firstByteLimit, type FirstByteLimit } from './first-byte.js';
 export { FailoverPlan, type AttemptStep, type FinishStep, type PlanOptions, type Step } from './plan.js';
 export { retryAfterMs } from './retry-after.js';
+export type { SkipReason } from './fallback-queue.js';
+export { outcomesOf, TransitionTable, type FoundTransition } from './transitions.js';
 export { requestedSchema, SchemaChecker, type OutputValidator } from './schema-check.js';
 export {
   isFailureStatus,

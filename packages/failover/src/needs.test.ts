@@ -1,6 +1,6 @@
 import type { ModelConfig, SignalReader, SignalReading } from '@switchyard/core';
 import { describe, expect, it } from 'vitest';
-import { RequestNeeds } from './needs.js';
+import { RequestNeeds, unmetAttributes, workflowUnmet } from './needs.js';
 
 /** A reader over fixed readings that notes what was read, and a byte-length bound for input_tokens. */
 function fakeReader(readings: Record<string, SignalReading>, bound: number) {
@@ -84,5 +84,44 @@ describe('RequestNeeds', () => {
 
   it('should rule nothing out without a signal reader', async () => {
     expect(await new RequestNeeds(undefined).unmet(model([], 1))).toBeUndefined();
+  });
+});
+
+describe('workflowUnmet', () => {
+  const workflow = (requires: { capabilities?: string[]; longContext?: number }) =>
+    ({
+      name: 'w',
+      requires: { capabilities: new Set(requires.capabilities ?? []), longContext: requires.longContext },
+      fallback: { blocked: new Set() },
+      on: new Map(),
+    }) as unknown as Parameters<typeof workflowUnmet>[0];
+
+  it('should name the first capability the workflow requires and the model lacks, whatever the request holds', () => {
+    expect(workflowUnmet(workflow({ capabilities: ['tools', 'vision'] }), model(['tools']))).toEqual({
+      reason: 'missing_capability',
+      capability: 'vision',
+      workflow: 'w',
+    });
+    expect(workflowUnmet(workflow({ capabilities: ['tools'] }), model(['tools']))).toBeUndefined();
+    expect(workflowUnmet(undefined, model([]))).toBeUndefined();
+  });
+
+  it('should hold a model to long_context, and one without a stated window fails it', () => {
+    expect(workflowUnmet(workflow({ longContext: 100_000 }), model([], 128_000))).toBeUndefined();
+    expect(workflowUnmet(workflow({ longContext: 100_000 }), model([], 32_000))).toEqual({
+      reason: 'context_window',
+      needed: 100_000,
+      contextWindow: 32_000,
+      workflow: 'w',
+    });
+    expect(workflowUnmet(workflow({ longContext: 100_000 }), model([]))).toMatchObject({ contextWindow: 0 });
+  });
+
+  it('should name the workflow in the event attributes, and only then', () => {
+    expect(unmetAttributes({ reason: 'missing_capability', capability: 'tools', workflow: 'w' })).toEqual({
+      capability: 'tools',
+      workflow: 'w',
+    });
+    expect(unmetAttributes({ reason: 'missing_capability', capability: 'tools' })).toEqual({ capability: 'tools' });
   });
 });

@@ -1,15 +1,19 @@
 // The failover decisions of one request: which attempt comes next and after what wait, or that the last
 // one stands. The caller makes the attempts and reports how each ended; every decision lands in the record.
-import type {
-  FailoverSettings,
-  ModelConfig,
-  Policy,
-  ProviderConfig,
-  ProviderCredential,
-  RoutingRecord,
-  Selection,
+import {
+  DEFAULT_WORKFLOW,
+  type FailoverSettings,
+  type ModelConfig,
+  type Policy,
+  type ProviderConfig,
+  type ProviderCredential,
+  type RoutingRecord,
+  type Selection,
+  type TransitionOutcome,
+  type WorkflowConfig,
 } from '@switchyard/core';
 import { backoffDelay } from './backoff.js';
+import { capabilityMissing } from './capability-error.js';
 import type { CooldownRegistry } from './cooldown.js';
 import { CredentialCursor } from './credentials.js';
 import {
@@ -19,11 +23,14 @@ import {
   EVENT_RETRY,
   EVENT_RETRY_SKIPPED,
   EVENT_SCHEMA_INVALID,
+  EVENT_TRANSITION,
 } from './events.js';
+import { FallbackQueue, lookup, type SkipReason } from './fallback-queue.js';
 import { firstByteLimit, type FirstByteLimit } from './first-byte.js';
-import { unmetAttributes, type Unmet } from './needs.js';
+import { unmetAttributes, workflowUnmet, type Unmet } from './needs.js';
 import { retryAfterMs } from './retry-after.js';
-import { triggerLabel, verdictOf, type AttemptReport, type Verdict } from './triggers.js';
+import { TransitionState, TransitionTable, type Decision } from './transitions.js';
+import { isFailureStatus, triggerLabel, verdictOf, type AttemptReport, type Verdict } from './triggers.js';
 
 /** Make this attempt, after waiting `delayMs`. */
 export interface AttemptStep {
@@ -47,12 +54,12 @@ export interface PlanOptions {
   readonly policy: Policy;
   /** Gets the events and `fallbackReason`; its `startedAt` starts the `total_ms` clock. */
   readonly record: RoutingRecord;
-  /** What the client asked for and how it was resolved: an exact ID is never moved. */
+  /** What the client asked for and how it was resolved: an exact ID moves only to its workflow's `fallback.allowed`. */
   readonly selection: Selection;
   /** The exact model ID chosen for the request (`record.target.model`). */
   readonly model: string;
   readonly cooldowns: CooldownRegistry;
-  /** Checks a fallback candidate against what the request needs. */
+  /** Checks a candidate (the chosen model included) against what the request needs. */
   readonly needs: { unmet(model: ModelConfig): Promise<Unmet | undefined> };
   /**
    * Whether the gateway can send this request to `model` on `provider` (the provider speaks a format the
@@ -72,7 +79,13 @@ const ANY = (): boolean => true;
  * Retries repeat the same contract: the same model on the same provider, with the provider's next
  * credential on 401 and on retry statuses (429/5xx), or after a backoff once every credential had its
  * turn. Fallbacks change the route and happen only when the client named a route that lists
- * `fallbacks`, on a fallback trigger, once retries are spent.
+ * `fallbacks` (or its workflow lists `fallback.allowed`), on a fallback trigger once retries are spent or
+ * on a `fallback` transition; never to a model the workflow blocks.
+ *
+ * The call's workflow is the one the record names (`record.workflow`, else `default`). Its `on:` map and
+ * the route's decide the outcomes they name (see `TransitionTable`); every other outcome is decided by the
+ * failover section as before. Every candidate, the chosen model included, must have what the request needs
+ * and what the workflow requires: one that lacks it is passed over (`switchyard.fallback.skipped`).
  */
 export class FailoverPlan {
   readonly settings: FailoverSettings;
@@ -81,39 +94,74 @@ export class FailoverPlan {
   readonly #options: PlanOptions;
   readonly #now: () => number;
   readonly #primary: string;
-  /** Fallback candidates not looked at yet, in order. */
-  readonly #queue: string[];
-  /** Candidates passed over because they were cooling down: tried when nothing else is left. */
-  readonly #deferred: string[] = [];
+  readonly #queue: FallbackQueue;
   #model: ModelConfig;
   #provider: ProviderConfig;
   #credentials: CredentialCursor;
   #round = 0;
-  #schemaRetried = false;
+  readonly #workflow: WorkflowConfig | undefined;
+  readonly #written: TransitionState;
 
   constructor(options: PlanOptions) {
-    const { policy, selection, model } = options;
+    const { policy, selection, model, record } = options;
     this.#options = options;
     this.#now = options.now ?? Date.now;
     const route = selection.kind === 'route' ? selection.route : undefined;
     this.settings = (route !== undefined && policy.failover.routes.get(route)) || policy.failover.defaults;
     const total = this.settings.timeouts.totalMs;
-    this.deadlineAt = total === undefined ? undefined : options.record.startedAt + total;
+    this.deadlineAt = total === undefined ? undefined : record.startedAt + total;
     this.#primary = model;
-    const fallbacks = route === undefined ? [] : (policy.routes.get(route)?.fallbacks ?? []);
-    this.#queue = fallbacks.filter((id, i) => id !== model && fallbacks.indexOf(id) === i);
+    const routeConfig = route === undefined ? undefined : policy.routes.get(route);
+    this.#workflow = policy.workflows?.get(record.workflow ?? DEFAULT_WORKFLOW);
+    this.#queue = new FallbackQueue({
+      policy,
+      listed: this.#workflow?.fallback.allowed ?? routeConfig?.fallbacks ?? [],
+      primary: model,
+      blocked: this.#workflow?.fallback.blocked,
+      cooldowns: options.cooldowns,
+      callable: options.callable ?? ANY,
+      unmet: (candidate) => this.#unmet(candidate),
+      skipped: (candidate, why) => this.#skipped(candidate, why),
+      now: this.#now,
+    });
+    this.#written = new TransitionState(new TransitionTable(this.#workflow?.on, routeConfig?.on), this.settings.onSchemaError);
     this.#model = lookup(policy.models, model, 'model');
     this.#provider = lookup(policy.providers, this.#model.provider, 'provider');
     this.#credentials = new CredentialCursor(this.#provider);
   }
 
-  /** The first attempt: the chosen model, unless it is cooling down and the route has somewhere else to go. */
+  /**
+   * Whether a transition needs a non-streamed 2xx answer read whole before it is judged: one is written for
+   * `refusal`, which the answer's finish reasons tell. A stream's refusal arrives after its first byte has
+   * gone to the client and cannot be taken back.
+   */
+  get needsWholeAnswer(): boolean {
+    return this.#written.table.names('refusal');
+  }
+
+  /** Whether a transition needs a 4xx answer's error body to judge it: one is written for `unsupported_input`. */
+  get needsErrorBody(): boolean {
+    return this.#written.table.names('unsupported_input');
+  }
+
+  /**
+   * The first attempt: the chosen model, unless it lacks what the request needs or the workflow requires
+   * (then the first allowed fallback that has it), or it is cooling down and the route has somewhere else to go.
+   * @throws SwitchyardError 400 `capability_missing` when neither the chosen model nor any allowed fallback can serve the request.
+   */
   async first(): Promise<Step> {
+    const unmet = await this.#unmet(this.#model);
+    if (unmet) {
+      this.#skipped(this.#model, unmet);
+      const step = await this.#fallback('capability_missing');
+      if (step) return step;
+      throw capabilityMissing(this.#model, unmet);
+    }
     const now = this.#now();
     const { cooldowns } = this.#options;
-    if (this.#queue.length > 0 && !cooldowns.available(this.#provider.name, this.#model.id, now)) {
+    if (!this.#queue.isEmpty && !cooldowns.available(this.#provider.name, this.#model.id, now)) {
       this.#skipped(this.#model, { reason: 'cooldown' });
-      this.#deferred.push(this.#model.id);
+      this.#queue.defer(this.#model.id);
       return (await this.#fallback('cooldown')) ?? this.#attempt(0, now);
     }
     return this.#attempt(0, now);
@@ -128,13 +176,15 @@ export class FailoverPlan {
       this.#credentials.refuse();
       return (this.#credentials.advance() && this.#retry('http_401', 0, now)) || FINISH;
     }
+    if (report.kind === 'answered' && report.schemaViolation) {
+      const violation = report.schemaViolation;
+      this.#event(EVENT_SCHEMA_INVALID, { ...this.#where(), path: violation.path, keyword: violation.keyword });
+    }
+    const decision = this.#written.decide(report);
+    if (decision) return this.#follow(decision, report, now);
     if (verdict.kind !== 'trigger') return FINISH;
     const { trigger } = verdict;
-    if (trigger === 'schema_invalid') {
-      const violation = report.kind === 'answered' ? report.schemaViolation : undefined;
-      this.#event(EVENT_SCHEMA_INVALID, { ...this.#where(), path: violation?.path ?? '', keyword: violation?.keyword ?? '' });
-      return (await this.#onSchemaError(now)) ?? FINISH;
-    }
+    if (trigger === 'schema_invalid') return (await this.#onSchemaError(now)) ?? FINISH;
     const label = triggerLabel(trigger);
     const { retry, fallback } = this.settings;
     if (retry.on.has(trigger)) {
@@ -148,12 +198,52 @@ export class FailoverPlan {
     return FINISH;
   }
 
+  /**
+   * Follows a written transition: a retry of the same model while its `retries` last, then its terminal
+   * action. A retry that cannot be made (the deadline, a Retry-After over `max_delay_ms`) goes straight on to it.
+   */
+  async #follow(decision: Decision, report: AttemptReport, now: number): Promise<Step> {
+    const { found, label } = decision;
+    const { outcome, from } = found;
+    const action = decision.kind === 'retry' ? 'retry_same_route' : decision.action;
+    this.#options.record.transition = { outcome, action, attempt: Math.max(0, this.#attempts() - 1), from };
+    this.#event(EVENT_TRANSITION, { ...this.#where(), outcome, action, from });
+    if (decision.kind === 'retry') {
+      const step = this.#retryFor(label, report, decision.n, now);
+      return step ?? this.#follow({ kind: 'then', found, label, action: found.transition.action }, report, now);
+    }
+    if (action === 'stop_and_escalate') this.#options.record.escalate = true;
+    return (action === 'fallback' && (await this.#fallback(label))) || FINISH;
+  }
+
+  /**
+   * Retry number `n` for `outcome`: a refusal or a schema-invalid answer at once; a rate limit or server
+   * error on the provider's next credential at once, else after the backoff (or the Retry-After, if longer);
+   * anything else after the backoff.
+   */
+  #retryFor(outcome: TransitionOutcome, report: AttemptReport, n: number, now: number): Step | undefined {
+    if (report.kind === 'answered' && report.status >= 200 && report.status <= 299) return this.#retry(outcome, 0, now);
+    const rotating = report.kind === 'answered' && isFailureStatus(report.status) && report.status !== 408;
+    if (rotating && this.#credentials.advance()) return this.#retry(outcome, 0, now);
+    const delay = this.#wait(report, n, outcome, now);
+    if (delay === undefined || (rotating && !this.#credentials.restart())) return undefined;
+    return this.#retry(outcome, delay, now);
+  }
+
+  /** The wait before retry `n`: the backoff, or the upstream's Retry-After if longer; `undefined` when that is over `max_delay_ms`. */
+  #wait(report: AttemptReport, n: number, label: string, now: number): number | undefined {
+    const { retry } = this.settings;
+    const asked = report.kind === 'answered' ? retryAfterMs(report.headers, now) : undefined;
+    const delay = Math.max(backoffDelay(n, retry.backoffMs, retry.maxDelayMs, this.#options.random), asked ?? 0);
+    if (asked === undefined || asked <= retry.maxDelayMs) return delay;
+    this.#event(EVENT_RETRY_SKIPPED, { ...this.#where(), reason: label, why: 'retry_after', delay_ms: delay });
+    return undefined;
+  }
+
   async #onSchemaError(now: number): Promise<Step | undefined> {
     switch (this.settings.onSchemaError) {
       case 'retry':
-        if (this.#schemaRetried) return undefined;
-        this.#schemaRetried = true;
-        return this.#retry('schema_invalid', 0, now);
+        return this.#written.schemaRetry() ? this.#retry('schema_invalid', 0, now) : undefined;
       case 'fallback':
         return this.#fallback('schema_invalid');
       case 'return':
@@ -163,15 +253,9 @@ export class FailoverPlan {
 
   /** The next round over the credentials, after a backoff (or the upstream's Retry-After, if longer). */
   #backoff(report: AttemptReport, label: string, now: number): Step | undefined {
-    const { retry } = this.settings;
-    if (this.#round + 1 >= retry.attempts) return undefined;
-    const asked = report.kind === 'answered' ? retryAfterMs(report.headers, now) : undefined;
-    const delay = Math.max(backoffDelay(this.#round + 1, retry.backoffMs, retry.maxDelayMs, this.#options.random), asked ?? 0);
-    if (asked !== undefined && asked > retry.maxDelayMs) {
-      this.#event(EVENT_RETRY_SKIPPED, { ...this.#where(), reason: label, why: 'retry_after', delay_ms: delay });
-      return undefined;
-    }
-    if (!this.#credentials.restart()) return undefined;
+    if (this.#round + 1 >= this.settings.retry.attempts) return undefined;
+    const delay = this.#wait(report, this.#round + 1, label, now);
+    if (delay === undefined || !this.#credentials.restart()) return undefined;
     const step = this.#retry(label, delay, now);
     if (step) this.#round += 1;
     return step;
@@ -192,34 +276,10 @@ export class FailoverPlan {
     return this.#attempt(delay, now);
   }
 
-  /** The route's next fallback that can serve the request, if the route allows one and time is left. */
+  /** The next allowed fallback that can serve the request, if the route (or the workflow) allows one and time is left. */
   async #fallback(label: string): Promise<Step | undefined> {
-    const { policy, cooldowns, needs } = this.#options;
-    const callable = this.#options.callable ?? ANY;
-    while (this.#queue.length > 0) {
-      if (this.#pastDeadline()) return undefined;
-      const model = lookup(policy.models, this.#queue.shift()!, 'model');
-      const provider = lookup(policy.providers, model.provider, 'provider');
-      if (!callable(provider, model)) {
-        this.#skipped(model, { reason: 'format_not_supported' });
-        continue;
-      }
-      const unmet = await needs.unmet(model);
-      if (unmet) {
-        this.#skipped(model, unmet);
-        continue;
-      }
-      if (!cooldowns.available(provider.name, model.id, this.#now())) {
-        this.#skipped(model, { reason: 'cooldown' });
-        this.#deferred.push(model.id);
-        continue;
-      }
-      return this.#switchTo(model, label);
-    }
-    // Everything left is cooling down: better to probe one than to fail without trying.
-    const probe = this.#deferred.shift();
-    if (probe === undefined || this.#pastDeadline()) return undefined;
-    return this.#switchTo(lookup(policy.models, probe, 'model'), label);
+    const model = await this.#queue.next(() => this.#pastDeadline());
+    return model && this.#switchTo(model, label);
   }
 
   #switchTo(model: ModelConfig, label: string): Step {
@@ -239,8 +299,13 @@ export class FailoverPlan {
     this.#provider = provider;
     this.#credentials = new CredentialCursor(provider);
     this.#round = 0;
-    this.#schemaRetried = false;
+    this.#written.reset();
     return this.#attempt(0, this.#now());
+  }
+
+  /** What `model` lacks of the workflow's requirements, then of the request's needs. */
+  async #unmet(model: ModelConfig): Promise<Unmet | undefined> {
+    return workflowUnmet(this.#workflow, model) ?? (await this.#options.needs.unmet(model));
   }
 
   #attempt(delayMs: number, now: number): AttemptStep {
@@ -271,7 +336,7 @@ export class FailoverPlan {
     }
   }
 
-  #skipped(model: ModelConfig, why: Unmet | { readonly reason: 'cooldown' } | { readonly reason: 'format_not_supported' }): void {
+  #skipped(model: ModelConfig, why: SkipReason): void {
     const detail = why.reason === 'missing_capability' || why.reason === 'context_window' ? unmetAttributes(why) : {};
     this.#event(EVENT_FALLBACK_SKIPPED, { model: model.id, provider: model.provider, reason: why.reason, ...detail });
   }
@@ -294,10 +359,4 @@ export class FailoverPlan {
       last >= 0 ? { name, at: this.#now(), attempt: last, attributes } : { name, at: this.#now(), attributes },
     );
   }
-}
-
-function lookup<T>(map: ReadonlyMap<string, T>, key: string, what: string): T {
-  const value = map.get(key);
-  if (value === undefined) throw new Error(`switchyard: failover got ${what} "${key}" that the policy does not define`);
-  return value;
 }

@@ -18,6 +18,10 @@ export type AttemptReport =
       readonly headers: IncomingHttpHeaders;
       /** Set when the answer was checked against the request's JSON schema and failed. */
       readonly schemaViolation?: SchemaViolation;
+      /** Set on a 2xx answer whose finish reasons say the model refused (`content_filter`, `refusal`, `SAFETY`…). */
+      readonly refusal?: true;
+      /** Set on a 4xx answer whose error says the input's type (an image, a file, …) is not supported. */
+      readonly unsupportedInput?: true;
     }
   | { readonly kind: 'failed'; readonly outcome: 'connect_error' | 'timeout' | 'client_aborted' };
 

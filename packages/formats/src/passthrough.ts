@@ -3,7 +3,8 @@
 import type { ParsedRequest } from '@switchyard/core';
 
 /**
- * The request body for `model`: the client's bytes untouched when they already name it, else the body
+ * The request body for `model` (the provider's ID for it: a model's `upstream_model`, else its policy ID):
+ * the client's bytes untouched when they already name it, else the body
  * serialised once with `model` replaced (in place, so the key order stays). A chat or completions stream
  * also asks for usage (`stream_options.include_usage`), which prices the call; see `asksUsageForClient`.
  */

@@ -40,12 +40,12 @@ type Wires = ReadonlyMap<ProviderFormat, Wire>;
 
 /** Same format: the client's bytes, with only `model` replaced (and a stream asked for its usage). */
 const OPENAI_PASSTHROUGH: Wire = {
-  outgoing: (request, model) => ({ path: request.path, body: requestBody(request, model.id) }),
+  outgoing: (request, model) => ({ path: request.path, body: requestBody(request, upstreamId(model)) }),
   answer: undefined,
 };
 
 const ANTHROPIC_PASSTHROUGH: Wire = {
-  outgoing: (request, model, provider) => ({ path: messagesPath(provider), body: requestBody(request, model.id) }),
+  outgoing: (request, model, provider) => ({ path: messagesPath(provider), body: requestBody(request, upstreamId(model)) }),
   answer: undefined,
 };
 
@@ -61,28 +61,33 @@ const ANTHROPIC_COUNT_PASSTHROUGH: Wire = {
 const CHAT_TO_ANTHROPIC: Wire = {
   outgoing: (request, model, provider) => ({
     path: messagesPath(provider),
-    body: json(toAnthropicRequest(request.body, { model: model.id, defaultMaxTokens: model.maxOutputTokens })),
+    body: json(toAnthropicRequest(request.body, { model: upstreamId(model), defaultMaxTokens: model.maxOutputTokens })),
   }),
   answer: ANTHROPIC_ANSWERS,
 };
 
 const CHAT_TO_GEMINI: Wire = {
   outgoing(request, model) {
-    const { path, body } = toGeminiRequest(request.body, { model: model.id });
+    const { path, body } = toGeminiRequest(request.body, { model: upstreamId(model) });
     return { path, body: json(body) };
   },
   answer: GEMINI_ANSWERS,
 };
 
 const MESSAGES_TO_OPENAI: Wire = {
-  outgoing: (request, model) => ({ path: '/chat/completions', body: json(toOpenAIRequest(request.body, { model: model.id })) }),
+  outgoing: (request, model) => ({
+    path: '/chat/completions',
+    body: json(toOpenAIRequest(request.body, { model: upstreamId(model) })),
+  }),
   answer: ANTHROPIC_TO_OPENAI_ANSWERS,
 };
 
 /** Through OpenAI's chat shape, the pivot both translations share. */
 const MESSAGES_TO_GEMINI: Wire = {
   outgoing(request, model) {
-    const { path, body } = toGeminiRequest(toOpenAIRequest(request.body, { model: model.id }), { model: model.id });
+    const { path, body } = toGeminiRequest(toOpenAIRequest(request.body, { model: upstreamId(model) }), {
+      model: upstreamId(model),
+    });
     return { path, body: json(body) };
   },
   answer: GEMINI_TO_ANTHROPIC_ANSWERS,
@@ -91,10 +96,10 @@ const MESSAGES_TO_GEMINI: Wire = {
 /** The Responses API through OpenAI's chat shape, then as a chat request to Anthropic. */
 const RESPONSES_TO_ANTHROPIC: Wire = {
   outgoing(request, model, provider) {
-    const chat = toChatRequestFromResponses(request.body, { model: model.id });
+    const chat = toChatRequestFromResponses(request.body, { model: upstreamId(model) });
     return {
       path: messagesPath(provider),
-      body: json(toAnthropicRequest(chat, { model: model.id, defaultMaxTokens: model.maxOutputTokens })),
+      body: json(toAnthropicRequest(chat, { model: upstreamId(model), defaultMaxTokens: model.maxOutputTokens })),
     };
   },
   answer: ANTHROPIC_TO_RESPONSES_ANSWERS,
@@ -103,7 +108,9 @@ const RESPONSES_TO_ANTHROPIC: Wire = {
 /** The Responses API through OpenAI's chat shape, then as a chat request to Gemini. */
 const RESPONSES_TO_GEMINI: Wire = {
   outgoing(request, model) {
-    const { path, body } = toGeminiRequest(toChatRequestFromResponses(request.body, { model: model.id }), { model: model.id });
+    const { path, body } = toGeminiRequest(toChatRequestFromResponses(request.body, { model: upstreamId(model) }), {
+      model: upstreamId(model),
+    });
     return { path, body: json(body) };
   },
   answer: GEMINI_TO_RESPONSES_ANSWERS,
@@ -145,6 +152,14 @@ function messagesPath(provider: ProviderConfig): string {
   return provider.baseUrl.endsWith('/v1') ? '/messages' : '/v1/messages';
 }
 
+/**
+ * The ID the provider knows the model by: its `upstream_model`, else the policy's ID. Two policy entries
+ * (`gpt-5-mini@a`, `gpt-5-mini@b`) can so name one model on two providers; records keep the entry's ID.
+ */
+export function upstreamId(model: ModelConfig): string {
+  return model.upstreamModel ?? model.id;
+}
+
 function json(value: unknown): Buffer {
   return Buffer.from(JSON.stringify(value));
 }
@@ -157,15 +172,15 @@ function json(value: unknown): Buffer {
 const GEMINI_FRONT_PASSTHROUGH: Wire = {
   outgoing(request, model) {
     const { method } = geminiTarget(request);
-    const body = method === 'countTokens' ? geminiCountTokensBody(request.body, request.raw, model.id) : request.raw;
-    return { path: geminiPath(model.id, method), body };
+    const body = method === 'countTokens' ? geminiCountTokensBody(request.body, request.raw, upstreamId(model)) : request.raw;
+    return { path: geminiPath(upstreamId(model), method), body };
   },
   answer: undefined,
 };
 
 /** A Gemini client's request to an OpenAI-format provider, through OpenAI's chat shape. */
 export const GEMINI_FRONT_TO_OPENAI: Wire = {
-  outgoing: (request, model) => ({ path: '/chat/completions', body: json(geminiChat(request, model.id)) }),
+  outgoing: (request, model) => ({ path: '/chat/completions', body: json(geminiChat(request, upstreamId(model))) }),
   answer: GEMINI_FRONT_OPENAI_ANSWERS,
 };
 
@@ -173,7 +188,12 @@ export const GEMINI_FRONT_TO_OPENAI: Wire = {
 export const GEMINI_FRONT_TO_ANTHROPIC: Wire = {
   outgoing: (request, model, provider) => ({
     path: messagesPath(provider),
-    body: json(toAnthropicRequest(geminiChat(request, model.id), { model: model.id, defaultMaxTokens: model.maxOutputTokens })),
+    body: json(
+      toAnthropicRequest(geminiChat(request, upstreamId(model)), {
+        model: upstreamId(model),
+        defaultMaxTokens: model.maxOutputTokens,
+      }),
+    ),
   }),
   answer: GEMINI_FRONT_ANTHROPIC_ANSWERS,
 };

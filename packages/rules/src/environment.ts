@@ -1,6 +1,7 @@
 // The one CEL environment of a policy load: every signal declared as a typed variable.
 import { Environment } from '@marcbachmann/cel-js';
 import type { SignalType } from '@switchyard/core';
+import { useAbsentMacros } from './absent.js';
 import { useRe2Matches } from './matches.js';
 import type { CelLimits } from './types.js';
 
@@ -21,7 +22,9 @@ export interface RejectedSignal {
 
 /**
  * The environment every rule of one policy load is parsed in: the signals as typed variables, the
- * limits, and `matches()` on RE2. Signals it could not declare are returned, not thrown.
+ * limits, `matches()` on RE2, and `present()` / `value_or()` for absent signals. Optional types stay off:
+ * their syntax (`x.?f`, `m[?k]`, `.orValue()`) selects fields and keys, never a plain variable such as a
+ * signal. Signals it could not declare are returned, not thrown.
  */
 export function celEnvironment(
   signalTypes: ReadonlyMap<string, SignalType>,
@@ -35,6 +38,7 @@ export function celEnvironment(
     limits: { ...DEFAULT_LIMITS, ...definedOnly(limits) },
   });
   useRe2Matches(env);
+  useAbsentMacros(env);
   const rejected: RejectedSignal[] = [];
   for (const [name, type] of signalTypes) {
     try {

@@ -86,13 +86,19 @@ describe('evaluateRoute', () => {
     expect(record.ruleErrors).toMatchObject([{ route: 'smart', rule: 'r', code: 'numeric_overflow' }]);
   });
 
-  it('should treat an absent signal as no match, naming the signal and the reason', async () => {
+  it('should treat an absent signal as no match: its reading is the record, not a rule error', async () => {
     const { selection, record } = await run(withRule('priority == "high"'), { priority: { absent: 'no metadata.priority' } });
     expect(selection).toEqual({ kind: 'route', route: 'smart', rule: 'next', model: 'cheap-model' });
-    expect(record.ruleErrors).toEqual([
-      { route: 'smart', rule: 'r', code: 'signal_absent', message: 'signal "priority" is absent: no metadata.priority' },
-    ]);
+    expect(record.ruleErrors).toEqual([]);
     expect(record.signals.priority).toEqual({ kind: 'absent', reason: 'no metadata.priority' });
+  });
+
+  it('should keep a real evaluation error beside an absent signal', async () => {
+    const { record } = await run(withRule('priority == "high" || 100 / max_tokens > 1'), {
+      priority: { absent: 'no metadata.priority' },
+      max_tokens: 0,
+    });
+    expect(record.ruleErrors).toEqual([{ route: 'smart', rule: 'r', code: 'division_by_zero', message: 'division by zero' }]);
   });
 
   it('should let CEL absorb an absent signal that the other side of || settles', async () => {

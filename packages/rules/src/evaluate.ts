@@ -53,7 +53,8 @@ function ruleMatches(
   try {
     return rule.matches(activation);
   } catch (err) {
-    record.ruleErrors.push(ruleError(rule, err, record));
+    // A signal the request does not carry is a fact (its absent reading is in the record), not an error.
+    if (!readsAbsentSignal(err, record)) record.ruleErrors.push(ruleError(rule, err));
     return false;
   }
 }
@@ -89,17 +90,15 @@ function note(record: RoutingRecord, reader: SignalReader, name: string): void {
   if (reading !== undefined) record.signals[name] = reading;
 }
 
-function ruleError(rule: CompiledRule, err: unknown, record: RoutingRecord): RuleError {
+/** Whether evaluation stopped at a signal whose reading, in the record, is absent. */
+function readsAbsentSignal(err: unknown, record: RoutingRecord): boolean {
+  if (!(err instanceof EvaluationError) || err.code !== 'unknown_variable') return false;
+  const node = err.node;
+  return node?.op === 'id' && record.signals[node.args]?.kind === 'absent';
+}
+
+function ruleError(rule: CompiledRule, err: unknown): RuleError {
   const base = { route: rule.route, rule: rule.name };
-  if (err instanceof EvaluationError) {
-    const node = err.node;
-    if (err.code === 'unknown_variable' && node?.op === 'id') {
-      const reading = record.signals[node.args];
-      if (reading?.kind === 'absent') {
-        return { ...base, code: 'signal_absent', message: `signal "${node.args}" is absent: ${reading.reason}` };
-      }
-    }
-    return { ...base, code: err.code, message: err.summary };
-  }
+  if (err instanceof EvaluationError) return { ...base, code: err.code, message: err.summary };
   return { ...base, code: 'evaluation_failed', message: err instanceof Error ? err.message : String(err) };
 }

@@ -11,7 +11,7 @@ describe('built-in signals', () => {
   beforeAll(async () => {
     // 2024-01-07T20:00Z is a Sunday in UTC and already 01:30 on Monday in Kolkata (UTC+5:30).
     const catalog = catalogWith('timezone: Asia/Kolkata\n', { now: () => new Date('2024-01-07T20:00:00Z') });
-    server = await serve(signalsApp({ catalog }, [ownerFromHeader]));
+    server = await serve(signalsApp({ catalog }, [ownerFromHeader, workflowInRecord]));
   });
   afterAll(() => server.close());
 
@@ -160,15 +160,21 @@ describe('built-in signals', () => {
     expect(wrong.body.signals.workflow).toEqual({ kind: 'absent', reason: 'expected string, got number 7' });
   });
 
+  it('should read workflow from the record first, where workflows() resolved it (default included)', async () => {
+    const resolved = await read('workflow', CHAT, { 'x-switchyard-workflow': 'asked', 'x-test-workflow': 'default' });
+    expect(resolved.body.signals.workflow).toEqual({ kind: 'value', value: 'default' });
+  });
+
   it('should read owner from the record as set by an earlier middleware', async () => {
     expect((await read('owner', CHAT)).body.signals.owner).toEqual({ kind: 'value', value: 'default' });
     expect((await read('owner', CHAT, { 'x-test-owner': 'search-team' })).body.signals.owner.value).toBe('search-team');
   });
 
-  it('should read hour_local and weekday in the policy time zone', async () => {
-    const res = await read('hour_local,weekday', CHAT);
+  it('should read hour_local, time_of_day and weekday in the policy time zone', async () => {
+    const res = await read('hour_local,time_of_day,weekday', CHAT);
     expect(res.body.signals).toEqual({
       hour_local: { kind: 'value', value: 1 },
+      time_of_day: { kind: 'value', value: '01:30' },
       weekday: { kind: 'value', value: 'monday' },
     });
   });
@@ -202,5 +208,12 @@ describe('built-in signals', () => {
 const ownerFromHeader: RequestHandler = (req, _res, next) => {
   const owner = req.headers['x-test-owner'];
   if (typeof owner === 'string') routing(req).record.owner = owner;
+  next();
+};
+
+/** Stands in for workflows(): the record's workflow, from a test header. */
+const workflowInRecord: RequestHandler = (req, _res, next) => {
+  const workflow = req.headers['x-test-workflow'];
+  if (typeof workflow === 'string') routing(req).record.workflow = workflow;
   next();
 };

@@ -15,6 +15,7 @@ import {
   SIGNAL_MODEL,
   SIGNAL_OWNER,
   SIGNAL_STREAMING,
+  SIGNAL_TIME_OF_DAY,
   SIGNAL_WEEKDAY,
   SIGNAL_WORKFLOW,
   type BuiltinSignalName,
@@ -39,7 +40,8 @@ export function builtinSignals(clock: LocalClock): SignalDef[] {
     },
     [SIGNAL_MODEL]: ({ request }) => value(request.model),
     [SIGNAL_ENDPOINT]: ({ request }) => value(request.endpoint),
-    [SIGNAL_WORKFLOW]: ({ request }) => {
+    [SIGNAL_WORKFLOW]: ({ request, record }) => {
+      if (record.workflow !== undefined) return value(record.workflow);
       if (request.workflow !== undefined) return value(request.workflow);
       const named = isObject(request.body.metadata) ? request.body.metadata.workflow : undefined;
       // Set, but not to a name: say what arrived rather than that nothing did.
@@ -48,6 +50,7 @@ export function builtinSignals(clock: LocalClock): SignalDef[] {
     [SIGNAL_OWNER]: ({ record }) => value(record.owner),
     [SIGNAL_HOUR_LOCAL]: (ctx) => value(clock.hour(ctx.now())),
     [SIGNAL_WEEKDAY]: (ctx) => value(clock.weekday(ctx.now())),
+    [SIGNAL_TIME_OF_DAY]: (ctx) => value(clock.timeOfDay(ctx.now())),
   };
   return (Object.keys(computes) as BuiltinSignalName[]).map((name) => ({
     name,

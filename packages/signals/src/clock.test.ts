@@ -19,4 +19,20 @@ describe('localClock', () => {
     expect(tokyo.weekday(new Date('2024-03-10T16:00:00Z'))).toBe('monday');
     expect(tokyo.hour(new Date('2024-03-10T16:00:00Z'))).toBe(1);
   });
+
+  it('should give the time of day as zero-padded HH:MM, midnight as 00:00', () => {
+    const utc = localClock('UTC');
+    expect(utc.timeOfDay(new Date('2024-03-04T00:05:59Z'))).toBe('00:05');
+    expect(utc.timeOfDay(new Date('2024-03-04T09:30:00Z'))).toBe('09:30');
+    expect(utc.timeOfDay(new Date('2024-03-04T23:59:59Z'))).toBe('23:59');
+    // Half-hour zones and daylight saving time move the minutes and the hour.
+    expect(localClock('Asia/Kolkata').timeOfDay(new Date('2024-01-07T20:00:00Z'))).toBe('01:30');
+    expect(localClock('America/New_York').timeOfDay(new Date('2024-03-10T07:30:00Z'))).toBe('03:30');
+  });
+
+  it('should order times of day as strings the way it orders them in time', () => {
+    const utc = localClock('UTC');
+    const times = [0, 1, 9, 10, 12, 23].map((h) => utc.timeOfDay(new Date(Date.UTC(2024, 0, 1, h, h))));
+    expect([...times].sort()).toEqual(times);
+  });
 });

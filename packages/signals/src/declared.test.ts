@@ -201,3 +201,43 @@ describe('coercion', () => {
     expect(reading.kind === 'absent' && reading.reason.length).toBeLessThan(70);
   });
 });
+
+describe('declared signals with a default', () => {
+  let server: Served;
+  beforeAll(async () => {
+    const catalog = catalogWith(`signals:
+  priority: { from: "$.metadata.priority", type: string, default: normal }
+  tier:     { from: "header:x-tier", type: int, default: 1 }
+  beta:     { from: "$.metadata.beta", type: bool, default: false }
+`);
+    server = await serve(signalsApp({ catalog }));
+  });
+  afterAll(() => server.close());
+
+  const read = (body: unknown, headers?: Record<string, string>) =>
+    post(server.url, '/v1/chat/completions?read=priority,tier,beta', body, headers);
+
+  it('should read the default when the request does not carry the signal', async () => {
+    const res = await read({ ...CHAT, metadata: { priority: null } });
+    expect(res.body.signals).toEqual({
+      priority: { kind: 'value', value: 'normal' },
+      tier: { kind: 'value', value: 1 },
+      beta: { kind: 'value', value: false },
+    });
+  });
+
+  it('should read what the request carries over the default', async () => {
+    const res = await read({ ...CHAT, metadata: { priority: 'high', beta: true } }, { 'x-tier': '3' });
+    expect(res.body.signals).toEqual({
+      priority: { kind: 'value', value: 'high' },
+      tier: { kind: 'value', value: 3 },
+      beta: { kind: 'value', value: true },
+    });
+  });
+
+  it('should leave a value of the wrong type absent, saying why, rather than hide it behind the default', async () => {
+    const res = await read({ ...CHAT, metadata: { priority: 5 } }, { 'x-tier': 'gold' });
+    expect(res.body.signals.priority).toEqual({ kind: 'absent', reason: 'expected string, got number 5' });
+    expect(res.body.signals.tier).toEqual({ kind: 'absent', reason: 'expected int, got string "gold"' });
+  });
+});

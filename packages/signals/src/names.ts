@@ -19,7 +19,10 @@ export const SIGNAL_MESSAGES_COUNT = 'messages_count';
 export const SIGNAL_MODEL = 'model';
 /** The API surface: `chat`, `completions`, `embeddings`, `responses`, `messages` or `other`. */
 export const SIGNAL_ENDPOINT = 'endpoint';
-/** Header `x-switchyard-workflow`, else the body's string `metadata.workflow`. */
+/**
+ * The workflow the call runs as: what workflows() resolved (`default` for a call naming none), else header
+ * `x-switchyard-workflow`, else the body's string `metadata.workflow`.
+ */
 export const SIGNAL_WORKFLOW = 'workflow';
 /** Who the call is billed to (`record.owner`). */
 export const SIGNAL_OWNER = 'owner';
@@ -27,6 +30,8 @@ export const SIGNAL_OWNER = 'owner';
 export const SIGNAL_HOUR_LOCAL = 'hour_local';
 /** The day of the week (`monday` … `sunday`) in the policy's time zone. */
 export const SIGNAL_WEEKDAY = 'weekday';
+/** The time of day as `HH:MM` (24-hour, zero-padded) in the policy's time zone: `time_of_day >= "09:30"`. */
+export const SIGNAL_TIME_OF_DAY = 'time_of_day';
 
 /** The header that names the caller's workflow. */
 export { WORKFLOW_HEADER } from '@switchyard/core';
@@ -46,6 +51,7 @@ export const BUILTIN_SIGNALS = Object.freeze({
   [SIGNAL_OWNER]: 'string',
   [SIGNAL_HOUR_LOCAL]: 'int',
   [SIGNAL_WEEKDAY]: 'string',
+  [SIGNAL_TIME_OF_DAY]: 'string',
 } as const satisfies Record<string, SignalType>) satisfies Readonly<Record<string, SignalType>>;
 
 export type BuiltinSignalName = keyof typeof BUILTIN_SIGNALS;

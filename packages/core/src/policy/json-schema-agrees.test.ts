@@ -29,12 +29,22 @@ const GOOD: Json = {
       max_output_tokens: 16384,
       capabilities: ['tools', 'vision'],
       price: { input: 2.5, output: 10, cached_input: 1.25 },
+      upstream_model: 'gpt-4o-2024-08-06',
     },
     sonnet: { provider: 'claude' },
   },
-  signals: { priority: { from: '$.metadata.priority', type: 'string' }, tier: { from: 'header:x-tier', type: 'int' } },
+  signals: {
+    priority: { from: '$.metadata.priority', type: 'string', default: 'normal' },
+    tier: { from: 'header:x-tier', type: 'int' },
+  },
   routes: {
-    smart: { default: 'sonnet', rules: [{ name: 'urgent', if: 'priority == "high"', use: 'gpt-4o' }], fallbacks: ['gpt-4o'] },
+    smart: {
+      default: 'sonnet',
+      rules: [{ name: 'urgent', if: 'priority == "high"', use: 'gpt-4o' }],
+      fallbacks: ['gpt-4o'],
+      // biome-ignore lint/suspicious/noThenProperty: a key of the policy file, as YAML gives it
+      on: { http_5xx: { retry_same_route: 2, then: 'fallback' }, refusal: 'stop_and_escalate' },
+    },
   },
   failover: {
     retry: { attempts: 2, on: [429, 503, 'timeout'], backoff_ms: 100, max_delay_ms: 5000 },
@@ -54,6 +64,19 @@ const GOOD: Json = {
     { name: 'backend', secret: { env: 'CLIENT_KEY' }, owner: 'team', allow: ['smart'] },
     { name: 'lab', secret: { sha256: 'cd'.repeat(32) }, owner: 'lab' },
   ],
+  workflows_required: false,
+  workflows: {
+    support: {
+      owner: 'team',
+      route: 'smart',
+      requires: ['tools', { long_context: 100000 }],
+      fallback: { allowed: ['gpt-4o'], blocked: ['sonnet'] },
+      on: { timeout: 'fallback', http_429: 'retry_same_route', schema_invalid_after_retry: 'stop' },
+      cost: { max_request_usd: 0.5, monthly_usd: 100, hard_stop: false },
+      latency: { first_token_ms: 1000, p95_first_token_ms: 1200, timeout_ms: 10000, on_timeout: { retry_same_route: 1 } },
+      risk: 'medium',
+    },
+  },
 };
 
 /** Every node of `doc` and its path, the root first. */

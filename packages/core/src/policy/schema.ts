@@ -5,6 +5,7 @@ import { SIGNAL_TYPES } from '../signal-types.js';
 import { CAPABILITIES } from './capabilities.js';
 import { failoverSchema } from './failover-schema.js';
 import { budgetsSchema, envName, keysSchema } from './budget-schema.js';
+import { transitionsSchema, workflowsSchema } from './workflows-schema.js';
 
 const name = z.string().min(1);
 
@@ -71,6 +72,11 @@ const modelSchema = z
       })
       .optional()
       .describe('USD per 1M tokens, for spend and budgets; every model needs one when an owner has hard_stop.'),
+    upstream_model: name
+      .optional()
+      .describe(
+        "The provider's own ID for the model, sent upstream; default: this entry's ID. Lets two entries (gpt-5-mini@a, gpt-5-mini@b) serve one model from two providers.",
+      ),
   })
   .describe('An exact, versioned model ID, pinned to one provider.');
 
@@ -82,6 +88,10 @@ const signalSchema = z
       .regex(/^(\$|header:.+)/, 'must be a JSONPath starting with "$" or "header:<name>"')
       .describe('Where the value is read: a JSONPath into the request body ($.metadata.priority) or header:<name>.'),
     type: z.enum(SIGNAL_TYPES as [string, ...string[]]).describe('The CEL type rules see it as.'),
+    default: z
+      .union([z.boolean(), z.number(), z.string()])
+      .optional()
+      .describe("The value rules see when the request does not carry the signal; of the signal's type. Default: none (absent)."),
   })
   .describe('A signal read from the request, which rules can use by its name.');
 
@@ -107,6 +117,7 @@ const routeSchema = z
       .array(name)
       .default([])
       .describe('Model IDs that may serve the route, in order, once retries are spent; none: strict.'),
+    on: transitionsSchema.optional(),
   })
   .describe('A name clients send as "model", and how it picks the model that serves.');
 
@@ -149,6 +160,13 @@ export const policySchema = z
     keys: keysSchema
       .optional()
       .describe("This gateway's client keys (not provider keys); without them the gateway is open to anyone who reaches it."),
+    workflows: workflowsSchema.optional(),
+    workflows_required: z
+      .boolean()
+      .default(false)
+      .describe(
+        'true: a call must name a defined workflow (else 400 unknown_workflow); false: an unnamed or unknown one runs as "default".',
+      ),
   })
   .meta({
     title: 'Switchyard policy',

@@ -6,9 +6,12 @@ import type { FailoverPolicy } from './failover-types.js';
 import type { Capability } from './capabilities.js';
 import type { Secret } from './secret.js';
 import type { PolicySource } from './source.js';
+import type { SignalValue } from '../signal-types.js';
+import type { Transitions, WorkflowConfig } from './workflow-types.js';
 
 export type * from './failover-types.js';
 export type * from './budget-types.js';
+export type * from './workflow-types.js';
 
 export type { Capability };
 
@@ -50,6 +53,8 @@ export interface ModelConfig {
   readonly maxOutputTokens?: number;
   readonly capabilities: ReadonlySet<Capability>;
   readonly price?: ModelPrice;
+  /** The provider's own ID for the model (`upstream_model`), sent upstream in place of `id`; `undefined`: `id`. */
+  readonly upstreamModel?: string;
 }
 
 export type SignalSource =
@@ -61,6 +66,8 @@ export interface DeclaredSignal {
   readonly name: string;
   readonly type: SignalType;
   readonly from: SignalSource;
+  /** What rules see when the request does not carry the signal (`default:`); of `type`. */
+  readonly default?: SignalValue;
 }
 
 export interface RuleConfig {
@@ -77,6 +84,8 @@ export interface RouteConfig {
   readonly rules: readonly RuleConfig[];
   /** Model IDs allowed to serve this route after retries fail, in order. Empty = strict. */
   readonly fallbacks: readonly string[];
+  /** The route's transitions (`on:`), when it writes any; a workflow's win for the outcomes both name. */
+  readonly on?: Transitions;
 }
 
 /**
@@ -109,6 +118,10 @@ export interface Policy {
   readonly budgets?: BudgetsConfig;
   /** Client keys (`keys:`); `undefined` = the gateway is open and every call belongs to owner `default`. */
   readonly keys?: readonly ClientKey[];
+  /** The workflows (`workflows:`), by name; `default` among them when the policy defines it. */
+  readonly workflows: ReadonlyMap<string, WorkflowConfig>;
+  /** `workflows_required`: a call naming no defined workflow is refused (400 `unknown_workflow`). */
+  readonly workflowsRequired: boolean;
   /** Every env var the policy reads a secret from, in the order the policy first names them. */
   readonly requiredEnv: readonly RequiredEnvVar[];
   /** Where each part was written, for errors found after loading (e.g. CEL type errors). */

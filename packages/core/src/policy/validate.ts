@@ -6,6 +6,7 @@ import { isNeverForwarded } from './headers.js';
 import type { PolicyProblem } from './policy-error.js';
 import type { PolicyDocument } from './schema.js';
 import type { PolicyPath, PolicySource } from './source.js';
+import { buildTransitions, buildWorkflows } from './workflows-build.js';
 import type { DeclaredSignal, ModelConfig, Policy, ProviderConfig, RouteConfig, SecretsMode, SignalSource } from './types.js';
 
 export function buildPolicy(
@@ -59,6 +60,7 @@ export function buildPolicy(
       maxOutputTokens: m.max_output_tokens,
       capabilities: new Set(m.capabilities),
       price,
+      upstreamModel: m.upstream_model,
     });
   }
 
@@ -80,16 +82,22 @@ export function buildPolicy(
     });
     for (const [i, model] of r.fallbacks.entries())
       knownModel(['routes', name, 'fallbacks', i], `route "${name}" fallback`, model);
-    routes.set(name, { name, default: r.default, rules: r.rules, fallbacks: r.fallbacks });
+    const on = buildTransitions(r.on, ['routes', name, 'on'], problem);
+    routes.set(name, { name, default: r.default, rules: r.rules, fallbacks: r.fallbacks, on });
   }
 
   const signals = new Map<string, DeclaredSignal>();
   for (const [name, s] of Object.entries(doc.signals)) {
-    signals.set(name, { name, type: s.type as DeclaredSignal['type'], from: signalSource(s.from) });
+    const type = s.type as DeclaredSignal['type'];
+    if (s.default !== undefined && !ofType(s.default, type)) {
+      problem(['signals', name, 'default'], `signal "${name}": default ${JSON.stringify(s.default)} is not of its type, ${type}`);
+    }
+    signals.set(name, { name, type, from: signalSource(s.from), default: s.default });
   }
 
   const failover = buildFailover(doc.failover, routes, problem);
   const { budgets, keys } = buildBudgets(doc, policyEnv, models, routes, problem);
+  const workflows = buildWorkflows(doc, models, routes, problem);
   const policy: Policy = {
     version: 1,
     timezone: doc.timezone,
@@ -100,6 +108,8 @@ export function buildPolicy(
     failover,
     budgets,
     keys,
+    workflows,
+    workflowsRequired: doc.workflows_required,
     requiredEnv: policyEnv.required(),
     source,
   };
@@ -112,6 +122,20 @@ function signalSource(from: string): SignalSource {
   return from.startsWith('header:')
     ? { kind: 'header', header: from.slice('header:'.length).trim().toLowerCase() }
     : { kind: 'jsonpath', path: from };
+}
+
+/** Whether a `default:` value has the signal's type (an `int` a whole number, a `double` any finite number). */
+function ofType(value: boolean | number | string, type: DeclaredSignal['type']): boolean {
+  switch (type) {
+    case 'bool':
+      return typeof value === 'boolean';
+    case 'string':
+      return typeof value === 'string';
+    case 'int':
+      return Number.isSafeInteger(value);
+    case 'double':
+      return typeof value === 'number' && Number.isFinite(value);
+  }
 }
 
 function list(names: Iterable<string>): string {
