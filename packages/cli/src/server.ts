@@ -2,15 +2,16 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import express, { type Express } from 'express';
-import { switchyard, type CompiledPolicy, type SwitchyardOptions } from 'switchyard';
+import { switchyard, type CompiledPolicy, type Gateway, type SwitchyardOptions } from 'switchyard';
 
-export function createGatewayApp(compiled: CompiledPolicy, options: SwitchyardOptions = {}): Express {
+/** The app: `/healthz`, and on `/v1` the stack of `policy` (a compiled policy, or a reloading gateway). */
+export function createGatewayApp(policy: CompiledPolicy | Gateway, options: SwitchyardOptions = {}): Express {
   const app = express();
   app.disable('x-powered-by');
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
-  app.use('/v1', switchyard(compiled, options));
+  app.use('/v1', typeof policy === 'function' ? policy : switchyard(policy, options));
   return app;
 }
 
@@ -30,9 +31,10 @@ export interface RunningGateway {
   close(graceMs?: number): Promise<void>;
 }
 
-export async function serve(compiled: CompiledPolicy, options: ServeOptions = {}): Promise<RunningGateway> {
+/** Serves `policy` (see `createGatewayApp`); a gateway's own options were given to `switchyardGateway()`. */
+export async function serve(policy: CompiledPolicy | Gateway, options: ServeOptions = {}): Promise<RunningGateway> {
   const host = options.host ?? '127.0.0.1';
-  const app = createGatewayApp(compiled, options);
+  const app = createGatewayApp(policy, options);
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(options.port ?? 8080, host, (err?: Error) => (err ? reject(err) : resolve(s)));
   });

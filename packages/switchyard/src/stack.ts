@@ -1,14 +1,17 @@
-// switchyard(policy): the whole stack as one Express router, for teams that want it all.
-import { audit, type AuditOptions } from '@switchyard/audit';
+// switchyard(policy): the whole stack of one compiled policy as one Express router, for teams that want it all.
+import { audit, type AuditHandler, type AuditOptions } from '@switchyard/audit';
 import { budget, budgetReport } from '@switchyard/budget';
-import { keyAllowList, keys } from '@switchyard/keys';
-import { errorHandler, SwitchyardError, type ErrorHandlerOptions } from '@switchyard/core';
+import { adminOnly, keyAllowList, keys } from '@switchyard/keys';
+import { errorHandler, routing, SwitchyardError, type ErrorHandlerOptions } from '@switchyard/core';
 import { modelList, pin } from '@switchyard/pinning';
-import { dispatch } from '@switchyard/dispatch';
+import { dispatch, type DispatchHandler } from '@switchyard/dispatch';
 import { rules } from '@switchyard/rules';
 import { signals } from '@switchyard/signals';
-import express, { type Router } from 'express';
+import express, { type RequestHandler, type Router } from 'express';
 import type { CompiledPolicy } from './compile.js';
+import { EXPLAIN_PATH, explainEndpoint } from './explain/endpoint.js';
+import { POLICY_STATUS_PATH, type PolicyStatus } from './policy-status.js';
+import { POLICY_HEADER } from './version.js';
 
 /** Anthropic's Messages API: the front door for Anthropic clients, whose errors are answered in Anthropic's shape. */
 export const MESSAGES_PATH = '/messages';
@@ -26,24 +29,65 @@ export interface SwitchyardOptions extends ErrorHandlerOptions {
   readonly audit?: Omit<AuditOptions, 'policy'>;
 }
 
-/** Mount it where OpenAI clients expect the API: `app.use('/v1', switchyard(await loadPolicy(file)))`. */
+/** One compiled policy's stack: its router, and what must be let go of once it serves no more. */
+export interface PolicyStack {
+  readonly compiled: CompiledPolicy;
+  readonly router: Router;
+  /** Its upstream pools and cooldowns, which the next version's dispatch() takes over. */
+  readonly dispatcher: DispatchHandler;
+  /** Closes the audit log file this stack opened, if any. */
+  readonly audit: AuditHandler;
+}
+
+/** What a reloading gateway gives the stack of each version. */
+export interface StackLinks {
+  /** The stack this one replaces: its pools and cooldowns carry over. */
+  readonly previous?: PolicyStack;
+  /** The policy status the admin endpoint answers. */
+  readonly status: () => PolicyStatus;
+}
+
+/**
+ * Mount it where OpenAI clients expect the API: `app.use('/v1', switchyard(await loadPolicy(file)))`.
+ * For a policy that reloads when its file changes, see `switchyardGateway()`.
+ */
 export function switchyard(compiled: CompiledPolicy, options: SwitchyardOptions = {}): Router {
+  const loadedAt = new Date().toISOString();
+  const status = (): PolicyStatus => ({
+    version: compiled.version,
+    loaded_at: loadedAt,
+    source: compiled.source ?? null,
+    last_error: null,
+  });
+  return buildStack(compiled, options, { status }).router;
+}
+
+/** The stack of one compiled policy. */
+export function buildStack(compiled: CompiledPolicy, options: SwitchyardOptions, links: StackLinks): PolicyStack {
   const { policy, budget: ledger } = compiled;
   const router = express.Router();
-  if (policy.budgets?.adminKeyDigest) router.get(BUDGET_REPORT_PATH, budgetReport({ ledger }));
+  const stamp = policyStamp(compiled.version);
+  const admin = policy.budgets?.adminKeyDigest;
+  if (admin) {
+    const adminKey = adminOnly(admin);
+    router.get(BUDGET_REPORT_PATH, stamp, budgetReport({ ledger }));
+    router.get(POLICY_STATUS_PATH, stamp, adminKey, (_req, res) => void res.json(links.status()));
+    router.post(EXPLAIN_PATH, stamp, adminKey, explainEndpoint(compiled, options));
+  }
   const auditCall = audit({ ...options.audit, policy });
   const checkKey = keys({ policy });
+  const dispatcher = dispatch({ policy, previous: links.previous?.dispatcher });
   const routed = [
     signals({ catalog: compiled.catalog, bodyLimit: options.bodyLimit }),
     rules({ compiled: compiled.rules }),
     pin({ policy, allowedModels: keyAllowList }),
     budget({ ledger }),
-    dispatch({ policy }),
+    dispatcher,
   ];
   // A routed call runs its whole chain in one route (one router step, not five): audit() first, so that
   // every outcome is recorded, a refused key included. Every other request meets keys() below.
-  router.post([...ROUTED_PATHS], auditCall, checkKey, ...routed);
-  router.use(checkKey);
+  router.post([...ROUTED_PATHS], stamp, auditCall, checkKey, ...routed);
+  router.use(stamp, checkKey);
   router.get('/models', modelList({ policy, allowedModels: keyAllowList }));
   router.use(function unknownEndpoint(req, _res, next) {
     next(
@@ -56,5 +100,14 @@ export function switchyard(compiled: CompiledPolicy, options: SwitchyardOptions 
     );
   });
   router.use(errorHandler(options));
-  return router;
+  return { compiled, router, dispatcher, audit: auditCall };
+}
+
+/** Every answer names the policy version that gave it (`x-switchyard-policy`), and so does the record. */
+function policyStamp(version: string): RequestHandler {
+  return function switchyardPolicyVersion(req, res, next) {
+    routing(req).record.policyVersion = version;
+    res.setHeader(POLICY_HEADER, version);
+    next();
+  };
 }
