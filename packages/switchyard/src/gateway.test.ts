@@ -71,7 +71,11 @@ async function start(text: string, options: GatewayOptions = {}): Promise<{ file
 }
 
 function post(body: unknown = HI): Promise<Response> {
-  return fetch(`${base}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return fetch(`${base}/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
 }
 
 function admin(path: string): Promise<Response> {
@@ -80,7 +84,11 @@ function admin(path: string): Promise<Response> {
 
 async function served(res: Response): Promise<{ model: string | null; policy: string | null; status: number }> {
   await res.arrayBuffer();
-  return { model: res.headers.get('x-switchyard-served-model'), policy: res.headers.get('x-switchyard-policy'), status: res.status };
+  return {
+    model: res.headers.get('x-switchyard-served-model'),
+    policy: res.headers.get('x-switchyard-policy'),
+    status: res.status,
+  };
 }
 
 async function until(check: () => boolean | Promise<boolean>, ms = 5000): Promise<void> {
@@ -129,7 +137,12 @@ describe('switchyardGateway', () => {
     const status = (await (await admin('/switchyard/policy')).json()) as Record<string, any>;
     expect(status).toMatchObject({ version: policyVersion(good), source: file, last_error: { version: policyVersion(broken) } });
     expect(status.last_error.problems).toEqual([
-      { file, line: 11, column: 28, message: expect.stringContaining('rule "pick": unknown signal "has_shema", did you mean "has_schema"?') },
+      {
+        file,
+        line: 11,
+        column: 28,
+        message: expect.stringContaining('rule "pick": unknown signal "has_shema", did you mean "has_schema"?'),
+      },
     ]);
     expect(status.last_error.message).toMatch(new RegExp(`^${file}:11:28: `));
 
@@ -142,7 +155,9 @@ describe('switchyardGateway', () => {
       'switchyard.policy.reload.trigger': 'signal',
       'switchyard.policy.reload.ok': false,
     });
-    expect(span?.events.map((e) => [e.name, e.attributes?.line, e.attributes?.column])).toEqual([['switchyard.policy.problem', 11, 28]]);
+    expect(span?.events.map((e) => [e.name, e.attributes?.line, e.attributes?.column])).toEqual([
+      ['switchyard.policy.problem', 11, 28],
+    ]);
 
     // Fixed: the next reload serves it and forgets the error.
     await writeFile(file, policy('model-b'));
@@ -154,7 +169,12 @@ describe('switchyardGateway', () => {
     const { file } = await start(policy('model-a'));
     await rm(file);
     const result = await gateway!.reload();
-    expect(result).toMatchObject({ ok: false, version: null, problems: [], message: expect.stringMatching(/cannot read policy file/) });
+    expect(result).toMatchObject({
+      ok: false,
+      version: null,
+      problems: [],
+      message: expect.stringMatching(/cannot read policy file/),
+    });
     expect((await served(await post())).model).toBe('model-a');
   });
 
@@ -200,7 +220,10 @@ describe('switchyardGateway', () => {
     await served(await post());
     await served(await slow);
     await gateway!.close();
-    const lines = (await readFile(log, 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as { served_model: string });
+    const lines = (await readFile(log, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { served_model: string });
     expect(lines.map((l) => l.served_model).sort()).toEqual(['model-a', 'model-b']);
   });
 

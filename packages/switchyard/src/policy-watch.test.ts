@@ -54,7 +54,7 @@ describe('PolicyWatcher', () => {
     expect(changes).toEqual(['two']);
   });
 
-  it("should report a file replaced by a rename, as editors save", async () => {
+  it('should report a file replaced by a rename, as editors save', async () => {
     const file = join(dir, 'policy.yaml');
     await writeFile(file, 'one');
     const { changes } = watching(file, 'one');
