@@ -93,7 +93,7 @@ export function parsePolicyTests(text: string, file: string): PolicyTestSuite {
     cases.push({ ...found, line: source.locate(['cases', i]).line });
   });
   if (root.cases.length === 0) problem(['cases'], 'no cases');
-  if (problems.length > 0) throw new PolicyError(problems);
+  if (problems.length > 0) throw new PolicyError(problems.sort((a, b) => a.line - b.line || a.column - b.column));
   return { file, cases };
 }
 
