@@ -90,6 +90,8 @@ function outcome(e: Explanation): string {
   return `answer    ${call.status} ${call.code} after ${tries}`;
 }
 
+/** Up to six decimals (a millionth of a dollar), at least two: `$9.9999`, `$10.00`, `$0.00159`. */
 function usd(n: number): string {
-  return `$${n.toFixed(n !== 0 && Math.abs(n) < 0.01 ? 6 : 2)}`;
+  const [whole, cents = ''] = String(Number(n.toFixed(6))).split('.');
+  return `$${whole}.${cents.padEnd(2, '0')}`;
 }
