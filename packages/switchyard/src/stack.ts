@@ -74,21 +74,23 @@ export function buildStack(compiled: CompiledPolicy, options: SwitchyardOptions,
     router.get(POLICY_STATUS_PATH, stamp, adminKey, (_req, res) => void res.json(links.status()));
     router.post(EXPLAIN_PATH, stamp, adminKey, explainEndpoint(compiled, options));
   }
-  const auditCall = audit({ ...options.audit, policy });
   const checkKey = keys({ policy });
-  const dispatcher = dispatch({ policy, previous: links.previous?.dispatcher });
   const routed = [
     signals({ catalog: compiled.catalog, bodyLimit: options.bodyLimit }),
     rules({ compiled: compiled.rules }),
     pin({ policy, allowedModels: keyAllowList }),
     budget({ ledger }),
-    dispatcher,
   ];
+  const models = modelList({ policy, allowedModels: keyAllowList });
+  // Last, as nothing after them can fail: audit() opens its log file, dispatch() takes over the previous
+  // version's pools, neither of which may happen for a stack that is then not built.
+  const auditCall = audit({ ...options.audit, policy });
+  const dispatcher = closingOnError(auditCall, () => dispatch({ policy, previous: links.previous?.dispatcher }));
   // A routed call runs its whole chain in one route (one router step, not five): audit() first, so that
   // every outcome is recorded, a refused key included. Every other request meets keys() below.
-  router.post([...ROUTED_PATHS], stamp, auditCall, checkKey, ...routed);
+  router.post([...ROUTED_PATHS], stamp, auditCall, checkKey, ...routed, dispatcher);
   router.use(stamp, checkKey);
-  router.get('/models', modelList({ policy, allowedModels: keyAllowList }));
+  router.get('/models', models);
   router.use(function unknownEndpoint(req, _res, next) {
     next(
       new SwitchyardError({
@@ -101,6 +103,16 @@ export function buildStack(compiled: CompiledPolicy, options: SwitchyardOptions,
   });
   router.use(errorHandler(options));
   return { compiled, router, dispatcher, audit: auditCall };
+}
+
+/** `make()`, or the audit log closed again when it throws. */
+function closingOnError<T>(auditCall: AuditHandler, make: () => T): T {
+  try {
+    return make();
+  } catch (err) {
+    auditCall.close();
+    throw err;
+  }
 }
 
 /** Every answer names the policy version that gave it (`x-switchyard-policy`), and so does the record. */
