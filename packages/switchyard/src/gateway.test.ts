@@ -243,6 +243,27 @@ describe('switchyardGateway', () => {
     expect((await served(await post())).model).toBe('model-b');
   });
 
+  it('should survive an onReload that throws, and refuse to reload once closed', async () => {
+    const { file } = await start(policy('model-a'), {
+      onReload: () => {
+        throw new Error('listener bug');
+      },
+    });
+    await writeFile(file, policy('model-b'));
+    const errors: unknown[][] = [];
+    const original = console.error;
+    console.error = (...args: unknown[]) => void errors.push(args);
+    try {
+      expect(await gateway!.reload()).toMatchObject({ ok: true, changed: true });
+    } finally {
+      console.error = original;
+    }
+    expect(errors).toEqual([['switchyard: onReload threw', expect.objectContaining({ message: 'listener bug' })]]);
+    await gateway!.close();
+    await writeFile(file, policy('model-a'));
+    expect(await gateway!.reload()).toMatchObject({ ok: false, message: 'switchyard: the gateway is closed' });
+  });
+
   it('should refuse to start on a policy that does not validate', async () => {
     const file = join(dir, 'broken.yaml');
     await writeFile(file, policy('model-c'));

@@ -174,7 +174,12 @@ class LiveGateway {
   /** Reloads run one at a time, in the order they were asked for; each is reported. */
   #enqueue(task: () => Promise<ReloadResult> | ReloadResult): Promise<ReloadResult> {
     const run = this.#queue.then(task).then((result) => {
-      this.#report(result);
+      try {
+        this.#report(result);
+      } catch (err) {
+        // Whoever listens for reloads must not make one fail, nor stop the next.
+        console.error('switchyard: onReload threw', err);
+      }
       return result;
     });
     this.#queue = run.catch(() => undefined);
@@ -185,6 +190,7 @@ class LiveGateway {
     const previous = this.#served;
     const previousVersion = previous.compiled.version;
     const version = policyVersion(bytes);
+    if (this.#closing) return this.#rejected(new Error('switchyard: the gateway is closed'), version, trigger);
     if (version === previousVersion) {
       this.#lastError = null;
       return { ok: true, version, previousVersion, changed: false, trigger };

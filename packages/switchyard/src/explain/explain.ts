@@ -1,6 +1,7 @@
 // explainRequest(): what the gateway would do with a request, decided by the stack's own middlewares and
 // failover plan, without calling any provider.
 import { routing, SwitchyardError, type RoutingContext, type RoutingEvent, type Selection } from '@switchyard/core';
+import { SIGNAL_MONTHLY_SPEND_PCT } from '@switchyard/budget';
 import { EVENT_FALLBACK, EVENT_FALLBACK_SKIPPED } from '@switchyard/failover';
 import { keyAllowList, keys, presentedKey } from '@switchyard/keys';
 import { pin } from '@switchyard/pinning';
@@ -20,8 +21,6 @@ import type { ExplainInput, Explanation, FallbackTrace, Refusal, RefusalStage } 
 
 /** Where a request goes unless the input names a path. */
 export const DEFAULT_EXPLAIN_PATH = '/chat/completions';
-
-const MONTHLY_SPEND_PCT = 'monthly_spend_pct';
 
 /**
  * Explains `input` under `compiled`: the client key's owner and allow list (keys()), the parsed request
@@ -59,13 +58,13 @@ export async function explainRequest(compiled: CompiledPolicy, input: ExplainInp
   if (route) {
     const ruleFailure = await runMiddleware(rules({ compiled: compiled.rules }), req, res);
     if (ruleFailure) throw ruleFailure;
-    explained.rules = await traceRules(compiled.rules, route, ctx.record.owner, reader, reader);
+    explained.rules = await traceRules(compiled.rules, route, reader);
     explained.signals = Object.entries(ctx.record.signals).map(([name, reading]) => signalTrace(name, reading, reader));
   }
   const modelRefusal = await runMiddleware(pin({ policy: compiled.policy, allowedModels: keyAllowList }), req, res);
   if (modelRefusal) return explained.refused(modelRefusal, 'model');
 
-  const spendPct = given.get(MONTHLY_SPEND_PCT);
+  const spendPct = given.get(SIGNAL_MONTHLY_SPEND_PCT);
   const budget = await checkBudget({
     ledger: compiled.budget,
     ctx,

@@ -1,6 +1,6 @@
 // Each rule of the requested route, in order, as the real evaluation ran it: the signals it read, their
 // readings, and whether it matched.
-import { createRecord, type RoutingRecord, type SignalReader, type SignalReading } from '@switchyard/core';
+import { createRecord, type RoutingRecord, type SignalReading } from '@switchyard/core';
 import { evaluateRoute, type CompiledRoute, type CompiledRules } from '@switchyard/rules';
 import type { GivenSignals } from './given.js';
 
@@ -38,13 +38,7 @@ export interface RuleTrace {
  * Runs `route`'s rules one at a time through rules' own `evaluateRoute`, on the same signal reader as the
  * request's real evaluation (nothing is computed twice), and stops after the first match, as it does.
  */
-export async function traceRules(
-  rules: CompiledRules,
-  route: CompiledRoute,
-  owner: string,
-  reader: SignalReader,
-  given: GivenSignals,
-): Promise<RuleTrace[]> {
+export async function traceRules(rules: CompiledRules, route: CompiledRoute, reader: GivenSignals): Promise<RuleTrace[]> {
   const traces: RuleTrace[] = [];
   let matched = false;
   for (const rule of route.rules) {
@@ -53,11 +47,12 @@ export async function traceRules(
       traces.push({ ...base, outcome: 'not_reached', signals: [] });
       continue;
     }
-    const scratch: RoutingRecord = { ...createRecord(), owner };
+    // A record of its own: what this rule alone read and how it failed. Signals are the reader's, computed once.
+    const scratch: RoutingRecord = createRecord();
     const selection = await evaluateRoute(rules, { ...route, rules: [rule] }, scratch, reader);
     matched = selection.rule === rule.name;
     const error = scratch.ruleErrors[0];
-    const signals = rule.reads.map((name) => signalTrace(name, scratch.signals[name] ?? reader.reading(name), given));
+    const signals = rule.reads.map((name) => signalTrace(name, scratch.signals[name] ?? reader.reading(name), reader));
     const outcome: RuleOutcome = matched ? 'matched' : error ? 'error' : 'no_match';
     traces.push(
       error ? { ...base, outcome, signals, error: { code: error.code, message: error.message } } : { ...base, outcome, signals },
