@@ -32,8 +32,8 @@ function policy(store: string): string {
 providers:
   billing: { format: openai, base_url: ${upstream.url} }
 models:
-  ${MINI.id}: { provider: billing, max_output_tokens: ${MINI.cap}, price: { input: ${MINI.input}, output: ${MINI.output} } }
-  ${GPT4O.id}: { provider: billing, max_output_tokens: ${GPT4O.cap}, price: { input: ${GPT4O.input}, output: ${GPT4O.output} } }
+  ${MINI.id}: { provider: billing, max_output_tokens: ${MINI.cap}, capabilities: [tools, json_schema, streaming, vision], price: { input: ${MINI.input}, output: ${MINI.output} } }
+  ${GPT4O.id}: { provider: billing, max_output_tokens: ${GPT4O.cap}, capabilities: [tools, json_schema, streaming, vision], price: { input: ${GPT4O.input}, output: ${GPT4O.output} } }
 routes:
   smart: { default: ${MINI.id}, fallbacks: [${GPT4O.id}] }
 budgets:

@@ -177,11 +177,9 @@ describe('rate limits shared through Redis by two gateway instances', () => {
     expect(refused.headers.get('retry-after')).toBe('60');
   });
 
-  // For the lead (packages/dispatch): dispatch() relays the upstream's own x-ratelimit-* headers (OpenAI always
-  // sends its organisation's) with writeHead(), which wins over the headers rateLimits() set, so a limited key
-  // would see the provider account's figures instead of its own. dispatch should drop the upstream's
-  // x-ratelimit-* (and retry-after on a 2xx) or let headers already set on `res` win.
-  it.skip("should answer with the key's x-ratelimit headers, not the upstream's", async () => {
+  // The upstream's own x-ratelimit-* headers (OpenAI always sends its organisation's) must not override the
+  // key's: dispatch() passes on no header the gateway set already.
+  it("should answer with the key's x-ratelimit headers, not the upstream's", async () => {
     const upstream = createServer((_req, res) => {
       res.writeHead(200, {
         'content-type': 'application/json',

@@ -183,7 +183,8 @@ function costOfCall(
   return { cost: highestWorstCase({ ...size, unbounded: undefined }, [model]), basis: 'usage_missing' };
 }
 
-function ceilingOf(
+/** The ceiling on one call of this record's owner and route: the lower `max_request_usd`, and whose it is. */
+export function ceilingOf(
   owner: OwnerBudget | undefined,
   record: RoutingRecord,
   routes: ReadonlyMap<string, number>,

@@ -1,6 +1,7 @@
 // @switchyard/budget: owners, prices, monthly windows, reservations, stores (memory, Redis).
 export * from './types.js';
-export { budget, COST_HEADER, type BudgetHandler } from './budget.js';
+export { budget, ceilingOf, COST_HEADER, type BudgetHandler } from './budget.js';
+export { highestWorstCase, requestSize, servingModels } from './estimate.js';
 export { BudgetLedger, DEFAULT_RESERVATION_TTL_MS, type BudgetLedgerOptions, type OwnerSpend } from './ledger.js';
 export { MemoryStore, type MemoryStoreOptions } from './memory-store.js';
 export { costOf, worstCase, type RequestSize } from './pricing.js';

@@ -38,7 +38,7 @@ export function requestShape(request: ParsedRequest): RequestSize {
     inputTokens: Math.max(0, request.raw.length - found.payloadBytes) + overhead,
     maxOutputTokens: outputLimit(request),
     endpoint,
-    completions: completionsAsked(request),
+    completions: request.completions,
     images: found.images,
     extraOutputTokens: predictionBytes(body, request.raw.length),
     unbounded,
@@ -131,34 +131,10 @@ function outputLimit(request: ParsedRequest): number | undefined {
   const { body } = request;
   let highest: number | undefined;
   for (const value of [body.max_tokens, body.max_completion_tokens, body.max_output_tokens, request.maxOutputTokens]) {
-    const n = typeof value === 'number' && Number.isFinite(value) && value >= 0 ? Math.ceil(value) : undefined;
-    if (n !== undefined) highest = Math.max(highest ?? 0, n);
+    // Core's parse refuses a limit that is not a whole number, 0 or more.
+    if (typeof value === 'number') highest = Math.max(highest ?? 0, value);
   }
   return highest;
-}
-
-/**
- * Completions a call asks for, each up to the output cap: `n` on chat and completions, at least `best_of` on
- * completions (generated and billed server-side), times the prompts of a completions call. The rate limiter
- * (`@switchyard/keys`, rate-tokens.ts) counts them the same way.
- */
-export function completionsAsked(request: ParsedRequest): number {
-  const { body, endpoint } = request;
-  if (endpoint === 'chat') return count(body.n);
-  if (endpoint !== 'completions') return 1;
-  return Math.max(count(body.n), count(body.best_of)) * promptCount(body.prompt);
-}
-
-/** A count as an upstream that coerces numeric strings would read it; 1 when it is not a number at all. */
-function count(value: unknown): number {
-  const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : Number.NaN;
-  return Number.isFinite(n) && n >= 1 ? Math.ceil(n) : n === Number.POSITIVE_INFINITY ? Number.MAX_SAFE_INTEGER : 1;
-}
-
-/** A completions `prompt`: a string or token IDs (one prompt), or a list of strings or token-ID lists. */
-function promptCount(prompt: unknown): number {
-  if (!Array.isArray(prompt) || prompt.every((entry) => typeof entry === 'number')) return 1;
-  return prompt.length;
 }
 
 /**

@@ -1,16 +1,22 @@
 #!/usr/bin/env node
-// switchyard serve --policy FILE [--port N] [--host H] [--metrics] [--plugin MODULE]... | switchyard check FILE | switchyard budget --policy FILE
+// switchyard serve | check | explain | test | budget: see USAGE.
 import { parseArgs } from 'node:util';
-import { PolicyError, loadPolicy, otlpEndpointConfigured, prometheusMetrics, setupTracing } from 'switchyard';
+import { PolicyError, loadPolicy } from 'switchyard';
 import { budgetCommand } from './budget-command.js';
 import { checkCommand } from './check-command.js';
+import { explainCommand } from './explain-command.js';
 import { loadPlugins } from './plugins.js';
-import { serve } from './server.js';
+import { serveCommand } from './serve-command.js';
+import { testCommand } from './test-command.js';
 
 const USAGE = `usage:
-  switchyard serve --policy FILE [--port N] [--host H] [--body-limit SIZE] [--metrics] [--plugin MODULE]...
+  switchyard serve --policy FILE [--port N] [--host H] [--body-limit SIZE] [--metrics] [--plugin MODULE]... [--audit-log FILE|-] [--no-watch]
   switchyard check FILE [--json] [--require-env] [--plugin MODULE]...
+  switchyard explain --policy FILE --request REQUEST.json [--path /messages] [--header 'K: V']... [--key KEY] [--given name=value]... [--json]
+  switchyard test --policy FILE TESTS.yaml [--reporter text|junit] [--plugin MODULE]...
   switchyard budget --policy FILE [--json]`;
+
+const COMMANDS = new Set(['serve', 'check', 'explain', 'test', 'budget']);
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -25,12 +31,20 @@ async function main(argv: string[]): Promise<number> {
       plugin: { type: 'string', multiple: true },
       json: { type: 'boolean' },
       'require-env': { type: 'boolean' },
+      'audit-log': { type: 'string' },
+      'no-watch': { type: 'boolean' },
+      request: { type: 'string' },
+      path: { type: 'string' },
+      header: { type: 'string', multiple: true },
+      key: { type: 'string' },
+      given: { type: 'string', multiple: true },
+      reporter: { type: 'string' },
       metrics: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
   const help = values.help === true || command === '--help' || command === '-h';
-  if (help || (command !== 'serve' && command !== 'check' && command !== 'budget')) {
+  if (help || command === undefined || !COMMANDS.has(command)) {
     console.log(USAGE);
     return help ? 0 : 2;
   }
@@ -39,49 +53,45 @@ async function main(argv: string[]): Promise<number> {
     console.error(`switchyard ${command}: name the policy file\n${USAGE}`);
     return 2;
   }
-  if (command === 'check') {
-    return checkCommand(file, {
-      plugins: values.plugin ?? [],
-      json: values.json === true,
-      requireEnv: values['require-env'] === true,
-    });
+  const plugins = values.plugin ?? [];
+  switch (command) {
+    case 'check':
+      return checkCommand(file, { plugins, json: values.json === true, requireEnv: values['require-env'] === true });
+    case 'explain':
+      if (!values.request) return usage('explain', 'name the request file: --request REQUEST.json (or - for stdin)');
+      return explainCommand(file, {
+        request: values.request,
+        path: values.path,
+        headers: values.header ?? [],
+        key: values.key,
+        given: values.given ?? [],
+        json: values.json === true,
+        plugins,
+      });
+    case 'test':
+      if (!positionals[0]) return usage('test', 'name the test file: switchyard test --policy FILE TESTS.yaml');
+      return testCommand(file, positionals[0], { reporter: values.reporter ?? 'text', plugins });
+    case 'budget':
+      console.log(
+        await budgetCommand(file, await loadPolicy(file, { plugins: await loadPlugins(plugins) }), values.json === true),
+      );
+      return 0;
+    default:
+      return serveCommand(file, {
+        port: values.port,
+        host: values.host,
+        bodyLimit: values['body-limit'],
+        plugins,
+        auditLog: values['audit-log'],
+        watch: values['no-watch'] !== true,
+        metrics: values.metrics === true,
+      });
   }
-  const plugins = await loadPlugins(values.plugin ?? []);
-  const compiled = await loadPolicy(file, { plugins });
-  if (command === 'budget') {
-    console.log(await budgetCommand(file, compiled, values.json === true));
-    return 0;
-  }
-  const port = values.port === undefined ? Number(process.env.PORT ?? 8080) : Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    console.error(`switchyard serve: --port must be 0-65535, got ${values.port}`);
-    return 2;
-  }
-  // Spans and metrics go out over OTLP when the standard variables name an endpoint (docs/tracing.md).
-  // --metrics serves them for Prometheus too: from the SDK's meter provider when there is one (both readers
-  // then see the same instruments), else from a meter provider of its own.
-  const scrape = values.metrics === true;
-  const tracing = otlpEndpointConfigured() ? await setupTracing({ prometheus: scrape }) : undefined;
-  const own = scrape && !tracing ? await prometheusMetrics() : undefined;
-  const gateway = await serve(compiled, {
-    port,
-    host: values.host,
-    bodyLimit: values['body-limit'],
-    metrics: tracing?.metricsHandler ?? own?.handler,
-    audit: own ? { meterProvider: own.meterProvider } : undefined,
-  });
-  console.log(`switchyard listening on ${gateway.url}`);
-  if (tracing) console.log('switchyard: exporting traces and metrics over OTLP (OTEL_EXPORTER_OTLP_* variables)');
-  if (scrape) console.log(`switchyard: metrics for Prometheus on ${new URL(gateway.url).origin}/metrics (keep it private)`);
-  // In-flight calls finish first, so their spans are in what shutdown() flushes.
-  const stop = () =>
-    void gateway
-      .close()
-      .then(() => Promise.all([tracing?.shutdown(), own?.shutdown(), compiled.budget.shutdown()]))
-      .then(() => process.exit(0));
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
-  return -1; // keep running
+}
+
+function usage(command: string, message: string): number {
+  console.error(`switchyard ${command}: ${message}\n${USAGE}`);
+  return 2;
 }
 
 main(process.argv.slice(2)).then(

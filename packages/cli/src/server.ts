@@ -8,6 +8,7 @@ import {
   switchyard,
   unknownEndpoint,
   type CompiledPolicy,
+  type Gateway,
   type MetricsHandler,
   type SwitchyardOptions,
 } from 'switchyard';
@@ -23,7 +24,11 @@ export interface GatewayOptions extends SwitchyardOptions {
   readonly metrics?: MetricsHandler;
 }
 
-export function createGatewayApp(compiled: CompiledPolicy, options: GatewayOptions = {}): Express {
+/**
+ * The app: `/healthz`, `/metrics` when asked for, and on `/v1` (and `/v1beta`, for Google's clients) the
+ * stack of `policy`: a compiled policy, or a reloading gateway (whose own options went to `switchyardGateway()`).
+ */
+export function createGatewayApp(policy: CompiledPolicy | Gateway, options: GatewayOptions = {}): Express {
   const { metrics, ...stack } = options;
   const app = express();
   app.disable('x-powered-by');
@@ -32,7 +37,7 @@ export function createGatewayApp(compiled: CompiledPolicy, options: GatewayOptio
   });
   if (metrics) app.get(METRICS_PATH, metrics);
   // Google's clients call {base}/v1beta/models/…: the Gemini front door answers there too.
-  app.use(['/v1', '/v1beta'], switchyard(compiled, stack));
+  app.use(['/v1', '/v1beta'], typeof policy === 'function' ? policy : switchyard(policy, stack));
   // Outside the API: JSON errors too, never Express's HTML page or a stack trace.
   app.use(function notAnEndpoint(req, _res, next) {
     next(unknownEndpoint(req.method, req.path));
@@ -57,9 +62,10 @@ export interface RunningGateway {
   close(graceMs?: number): Promise<void>;
 }
 
-export async function serve(compiled: CompiledPolicy, options: ServeOptions = {}): Promise<RunningGateway> {
+/** Serves `policy` (see `createGatewayApp`). */
+export async function serve(policy: CompiledPolicy | Gateway, options: ServeOptions = {}): Promise<RunningGateway> {
   const host = options.host ?? '127.0.0.1';
-  const app = createGatewayApp(compiled, options);
+  const app = createGatewayApp(policy, options);
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(options.port ?? 8080, host, (err?: Error) => (err ? reject(err) : resolve(s)));
   });

@@ -144,6 +144,27 @@ export interface TransitionTaken {
   readonly from: 'workflow' | 'route';
 }
 
+/** What the rate limiter decided for a call, in the routing record (`record.rateLimit`); flat, so audit writes every field. */
+export interface RateLimitState {
+  readonly owner: string;
+  /** The client key's name, when a key was checked. */
+  readonly key?: string;
+  /** What refused the call, when something did. */
+  readonly refused?: 'requests' | 'tokens';
+  readonly requestsScope?: 'key' | 'owner';
+  readonly requestsLimit?: number;
+  readonly requestsRemaining?: number;
+  readonly requestsResetMs?: number;
+  readonly tokensScope?: 'key' | 'owner';
+  readonly tokensLimit?: number;
+  readonly tokensRemaining?: number;
+  readonly tokensResetMs?: number;
+  /** Tokens counted up front: the call's bound. */
+  readonly tokensReserved?: number;
+  /** Tokens the call used, as its usage reported (or as settled without one); set once it is over. */
+  tokensUsed?: number;
+}
+
 /** Everything decided about one request. Middlewares write here and nowhere else on `req`. */
 export interface RoutingRecord {
   /** Epoch milliseconds when the record was created. */
@@ -177,6 +198,8 @@ export interface RoutingRecord {
   /** Why a fallback model served instead of the selected one, when one did. */
   fallbackReason?: string;
   budget?: BudgetState;
+  /** What the rate limiter decided for the call, when the key or its owner has limits. */
+  rateLimit?: RateLimitState;
   /** What the call cost, from the upstream's usage and the model's price, when both are known. */
   costUsd?: number;
   /** Retries, fallbacks, skips, cooldowns and budget decisions, in order. */

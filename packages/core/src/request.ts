@@ -38,6 +38,11 @@ export interface ParsedRequest {
    * non-negative integer.
    */
   readonly maxOutputTokens: number | undefined;
+  /**
+   * Answers the call asks for, each up to the output cap: `n` on chat and completions, at least `best_of` on
+   * completions (generated and billed server-side), times the prompts of a completions call; 1 elsewhere.
+   */
+  readonly completions: number;
   /** A JSON-schema structured output is asked for (chat `response_format`, Responses `text.format`, Messages `output_config.format`). */
   readonly hasSchema: boolean;
   /** Tools are offered (`tools`, or the legacy `functions`). */
@@ -109,6 +114,7 @@ class Request implements ParsedRequest {
   readonly stream: boolean;
   readonly #rawHeaders: readonly string[];
   #maxOutputTokens: number | undefined | typeof UNSET = UNSET;
+  #completions: number | undefined;
   #hasSchema: boolean | undefined;
   #hasTools: boolean | undefined;
   #hasImages: boolean | undefined;
@@ -133,6 +139,11 @@ class Request implements ParsedRequest {
   get maxOutputTokens(): number | undefined {
     if (this.#maxOutputTokens === UNSET) this.#maxOutputTokens = maxOutputTokensOf(this.endpoint, this.body);
     return this.#maxOutputTokens;
+  }
+
+  get completions(): number {
+    this.#completions ??= completionsOf(this.endpoint, this.body);
+    return this.#completions;
   }
 
   get hasSchema(): boolean {
@@ -172,6 +183,16 @@ function maxOutputTokensOf(endpoint: Endpoint, body: Readonly<Record<string, unk
           ? generationConfig(body).maxOutputTokens
           : body.max_tokens;
   return typeof max === 'number' && Number.isSafeInteger(max) && max >= 0 ? max : undefined;
+}
+
+function completionsOf(endpoint: Endpoint, body: Readonly<Record<string, unknown>>): number {
+  // n and best_of are whole numbers, 1 or more, when set: parseRequest refused anything else.
+  const n = typeof body.n === 'number' ? body.n : 1;
+  if (endpoint === 'chat') return n;
+  if (endpoint !== 'completions') return 1;
+  const bestOf = typeof body.best_of === 'number' ? body.best_of : 1;
+  const prompts = Array.isArray(body.prompt) && !body.prompt.every((entry) => typeof entry === 'number') ? body.prompt.length : 1;
+  return Math.max(n, bestOf) * prompts;
 }
 
 /**

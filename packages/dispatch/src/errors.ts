@@ -54,11 +54,15 @@ export function gatewayOverloaded(provider: ProviderConfig): SwitchyardError {
   });
 }
 
-/** 501: the provider speaks a wire format that the endpoint is not translated to. */
+/**
+ * 400: the model asked for is served by a provider whose wire format the endpoint is not translated to. The
+ * client's choice of model cannot serve it (as OpenAI answers a chat model on /embeddings): not a server
+ * fault an SDK should retry.
+ */
 export function formatNotSupported(provider: ProviderConfig, endpoint: Endpoint): SwitchyardError {
   return new SwitchyardError({
-    status: 501,
-    type: 'api_error',
+    status: 400,
+    type: 'invalid_request_error',
     code: 'format_not_supported',
     message: `Provider "${provider.name}" speaks the ${provider.format} format, which this gateway calls for chat completions, messages, the Responses API and generateContent only, not for ${ENDPOINT_NAMES[endpoint]}.`,
   });

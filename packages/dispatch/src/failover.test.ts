@@ -50,7 +50,7 @@ describe('dispatch() failover at the wire', () => {
     expect(res.headers.get('x-switchyard-attempts')).toBe('2');
 
     const unsupported = await post(gateway, { model: 'claude-test', input: 'hi' }, { path: '/embeddings' });
-    expect(unsupported.status).toBe(501);
+    expect(unsupported.status).toBe(400);
     expect(unsupported.headers.get('x-switchyard-attempts')).toBe('0');
   });
 

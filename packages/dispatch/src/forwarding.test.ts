@@ -269,7 +269,7 @@ describe('dispatch() response', () => {
 });
 
 describe('dispatch() configuration', () => {
-  it("should answer 501 format_not_supported for an endpoint that is not translated to the provider's format, without calling it", async () => {
+  it("should answer 400 format_not_supported (the client's choice of model, not a server fault) for an endpoint that is not translated to the provider's format, without calling it", async () => {
     const upstream = await startTestUpstream();
     const policy = testPolicy(upstream.baseUrl, {
       providers: `claude: { format: anthropic, base_url: ${upstream.baseUrl} }`,
@@ -279,13 +279,13 @@ describe('dispatch() configuration', () => {
 
     const res = await post(gateway, { model: 'claude-test', input: 'hi' }, { path: '/embeddings' });
 
-    expect(res.status).toBe(501);
+    expect(res.status).toBe(400);
     expect(res.headers.get('x-switchyard-route')).toBe('exact');
     expect(await res.json()).toStrictEqual({
       error: {
         message:
           'Provider "claude" speaks the anthropic format, which this gateway calls for chat completions, messages, the Responses API and generateContent only, not for embeddings.',
-        type: 'api_error',
+        type: 'invalid_request_error',
         param: null,
         code: 'format_not_supported',
       },

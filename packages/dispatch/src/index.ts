@@ -1,6 +1,7 @@
 // @switchyard/dispatch: the attempt loop, upstream calls, the one answer observer and the relay to the client.
 export { answerObserver, type AnswerObserver, type ObserverOptions } from './answer-observer.js';
 export { ESTIMATE, TOKEN_COUNT_HEADER } from './count-tokens.js';
+export { Candidates, type CandidateRequest } from './candidates.js';
 export { dispatch } from './dispatch.js';
 export { formatNotSupported, upstreamTimeout, upstreamUnavailable } from './errors.js';
 export { ATTEMPTS_HEADER, FALLBACK_REASON_HEADER } from './failover-headers.js';

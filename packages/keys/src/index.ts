@@ -12,7 +12,7 @@ export {
 export { clientKey, digestBytes, keyAllowList, keys, match, presentedKey, type KeysOptions } from './keys.js';
 export { gcraAdjust, gcraStep, type GcraStep } from './gcra.js';
 export { durationText, rateLimitHeaders } from './rate-headers.js';
-export { rateLimits, type RateLimitsHandler, type RateLimitsOptions, type RateLimitState } from './rate-limit.js';
+export { rateLimits, type RateLimitsHandler, type RateLimitsOptions } from './rate-limit.js';
 export {
   RATE_PERIOD_MS,
   RateLimiter,
@@ -29,7 +29,7 @@ export {
   RedisRateStore,
   type RedisRateStoreOptions,
 } from './rate-redis-store.js';
-export { completionsAsked, tokenBound } from './rate-tokens.js';
+export { tokenBound } from './rate-tokens.js';
 export type {
   CounterReading,
   RateCharge,

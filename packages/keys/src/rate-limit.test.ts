@@ -8,7 +8,8 @@ import { signals } from '@switchyard/signals';
 import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
 import { keys } from './keys.js';
-import { rateLimits, type RateLimitState, type RateLimitsOptions } from './rate-limit.js';
+import type { RateLimitState } from '@switchyard/core';
+import { rateLimits, type RateLimitsOptions } from './rate-limit.js';
 import type { RateLimitStore } from './rate-types.js';
 
 const ENV = { K1: 'sk-one', K2: 'sk-two', K3: 'sk-three', REDIS_URL: 'redis://127.0.0.1:9' };

@@ -1,12 +1,12 @@
 // rateLimits(): requests and tokens per minute per client key and per owner, checked before dispatch,
 // corrected from the real usage once the call is over.
-import type { Policy, RoutingContext, RoutingRecord } from '@switchyard/core';
+import type { Policy, RateLimitState, RoutingContext, RoutingRecord } from '@switchyard/core';
 import { routing } from '@switchyard/core';
 import type { RequestHandler, Response } from 'express';
 import { rateLimitExceeded, rateStoreUnavailable } from './errors.js';
 import { clientKey } from './keys.js';
 import { bindingCounter, rateLimitHeaders, type CheckedCounter } from './rate-headers.js';
-import { type LimitCounter, type LimitScope, RateLimiter, type RateLimiterOptions } from './rate-limiter.js';
+import { type LimitCounter, RateLimiter, type RateLimiterOptions } from './rate-limiter.js';
 import { servingModels, tokenBound } from './rate-tokens.js';
 import type { RateResult } from './rate-types.js';
 
@@ -20,29 +20,7 @@ export interface RateLimitsHandler extends RequestHandler {
   readonly limiter: RateLimiter;
 }
 
-/** What the rate limiter decided for a call, in the routing record (`record.rateLimit`); flat, so audit writes every field. */
-export interface RateLimitState {
-  readonly owner: string;
-  /** The client key's name, when a key was checked. */
-  readonly key?: string;
-  /** What refused the call, when something did. */
-  readonly refused?: 'requests' | 'tokens';
-  readonly requestsScope?: LimitScope;
-  readonly requestsLimit?: number;
-  readonly requestsRemaining?: number;
-  readonly requestsResetMs?: number;
-  readonly tokensScope?: LimitScope;
-  readonly tokensLimit?: number;
-  readonly tokensRemaining?: number;
-  readonly tokensResetMs?: number;
-  /** Tokens counted up front: the call's bound. */
-  readonly tokensReserved?: number;
-  /** Tokens the call used, as its usage reported (or as settled without one); set once it is over. */
-  tokensUsed?: number;
-}
-
 /** The record with the rate limiter's field; core's RoutingRecord does not name it (audit writes it as it finds it). */
-type LimitedRecord = RoutingRecord & { rateLimit?: RateLimitState };
 
 /**
  * Mount after `pin()` (the output cap of the serving models bounds the tokens) and before `budget()`.
@@ -90,7 +68,7 @@ export function rateLimits(options: RateLimitsOptions): RateLimitsHandler {
     const checked = applied.map((a, i): CheckedCounter => ({ applied: a, reading: result.counters[i]! }));
     for (const [name, value] of Object.entries(rateLimitHeaders(checked))) res.setHeader(name, value);
     const state = stateOf(record.owner, key?.name, checked, tokens, result.ok);
-    (record as LimitedRecord).rateLimit = state;
+    (record as RoutingRecord).rateLimit = state;
 
     if (!result.ok) {
       release();

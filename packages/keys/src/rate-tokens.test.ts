@@ -1,6 +1,6 @@
 import { parseRequest, RoutingContext, type ModelConfig, type SignalReader } from '@switchyard/core';
 import { describe, expect, it } from 'vitest';
-import { completionsAsked, tokenBound } from './rate-tokens.js';
+import { tokenBound } from './rate-tokens.js';
 
 const model = (cap?: number): ModelConfig => ({ id: 'm', provider: 'p', capabilities: new Set(), maxOutputTokens: cap });
 
@@ -36,7 +36,7 @@ describe('tokenBound()', () => {
 
   it('should count completions prompts times the larger of n and best_of, and nothing out for embeddings', async () => {
     const { ctx } = await context('/completions', { model: 'm', prompt: ['a', 'b'], n: 2, best_of: 3, max_tokens: 10 }, () => 4);
-    expect(completionsAsked(ctx.request!)).toBe(6);
+    expect(ctx.request!.completions).toBe(6);
     expect(tokenBound(ctx, [model(100)])).toBe(4 + 60);
     const embeddings = await context('/embeddings', { model: 'm', input: 'abc', max_tokens: 10 }, () => 3);
     expect(tokenBound(embeddings.ctx, [model(100)])).toBe(3);

@@ -1,5 +1,5 @@
 // How many tokens a call is counted for before it runs: the prompt's bound and the output the call may ask for.
-import type { ModelConfig, ParsedRequest, Policy, RoutingContext, Selection } from '@switchyard/core';
+import type { ModelConfig, Policy, RoutingContext, Selection } from '@switchyard/core';
 
 /**
  * The most tokens a call can use: its prompt's bound (UTF-8 bytes plus framing, what the `input_tokens` rules
@@ -16,7 +16,7 @@ export function tokenBound(ctx: RoutingContext, models: readonly ModelConfig[]):
   const modelCap = highestCap(models);
   const asked = request.maxOutputTokens;
   const output = asked === undefined ? (modelCap ?? 0) : modelCap === undefined ? asked : Math.min(asked, modelCap);
-  return Math.min(Number.MAX_SAFE_INTEGER, input + output * completionsAsked(request));
+  return Math.min(Number.MAX_SAFE_INTEGER, input + output * request.completions);
 }
 
 /** The `input_tokens` bound; `undefined` when there is no reader, or it cannot walk the body (nested past the stack). */
@@ -48,28 +48,4 @@ function highestCap(models: readonly ModelConfig[]): number | undefined {
     highest = Math.max(highest, cap);
   }
   return models.length > 0 ? highest : undefined;
-}
-
-/**
- * Completions a call asks for, each up to the output cap: `n` on chat and completions, at least `best_of` on
- * completions (generated server-side, billed, not returned), times the prompts of a completions call. The
- * budget's request shape (`@switchyard/budget`, shape.ts) counts them the same way.
- */
-export function completionsAsked(request: ParsedRequest): number {
-  const { body, endpoint } = request;
-  if (endpoint === 'chat') return count(body.n);
-  if (endpoint !== 'completions') return 1;
-  return Math.max(count(body.n), count(body.best_of)) * promptCount(body.prompt);
-}
-
-/** A count as an upstream that coerces numeric strings would read it; 1 when it is not a number at all. */
-function count(value: unknown): number {
-  const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : Number.NaN;
-  return Number.isFinite(n) && n >= 1 ? Math.ceil(n) : n === Number.POSITIVE_INFINITY ? Number.MAX_SAFE_INTEGER : 1;
-}
-
-/** A completions `prompt`: a string or token IDs (one prompt), or a list of strings or token-ID lists. */
-function promptCount(prompt: unknown): number {
-  if (!Array.isArray(prompt) || prompt.every((entry) => typeof entry === 'number')) return 1;
-  return prompt.length;
 }

@@ -56,6 +56,7 @@ export function workflows(options: WorkflowsOptions): RequestHandler {
   const compiled =
     options.compiled ?? (routed ? compileRules(policy, (options.catalog ?? signalCatalog(policy)).types) : undefined);
   const auto = routed && !policy.routes.has(AUTO_MODEL) && !policy.models.has(AUTO_MODEL);
+  const declared = policy.workflows.size > 0;
 
   return async function switchyardWorkflows(req, res, next) {
     const ctx = routing(req, res);
@@ -63,7 +64,8 @@ export function workflows(options: WorkflowsOptions): RequestHandler {
     try {
       const request = ctx.request ?? (await readRequest(req));
       const workflow = resolve(policy, request.workflow, record.events);
-      record.workflow = workflow?.name ?? DEFAULT_WORKFLOW;
+      // A policy that declares no workflows has nothing to resolve a name against: the client's label stands.
+      record.workflow = workflow?.name ?? (declared ? DEFAULT_WORKFLOW : (request.workflow ?? DEFAULT_WORKFLOW));
       if (workflow?.risk !== undefined) record.workflowRisk = workflow.risk;
       const run = request.header(RUN_HEADER);
       if (run !== undefined) record.runId = runId(run);
@@ -82,6 +84,7 @@ export function workflows(options: WorkflowsOptions): RequestHandler {
 
 /** The workflow `named` runs as; `undefined` for `default` when the policy does not define it. */
 function resolve(policy: Policy, named: string | undefined, events: RoutingEvent[]): WorkflowConfig | undefined {
+  if (policy.workflows.size === 0) return undefined;
   const found = named === undefined ? undefined : policy.workflows.get(named);
   if (found) return found;
   if (policy.workflowsRequired) throw unknownWorkflow(named, [...policy.workflows.keys()]);

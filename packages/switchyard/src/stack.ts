@@ -1,14 +1,17 @@
-// switchyard(policy): the whole stack as one Express router, for teams that want it all.
-import { audit, type AuditOptions } from '@switchyard/audit';
+// switchyard(policy): the whole stack of one compiled policy as one Express router, for teams that want it all.
+import { audit, type AuditHandler, type AuditOptions } from '@switchyard/audit';
 import { budget, budgetReport } from '@switchyard/budget';
-import { keyAllowList, keys } from '@switchyard/keys';
-import { errorHandler, methodNotAllowed, unknownEndpoint, type ErrorHandlerOptions } from '@switchyard/core';
+import { adminOnly, keyAllowList, keys, rateLimits } from '@switchyard/keys';
+import { errorHandler, methodNotAllowed, routing, unknownEndpoint, type ErrorHandlerOptions } from '@switchyard/core';
 import { modelList, pin } from '@switchyard/pinning';
-import { dispatch } from '@switchyard/dispatch';
-import { rules } from '@switchyard/rules';
+import { dispatch, type DispatchHandler } from '@switchyard/dispatch';
+import { rules, workflows } from '@switchyard/rules';
 import { signals } from '@switchyard/signals';
-import express, { type Router } from 'express';
+import express, { type RequestHandler, type Router } from 'express';
 import type { CompiledPolicy } from './compile.js';
+import { EXPLAIN_PATH, explainEndpoint } from './explain/endpoint.js';
+import { POLICY_STATUS_PATH, type PolicyStatus } from './policy-status.js';
+import { POLICY_HEADER } from './version.js';
 
 /** Anthropic's Messages API: the front door for Anthropic clients, whose errors are answered in Anthropic's shape. */
 export const MESSAGES_PATH = '/messages';
@@ -40,29 +43,75 @@ export interface SwitchyardOptions extends ErrorHandlerOptions {
   readonly audit?: Omit<AuditOptions, 'policy'>;
 }
 
-/** Mount it where OpenAI clients expect the API: `app.use('/v1', switchyard(await loadPolicy(file)))`. */
+/** One compiled policy's stack: its router, and what must be let go of once it serves no more. */
+export interface PolicyStack {
+  readonly compiled: CompiledPolicy;
+  readonly router: Router;
+  /** Its upstream pools and cooldowns, which the next version's dispatch() takes over. */
+  readonly dispatcher: DispatchHandler;
+  /** Closes the audit log file this stack opened, if any. */
+  readonly audit: AuditHandler;
+}
+
+/** What a reloading gateway gives the stack of each version. */
+export interface StackLinks {
+  /** The stack this one replaces: its pools and cooldowns carry over. */
+  readonly previous?: PolicyStack;
+  /** The policy status the admin endpoint answers. */
+  readonly status: () => PolicyStatus;
+}
+
+/**
+ * Mount it where OpenAI clients expect the API: `app.use('/v1', switchyard(await loadPolicy(file)))`.
+ * For a policy that reloads when its file changes, see `switchyardGateway()`.
+ */
 export function switchyard(compiled: CompiledPolicy, options: SwitchyardOptions = {}): Router {
+  const loadedAt = new Date().toISOString();
+  const status = (): PolicyStatus => ({
+    version: compiled.version,
+    loaded_at: loadedAt,
+    source: compiled.source ?? null,
+    last_error: null,
+  });
+  return buildStack(compiled, options, { status }).router;
+}
+
+/** The stack of one compiled policy. */
+export function buildStack(compiled: CompiledPolicy, options: SwitchyardOptions, links: StackLinks): PolicyStack {
   const { policy, budget: ledger } = compiled;
   const router = express.Router();
-  if (policy.budgets?.adminKeyDigest) router.get(BUDGET_REPORT_PATH, budgetReport({ ledger }));
-  const auditCall = audit({ ...options.audit, policy });
+  const stamp = policyStamp(compiled.version);
+  const admin = policy.budgets?.adminKeyDigest;
+  if (admin) {
+    const adminKey = adminOnly(admin);
+    router.get(BUDGET_REPORT_PATH, stamp, budgetReport({ ledger }));
+    router.get(POLICY_STATUS_PATH, stamp, adminKey, (_req, res) => void res.json(links.status()));
+    router.post(EXPLAIN_PATH, stamp, adminKey, explainEndpoint(compiled, options));
+  }
   const checkKey = keys({ policy });
   const routed = [
     signals({ catalog: compiled.catalog, bodyLimit: options.bodyLimit }),
+    workflows({ policy, compiled: compiled.rules }),
     rules({ compiled: compiled.rules }),
     pin({ policy, allowedModels: keyAllowList }),
+    // After pin(): the chosen model's output cap bounds the tokens; before budget(): a limited call reserves nothing.
+    rateLimits({ limiter: compiled.limits }),
     budget({ ledger }),
-    dispatch({ policy }),
   ];
+  const models = modelList({ policy, allowedModels: keyAllowList });
+  // Last, as nothing after them can fail: audit() opens its log file, dispatch() takes over the previous
+  // version's pools, neither of which may happen for a stack that is then not built.
+  const auditCall = audit({ ...options.audit, policy });
+  const dispatcher = closingOnError(auditCall, () => dispatch({ policy, previous: links.previous?.dispatcher }));
   // A routed call runs its whole chain in one route (one router step, not five): audit() first, so that
   // every outcome is recorded, a refused key included. Every other request meets keys() below.
-  router.post([...ROUTED_PATHS, GEMINI_PATH], auditCall, checkKey, ...routed);
+  router.post([...ROUTED_PATHS, GEMINI_PATH], stamp, auditCall, checkKey, ...routed, dispatcher);
   // A known path asked for with another method: 405 naming the one it takes, before any key is asked for.
-  router.all([...ROUTED_PATHS, GEMINI_PATH], function wrongMethod(req, _res, next) {
+  router.all([...ROUTED_PATHS, GEMINI_PATH], stamp, function wrongMethod(req, _res, next) {
     next(methodNotAllowed(req.method, req.baseUrl + req.path, ['POST']));
   });
-  router.use(checkKey);
-  router.get('/models', modelList({ policy, allowedModels: keyAllowList }));
+  router.use(stamp, checkKey);
+  router.get('/models', models);
   router.all('/models', function wrongMethod(req, _res, next) {
     next(methodNotAllowed(req.method, req.baseUrl + req.path, ['GET']));
   });
@@ -70,5 +119,24 @@ export function switchyard(compiled: CompiledPolicy, options: SwitchyardOptions 
     next(unknownEndpoint(req.method, req.baseUrl + req.path));
   });
   router.use(errorHandler(options));
-  return router;
+  return { compiled, router, dispatcher, audit: auditCall };
+}
+
+/** `make()`, or the audit log closed again when it throws. */
+function closingOnError<T>(auditCall: AuditHandler, make: () => T): T {
+  try {
+    return make();
+  } catch (err) {
+    auditCall.close();
+    throw err;
+  }
+}
+
+/** Every answer names the policy version that gave it (`x-switchyard-policy`), and so does the record. */
+function policyStamp(version: string): RequestHandler {
+  return function switchyardPolicyVersion(req, res, next) {
+    routing(req).record.policyVersion = version;
+    res.setHeader(POLICY_HEADER, version);
+    next();
+  };
 }

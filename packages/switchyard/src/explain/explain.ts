@@ -1,0 +1,212 @@
+// explainRequest(): what the gateway would do with a request, decided by the stack's own middlewares and
+// failover plan, without calling any provider.
+import { routing, SwitchyardError, type RoutingContext, type RoutingEvent, type Selection } from '@switchyard/core';
+import { SIGNAL_MONTHLY_SPEND_PCT } from '@switchyard/budget';
+import { EVENT_FALLBACK, EVENT_FALLBACK_SKIPPED } from '@switchyard/failover';
+import { keyAllowList, keys, presentedKey } from '@switchyard/keys';
+import { pin } from '@switchyard/pinning';
+import { rules, workflows } from '@switchyard/rules';
+import { signals, SIGNAL_OWNER } from '@switchyard/signals';
+import type { Request } from 'express';
+import type { CompiledPolicy } from '../compile.js';
+import { checkBudget, type BudgetTrace } from './budget-check.js';
+import { formatRefusal } from './candidates.js';
+import { GivenSignals, parseGiven } from './given.js';
+import { keyView } from './key-view.js';
+import { signalTrace, traceRules, type RuleTrace } from './rule-trace.js';
+import { simulateCall, type SimulatedCall, type UpstreamOutcome } from './simulate.js';
+import { syntheticCall, runMiddleware } from './synthetic.js';
+import { checkUpstreamScript } from './upstream-script.js';
+import type { ExplainInput, Explanation, FallbackTrace, Refusal, RefusalStage } from './types.js';
+
+/** Where a request goes unless the input names a path. */
+export const DEFAULT_EXPLAIN_PATH = '/chat/completions';
+
+/**
+ * Explains `input` under `compiled`: the client key's owner and allow list (keys()), the parsed request
+ * (signals()), each rule with the signals it read (rules' evaluateRoute), the pinned model (pin()), the
+ * budget's decision (budget(), on a what-if copy of the owner's figures: nothing is reserved), whether the
+ * provider's format can carry it (formats' wires), and the call as the failover plan would run it, fallbacks
+ * included. Spend is read from `compiled.budget`'s store, never written.
+ * @throws ExplainInputError for a `given` signal the policy does not know, a value of the wrong type, or an
+ *   `upstream` script that names no model of the policy.
+ */
+export async function explainRequest(compiled: CompiledPolicy, input: ExplainInput): Promise<Explanation> {
+  const given = parseGiven(input.given ?? {}, compiled.catalog.types);
+  const script = checkUpstreamScript(input.upstream ?? {}, compiled.policy);
+  const view = keyView(compiled.policy);
+  const headers = { ...input.headers };
+  const presented = takeKey(headers, input.key);
+  if (presented !== undefined) headers.authorization = `Bearer ${view.presented(presented)}`;
+  const { req, res } = syntheticCall({ path: input.path ?? DEFAULT_EXPLAIN_PATH, raw: bodyBytes(input.body), headers });
+  const ctx = routing(req, res);
+  ctx.record.policyVersion = compiled.version;
+  const found = presented === undefined ? undefined : view.find(presented);
+  const explained = new Explained(compiled, ctx, found ? { name: found.name, owner: found.owner } : null);
+
+  const keyRefusal = await runMiddleware(keys({ policy: view.policy }), req, res);
+  if (keyRefusal) return explained.refused(keyRefusal, 'keys');
+  const owner = given.get(SIGNAL_OWNER);
+  if (typeof owner === 'string') ctx.record.owner = owner;
+
+  const parseRefusal = await runMiddleware(signals({ catalog: compiled.catalog }), req, res);
+  if (parseRefusal) return explained.refused(parseRefusal, 'request');
+  const reader = new GivenSignals(ctx.signals!, given);
+  ctx.signals = reader;
+  // The workflow a call runs as (and, for `auto`, its route's selection), as the stack decides it.
+  const workflowRefusal = await runMiddleware(workflows({ policy: compiled.policy, compiled: compiled.rules }), req, res);
+  if (workflowRefusal) return explained.refused(workflowRefusal, 'request');
+
+  const route = compiled.rules.routes.get(ctx.record.requestedModel!);
+  if (route) {
+    const ruleFailure = await runMiddleware(rules({ compiled: compiled.rules }), req, res);
+    if (ruleFailure) throw ruleFailure;
+    explained.rules = await traceRules(compiled.rules, route, reader);
+    explained.signals = Object.entries(ctx.record.signals).map(([name, reading]) => signalTrace(name, reading, reader));
+  }
+  const modelRefusal = await runMiddleware(pin({ policy: compiled.policy, allowedModels: keyAllowList }), req, res);
+  if (modelRefusal) return explained.refused(modelRefusal, 'model');
+
+  const spendPct = given.get(SIGNAL_MONTHLY_SPEND_PCT);
+  const budget = await checkBudget({
+    ledger: compiled.budget,
+    ctx,
+    req,
+    res,
+    spendPct: typeof spendPct === 'number' ? spendPct : undefined,
+  });
+  explained.budget = budget.trace;
+  const { selection, target } = ctx.record;
+  const provider = compiled.policy.providers.get(target!.provider)!;
+  const model = compiled.policy.models.get(target!.model)!;
+  const request = ctx.request!;
+  explained.fallbacks = await fallbackChain(compiled, ctx, selection!, reader);
+  if (budget.refusal) return explained.refused(budget.refusal, 'budget');
+  const formatProblem = formatRefusal(request, provider, model);
+  if (formatProblem) return explained.refused(formatProblem, 'format');
+
+  explained.call = await simulateCall({
+    policy: compiled.policy,
+    request,
+    selection: selection!,
+    target: target!,
+    reader,
+    outcome: (id, n) => script[id]?.[n] ?? 200,
+    startedAt: ctx.record.startedAt,
+  });
+  return explained.done();
+}
+
+/** The explanation as it is put together, stage by stage. */
+class Explained {
+  rules: RuleTrace[] = [];
+  signals: Explanation['signals'] = [];
+  fallbacks: { list: FallbackTrace[]; note: string | null } = { list: [], note: null };
+  budget: BudgetTrace | null = null;
+  call: SimulatedCall | null = null;
+
+  constructor(
+    readonly compiled: CompiledPolicy,
+    readonly ctx: RoutingContext,
+    readonly key: Explanation['key'],
+  ) {}
+
+  refused(err: unknown, by: RefusalStage): Explanation {
+    if (!(err instanceof SwitchyardError)) throw err;
+    return this.done({ status: err.status, code: err.code, message: err.message, by });
+  }
+
+  done(refusal: Refusal | null = null): Explanation {
+    const { record } = this.ctx;
+    const { selection, target } = record;
+    return {
+      policy: { version: this.compiled.version, source: this.compiled.source ?? null },
+      endpoint: record.endpoint ?? null,
+      requested_model: record.requestedModel ?? null,
+      key: this.key,
+      owner: record.owner,
+      route: selection?.kind === 'route' ? selection.route : null,
+      rule: selection?.kind === 'route' ? selection.rule : null,
+      model: target?.model ?? selection?.model ?? null,
+      provider: target?.provider ?? null,
+      rules: this.rules,
+      signals: this.signals,
+      fallbacks: this.fallbacks.list,
+      fallback_note: this.fallbacks.note,
+      budget: this.budget,
+      refusal,
+      call: refusal ? null : this.call,
+    };
+  }
+}
+
+/**
+ * The route's fallbacks as the plan meets them when every attempt fails with a fallback trigger (503 when
+ * the policy lists it): which it would move to, which it would skip and why.
+ */
+async function fallbackChain(
+  compiled: CompiledPolicy,
+  ctx: RoutingContext,
+  selection: Selection,
+  reader: GivenSignals,
+): Promise<{ list: FallbackTrace[]; note: string | null }> {
+  const { policy } = compiled;
+  if (selection.kind === 'exact') return { list: [], note: 'an exact model ID is never moved to another model' };
+  const route = policy.routes.get(selection.route)!;
+  if (route.fallbacks.every((id) => id === selection.model)) {
+    return { list: [], note: `route "${route.name}" lists no fallbacks: it is strict` };
+  }
+  const settings = policy.failover.routes.get(route.name) ?? policy.failover.defaults;
+  const triggers = [...settings.fallback.on];
+  const trigger: UpstreamOutcome | undefined = settings.fallback.on.has(503) ? 503 : triggers[0];
+  if (trigger === undefined) return { list: [], note: 'failover.fallback.on is empty: no failure moves the call' };
+  const failing = await simulateCall({
+    policy,
+    request: ctx.request!,
+    selection,
+    target: ctx.record.target!,
+    reader,
+    outcome: () => trigger,
+    startedAt: ctx.record.startedAt,
+  });
+  return { list: failing.events.flatMap((e) => fallbackTrace(e, selection.model)), note: null };
+}
+
+function fallbackTrace(event: RoutingEvent, primary: string): FallbackTrace[] {
+  const a = event.attributes;
+  if (event.name === EVENT_FALLBACK && a.to_model !== primary) {
+    return [{ model: String(a.to_model), provider: String(a.to_provider), action: 'try' }];
+  }
+  if (event.name !== EVENT_FALLBACK_SKIPPED || a.model === primary) return [];
+  const skipped: FallbackTrace = {
+    model: String(a.model),
+    provider: String(a.provider),
+    action: 'skip',
+    reason: String(a.reason),
+  };
+  if (typeof a.capability === 'string') return [{ ...skipped, capability: a.capability }];
+  if (typeof a.needed_tokens === 'number' && typeof a.context_window === 'number') {
+    return [{ ...skipped, needed_tokens: a.needed_tokens, context_window: a.context_window }];
+  }
+  return [skipped];
+}
+
+/** The key the request is sent with: `key`, else the one in its headers (which are taken out: a stand-in goes in). */
+function takeKey(headers: Record<string, string>, key: string | undefined): string | undefined {
+  const fromHeaders = presentedKey({ headers: lowerCased(headers) } as Request);
+  for (const name of Object.keys(headers)) {
+    const lower = name.toLowerCase();
+    if (lower === 'authorization' || lower === 'x-api-key') delete headers[name];
+  }
+  return key ?? fromHeaders;
+}
+
+function lowerCased(headers: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
+}
+
+function bodyBytes(body: unknown): Buffer {
+  if (Buffer.isBuffer(body)) return body;
+  if (body instanceof Uint8Array) return Buffer.from(body);
+  return Buffer.from(typeof body === 'string' ? body : JSON.stringify(body ?? null));
+}
