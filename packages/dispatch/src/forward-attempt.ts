@@ -99,7 +99,6 @@ export function forwardAttempt(options: AttemptOptions): Promise<AttemptResult> 
       url: options.path,
       headers: outgoingHeaders(req.headers, body.length, credential, provider.format, options.headerFilter),
       body,
-      socket: req.socket,
       connectTimeoutMs: timeouts.connectMs,
       idleTimeoutMs: timeouts.idleMs,
       onStall: () => {
@@ -138,7 +137,7 @@ export function forwardAttempt(options: AttemptOptions): Promise<AttemptResult> 
     }
     if (res.closed || req.socket.destroyed) return onClientGone();
     res.once('close', onClientGone);
-    void upstream.proxy(call, res, (err?: unknown) => call.fail(err instanceof Error ? err : new Error('not proxied')));
+    upstream.send(call);
   });
 }
 

@@ -41,6 +41,21 @@ describe('dispatch() request body', () => {
     expect(upstream.requests[0]!.headers['content-type']).toBe('application/json');
   });
 
+  it("should splice the routed model into the client's bytes, never re-serialising the prompt", async () => {
+    const upstream = await startTestUpstream();
+    const gateway = await startGateway({
+      policy: testPolicy(upstream.baseUrl),
+      selection: { kind: 'route', route: 'smart', rule: 'default', model: 'gpt-test' },
+    });
+    // Spacing, escapes and a number form that JSON.stringify would all change.
+    const raw = '{ "messages":[{"content":"caf\\u00e9 \u2603","role":"user"}],\n  "model" : "smart", "n":1.0 }';
+
+    const res = await post(gateway, raw);
+
+    expect(res.status).toBe(200);
+    expect(upstream.requests[0]!.body.toString()).toBe(raw.replace('"smart"', '"gpt-test"'));
+  });
+
   it('should call the provider on its base URL path plus the request path', async () => {
     const upstream = await startTestUpstream();
     const gateway = await startGateway({ policy: testPolicy(upstream.baseUrl) });

@@ -1,9 +1,6 @@
-// One request to an upstream, as http-proxy sees it: http-proxy reads this in place of the client's
-// request (its method, url, headers and body), so every attempt carries exactly the headers and bytes
-// we chose, and the proxy's events lead straight back to the attempt they belong to.
+// One request to an upstream: exactly the headers and bytes the attempt chose, and the events of the
+// request that carries them (see upstream.ts) leading straight back to the attempt they belong to.
 import type { ClientRequest, IncomingMessage, OutgoingHttpHeaders } from 'node:http';
-import type { Socket } from 'node:net';
-import { Readable } from 'node:stream';
 
 /**
  * Which limit a call ran out of: `connect` (a connection), `response` (silence of a connected upstream),
@@ -24,8 +21,6 @@ export interface UpstreamCallInit {
   readonly url: string;
   readonly headers: OutgoingHttpHeaders;
   readonly body: Buffer;
-  /** The client's socket: http-proxy reads it to tell a client that went away from an upstream reset. */
-  readonly socket: Socket;
   readonly connectTimeoutMs: number;
   readonly idleTimeoutMs: number;
   /** Called once, when the response headers arrived or the call failed first. */
@@ -34,55 +29,50 @@ export interface UpstreamCallInit {
   readonly onStall: () => void;
 }
 
-/** Marks the destroy() calls we make ourselves, so their echo through the proxy's error event is ignored. */
+/** Marks the destroy() calls we make ourselves, so their echo through the request's error event is ignored. */
 class CallCancelled extends Error {}
 
-export class UpstreamCall extends Readable {
+export class UpstreamCall {
   readonly method: string;
   readonly url: string;
   readonly headers: OutgoingHttpHeaders;
-  readonly socket: Socket;
+  readonly body: Buffer;
   readonly #init: UpstreamCallInit;
   readonly #connectTimer: NodeJS.Timeout;
   #proxyReq: ClientRequest | undefined;
   #ended = false;
 
   constructor(init: UpstreamCallInit) {
-    super();
     this.method = init.method;
     this.url = init.url;
     this.headers = init.headers;
-    this.socket = init.socket;
+    this.body = init.body;
     this.#init = init;
-    this.push(init.body);
-    this.push(null);
-    // Starts before http-proxy asks the pool for a socket, so a saturated pool counts too.
+    // Starts before the request asks the pool for a socket, so a saturated pool counts too.
     this.#connectTimer = setTimeout(() => this.#end({ kind: 'timeout', phase: 'connect' }), init.connectTimeoutMs);
   }
 
-  override _read(): void {}
-
-  /** http-proxy's `proxyReq` event: the upstream request got its socket and has not been sent yet. */
-  attach(proxyReq: ClientRequest): void {
+  /** The upstream request was made and has not been sent yet; false when the call already ended (it is destroyed). */
+  attach(proxyReq: ClientRequest): boolean {
     if (this.#ended) {
       proxyReq.destroy(new CallCancelled());
-      return;
+      return false;
     }
     this.#proxyReq = proxyReq;
     // Socket inactivity; node arms it once the socket is connected and disarms it when the response ends.
     proxyReq.setTimeout(this.#init.idleTimeoutMs, () => this.#onIdle());
-    const socket = proxyReq.socket;
-    if (socket?.connecting) socket.once('connect', () => clearTimeout(this.#connectTimer));
-    else clearTimeout(this.#connectTimer);
+    const connected = () => clearTimeout(this.#connectTimer);
+    proxyReq.once('socket', (socket) => (socket.connecting ? socket.once('connect', connected) : connected()));
+    return true;
   }
 
-  /** http-proxy's `proxyRes` event. */
+  /** The upstream's response headers arrived. */
   respond(response: IncomingMessage): void {
     if (this.#ended) response.destroy();
     else this.#end({ kind: 'response', response });
   }
 
-  /** http-proxy's `error` and `econnreset` events. */
+  /** The upstream request failed (connection refused or reset, a bad header, ...). */
   fail(error: Error): void {
     if (!(error instanceof CallCancelled)) this.#end({ kind: 'error', error });
   }

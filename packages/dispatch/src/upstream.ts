@@ -1,9 +1,8 @@
-// One provider address's way out: a keep-alive connection pool and the http-proxy-middleware instance using
-// it. Keyed by address, not by provider, so a reloaded policy keeps the pools of providers that did not move.
-import { Agent as HttpAgent, type IncomingMessage, type ServerResponse } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
+// One provider address's way out: a keep-alive connection pool and the requests sent through it. Keyed by
+// address, not by provider, so a reloaded policy keeps the pools of providers that did not move.
+import { Agent as HttpAgent, request as httpRequest, type RequestOptions } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { ProviderConfig } from '@switchyard/core';
-import { createProxyMiddleware, type Plugin, type RequestHandler } from 'http-proxy-middleware';
 import { ConnectionSlots } from './slots.js';
 import type { UpstreamCall } from './upstream-call.js';
 
@@ -12,8 +11,8 @@ export interface Upstream {
   readonly address: string;
   /** Calls in flight to this address, and those waiting for a connection. */
   readonly slots: ConnectionSlots;
-  /** Sends an UpstreamCall; its outcome arrives through the call's own methods, never through `next`. */
-  readonly proxy: RequestHandler<UpstreamCall, ServerResponse>;
+  /** Sends an UpstreamCall; its outcome arrives through the call's own methods. */
+  readonly send: (call: UpstreamCall) => void;
   readonly agent: HttpAgent;
 }
 
@@ -29,34 +28,34 @@ export function createUpstream(provider: ProviderConfig, maxSockets: number): Up
       `dispatch(): provider "${provider.name}" has a base_url with a query, fragment or user info, which dispatch() cannot forward to`,
     );
   }
-  const Agent = url.protocol === 'https:' ? HttpsAgent : HttpAgent;
+  const https = url.protocol === 'https:';
+  const request = https ? httpsRequest : httpRequest;
   // A proxy that opens a connection per request is several times slower than one that reuses them.
-  const agent = new Agent({ keepAlive: true, maxSockets });
-  const proxy = createProxyMiddleware<UpstreamCall, ServerResponse>({
-    // Parsed here once, instead of by http-proxy on every request.
-    target: {
-      protocol: url.protocol,
-      host: url.host,
-      hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'),
-      port: url.port,
-      path: url.pathname === '/' ? '' : url.pathname,
-    },
-    changeOrigin: true,
-    agent,
-    // We look at the status before anything reaches the client, and pipe the body ourselves.
-    selfHandleResponse: true,
-    // The default plugins would answer errors with their own text/plain page and log each exchange.
-    ejectPlugins: true,
-    plugins: [callEvents],
-  });
-  return { address: upstreamAddress(provider, maxSockets), slots: new ConnectionSlots(maxSockets), proxy, agent };
+  const agent = new (https ? HttpsAgent : HttpAgent)({ keepAlive: true, maxSockets });
+  // Parsed here once, not on every request. The host header is the provider's (node sets it from these).
+  const hostname = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  const port = url.port === '' ? undefined : Number(url.port);
+  const basePath = url.pathname.replace(/\/+$/, '');
+  const send = (call: UpstreamCall) => {
+    const options: RequestOptions = {
+      agent,
+      hostname,
+      port,
+      method: call.method,
+      path: basePath + call.url,
+      headers: call.headers,
+    };
+    let upstreamRequest: ReturnType<typeof request>;
+    try {
+      upstreamRequest = request(options);
+    } catch (error) {
+      // A header value node refuses (a credential with a line break, say): nothing was sent.
+      call.fail(error instanceof Error ? error : new Error(String(error)));
+      return;
+    }
+    upstreamRequest.on('response', (response) => call.respond(response));
+    upstreamRequest.on('error', (error) => call.fail(error));
+    if (call.attach(upstreamRequest)) upstreamRequest.end(call.body);
+  };
+  return { address: upstreamAddress(provider, maxSockets), slots: new ConnectionSlots(maxSockets), send, agent };
 }
-
-/** Hands each of http-proxy's events to the UpstreamCall it belongs to. */
-const callEvents: Plugin<UpstreamCall, ServerResponse> = (proxyServer) => {
-  proxyServer.on('proxyReq', (proxyReq, call) => call.attach(proxyReq));
-  // @types/http-proxy types the response as the request type; it is the upstream's IncomingMessage.
-  proxyServer.on('proxyRes', (proxyRes, call) => call.respond(proxyRes as unknown as IncomingMessage));
-  proxyServer.on('error', (error, call) => call.fail(error));
-  proxyServer.on('econnreset', (error, call) => call.fail(error));
-};
