@@ -1,25 +1,32 @@
 // The client's own bytes sent on to a provider of its format: only `model` changed, without re-serialising
 // the prompt when that can be avoided.
 import type { ParsedRequest } from '@switchyard/core';
+import { spliceModel } from './splice-model.js';
 
 /**
  * The request body for `model` (the provider's ID for it: a model's `upstream_model`, else its policy ID):
- * the client's bytes untouched when they already name it, else the body
- * serialised once with `model` replaced (in place, so the key order stays). A chat or completions stream
- * also asks for usage (`stream_options.include_usage`), which prices the call; see `asksUsageForClient`.
+ * the client's bytes untouched when they already name it, else the same bytes with the model's value
+ * spliced in (see `spliceModel`), and only when the bytes do not say the model plainly, the body serialised
+ * once with `model` replaced (in place, so the key order stays). A chat or completions stream also asks for
+ * usage (`stream_options.include_usage`), which prices the call; see `asksUsageForClient`.
  */
 export function requestBody(request: ParsedRequest, model: string): Buffer {
   const { body, raw } = request;
   const addUsage = asksUsageForClient(request);
   if (body.model === model && !addUsage) return raw;
-  if (body.model === model && body.stream_options === undefined) {
-    // Spliced in after the opening brace: cheaper than serialising the whole prompt again.
-    const open = raw.indexOf(0x7b /* { */);
-    return Buffer.concat([raw.subarray(0, open + 1), INCLUDE_USAGE, raw.subarray(open + 1)]);
+  if (!addUsage || body.stream_options === undefined) {
+    const named = body.model === model ? raw : spliceModel(raw, model);
+    if (named) return addUsage ? withUsageAsked(named) : named;
   }
   const out: Record<string, unknown> = { ...body, model };
   if (addUsage) out.stream_options = { ...(isObject(body.stream_options) ? body.stream_options : {}), include_usage: true };
   return Buffer.from(JSON.stringify(out));
+}
+
+/** `stream_options` spliced in after the opening brace: cheaper than serialising the whole prompt again. */
+function withUsageAsked(raw: Buffer): Buffer {
+  const open = raw.indexOf(0x7b /* { */);
+  return Buffer.concat([raw.subarray(0, open + 1), INCLUDE_USAGE, raw.subarray(open + 1)]);
 }
 
 const INCLUDE_USAGE = Buffer.from('"stream_options":{"include_usage":true},');
