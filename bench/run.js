@@ -221,6 +221,7 @@ async function accounted(server, upstream, fn) {
       upstreamMs,
       gcMs: s1.gcMs - s0.gcMs,
       gcCount: s1.gcCount - s0.gcCount,
+      allocatedBytes: s1.allocatedBytes - s0.allocatedBytes,
       rss: s1.rss,
       heapUsed: s1.heapUsed,
       // os.cpus() ticks are 10 ms coarse; this is an indicator of a noisy machine, not an exact figure.
@@ -302,6 +303,7 @@ async function measureAll(live, upstream) {
       upstreamCpuMsPerReq: t.key === 'mock' ? null : sum(cpu.map((c) => c.upstreamMs)) / okSafe,
       gcMsPer1kReq: (sum(cpu.map((c) => c.gcMs)) / okSafe) * 1000,
       gcCount: sum(cpu.map((c) => c.gcCount)),
+      kbAllocatedPerReq: sum(cpu.map((c) => c.allocatedBytes)) / okSafe / 1024,
       rssMB: Math.max(...cpu.map((c) => c.rss)) / 2 ** 20,
       heapUsedMB: cpu.at(-1).heapUsed / 2 ** 20,
       otherProcessesCores: sum(cpu.map((c) => c.otherProcessesCores * c.wallS)) / wallS,
@@ -419,13 +421,14 @@ function report(results, machine) {
         'non-2xx',
         'x bare',
         'CPU ms/req',
+        'KB alloc/req',
         'GC ms/1k req',
         'RSS MB',
         'other procs',
       ],
       keys.map((k) => {
         const t = r[k];
-        if (t.error) return [t.label, 'FAILED', '', '', '', '', '', '', '', '', '', ''];
+        if (t.error) return [t.label, 'FAILED', '', '', '', '', '', '', '', '', '', '', ''];
         const rounds = t.throughput.rpsRounds;
         return [
           t.label,
@@ -437,15 +440,17 @@ function report(results, machine) {
           t.throughput.non2xx,
           bare && !bare.error ? fmt(t.throughput.rps / bare.throughput.rps) : '—',
           fmt(t.process.cpuMsPerReq, 3),
+          fmt(t.process.kbAllocatedPerReq, 1),
           fmt(t.process.gcMsPer1kReq, 1),
           fmt(t.process.rssMB, 0),
           `${fmt(t.process.otherProcessesCores * 100, 0)}%`,
         ];
       }),
-      ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+      ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
     ),
   );
-  lines.push('  CPU ms/req: CPU time of the server process only (not the upstream) per 2xx response. other procs: CPU used by');
+  lines.push('  CPU ms/req: CPU time of the server process only (not the upstream) per 2xx response. KB alloc/req: V8 heap');
+  lines.push("  bytes the server allocated per 2xx response (from its GCs' before/after figures). other procs: CPU used by");
   lines.push('  processes outside the bench during the runs, in % of one core (a shared machine makes every figure noisier).');
   lines.push('');
   lines.push(

@@ -1,6 +1,7 @@
 // Child-process side of the harness: every server under test runs in its own process (child_process.fork)
 // and talks to the orchestrator over IPC: 'ready' (with its URL), 'stats' (CPU, memory, GC), 'stop'.
 import { PerformanceObserver } from 'node:perf_hooks';
+import { GCProfiler, getHeapStatistics } from 'node:v8';
 
 let gcCount = 0;
 let gcMs = 0;
@@ -12,6 +13,26 @@ const gcObserver = new PerformanceObserver((list) => {
 });
 gcObserver.observe({ entryTypes: ['gc'] });
 
+// Bytes allocated on the V8 heap: what each GC found in use before it ran, less what the previous GC (or the
+// previous snapshot) left, plus what has been allocated since the last GC. V8 keeps no running total itself.
+let allocatedBytes = 0;
+let usedAfterLast = getHeapStatistics().used_heap_size;
+let gcProfiler = new GCProfiler();
+gcProfiler.start();
+function countAllocated() {
+  const { statistics } = gcProfiler.stop();
+  for (const gc of statistics) {
+    allocatedBytes += Math.max(0, gc.beforeGC.heapStatistics.usedHeapSize - usedAfterLast);
+    usedAfterLast = gc.afterGC.heapStatistics.usedHeapSize;
+  }
+  const used = getHeapStatistics().used_heap_size;
+  allocatedBytes += Math.max(0, used - usedAfterLast);
+  usedAfterLast = used;
+  gcProfiler = new GCProfiler();
+  gcProfiler.start();
+  return allocatedBytes;
+}
+
 // Process warnings (e.g. MaxListenersExceededWarning: listeners piling up on pooled sockets) are reported.
 const warnings = [];
 process.on('warning', (w) => {
@@ -21,7 +42,16 @@ process.on('warning', (w) => {
 function snapshot() {
   const cpu = process.cpuUsage();
   const mem = process.memoryUsage();
-  return { cpuUserUs: cpu.user, cpuSystemUs: cpu.system, rss: mem.rss, heapUsed: mem.heapUsed, gcCount, gcMs, warnings };
+  return {
+    cpuUserUs: cpu.user,
+    cpuSystemUs: cpu.system,
+    rss: mem.rss,
+    heapUsed: mem.heapUsed,
+    allocatedBytes: countAllocated(),
+    gcCount,
+    gcMs,
+    warnings,
+  };
 }
 
 /**
