@@ -149,17 +149,26 @@ export class RoutingContext {
   }
 }
 
-const contexts = new WeakMap<IncomingMessage, RoutingContext>();
+/**
+ * Where a request keeps its context: a property under a symbol no other module holds. A WeakMap keyed by
+ * requests costs a hash lookup per access and an ephemeron per request in every GC, on every call.
+ */
+const CONTEXT: unique symbol = Symbol('switchyard.routing');
+
+interface WithContext {
+  [CONTEXT]?: RoutingContext;
+}
 
 /**
  * The request's Switchyard context, created on first use. Middlewares pass the response too, so that the
  * context can tell when the call is over (readers may leave it out).
  */
 export function routing(req: IncomingMessage, res?: ServerResponse): RoutingContext {
-  let ctx = contexts.get(req);
+  const holder = req as IncomingMessage & WithContext;
+  let ctx = holder[CONTEXT];
   if (!ctx) {
     ctx = new RoutingContext();
-    contexts.set(req, ctx);
+    holder[CONTEXT] = ctx;
   }
   if (res) ctx.watch(res);
   return ctx;
