@@ -1,14 +1,16 @@
 // Where the stack allocates: runs the bench's stack target in this process against a mock upstream in a
 // child process, drives N requests from another child, and samples every allocation (including objects
 // GC'd young) with V8's sampling heap profiler. Prints bytes per request by allocating function.
-//   node bench/alloc-profile.js [routed|pinned] [N]
+//   node bench/alloc-profile.js [routed|pinned|bare] [N]      allocation by function
+//   CPU=time node bench/alloc-profile.js [routed|pinned|bare] [N]   server CPU µs per request
+//   CPU=1 node bench/alloc-profile.js ...                     CPU profile to /tmp/prof/stack.cpuprofile
 import { fork } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { Session } from 'node:inspector/promises';
 import express from 'express';
 import { compilePolicy, parsePolicy, switchyard } from 'switchyard';
-import { chatBody, PINNED_MODEL, ROUTED_MODEL } from './lib/bodies.js';
+import { chatBody, PINNED_MODEL, ROUTED_EXPECTS, ROUTED_MODEL } from './lib/bodies.js';
 
 const variant = process.argv[2] ?? 'routed';
 const n = Number(process.argv[3] ?? 4000);
@@ -26,7 +28,7 @@ if (process.env.ALLOC_ROLE === 'mock') {
       const req = request(`${url}/v1/chat/completions`, {
         method: 'POST',
         agent,
-        headers: { 'content-type': 'application/json', authorization: 'Bearer sk-client' },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${process.env.KEY}` },
       });
       req.on('response', (res) => res.resume().on('end', () => resolve(res.statusCode)));
       req.on('error', reject);
@@ -53,14 +55,19 @@ if (process.env.ALLOC_ROLE === 'mock') {
   );
   const app = express();
   app.disable('x-powered-by');
-  app.use('/v1', switchyard(compiled));
+  if (variant === 'bare') {
+    const { Agent } = await import('node:http');
+    const { createProxyMiddleware } = await import('http-proxy-middleware');
+    const agent = new Agent({ keepAlive: true });
+    app.use('/v1', createProxyMiddleware({ target: mockUrl, changeOrigin: true, agent }));
+  } else app.use('/v1', switchyard(compiled));
   const server = createServer({ keepAliveTimeout: 65_000 }, app);
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
   const url = `http://127.0.0.1:${server.address().port}`;
-  const body = chatBody(variant === 'pinned' ? PINNED_MODEL : ROUTED_MODEL);
+  const body = chatBody(variant === 'pinned' ? PINNED_MODEL : variant === 'bare' ? ROUTED_EXPECTS : ROUTED_MODEL);
   const load = (count) =>
     new Promise((resolve, reject) => {
-      const p = fork(self, [], { env: { ...process.env, ALLOC_ROLE: 'load', URL: url, BODY: body, N: String(count) } });
+      const p = fork(self, [], { env: { ...process.env, ALLOC_ROLE: 'load', URL: url, BODY: body, N: String(count), KEY: variant === 'bare' ? 'sk-bench' : 'sk-client' } });
       p.once('message', resolve);
       p.once('exit', (code) => (code ? reject(new Error(`load exited ${code}`)) : undefined));
     });
