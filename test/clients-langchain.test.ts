@@ -12,7 +12,6 @@ import {
   FORMATS,
   faultModel,
   lastBody,
-  modelCalls,
   onlyModelCall,
   REASONING,
   startThreeFormats,
@@ -51,7 +50,7 @@ const Person = z.object({ name: z.string(), age: z.number(), tags: z.array(z.str
 
 const MATRIX = MODES.flatMap((mode) => FORMATS.map((format) => [mode.name, format.format, mode, format] as const));
 
-/** The error an awaited call or an iterated stream threw, and the text that came before it. */
+/** The error an awaited call (or an iterated stream) threw; fails when it threw none. */
 async function failure(run: () => Promise<unknown>): Promise<unknown> {
   try {
     await run();
