@@ -4,7 +4,17 @@
 // see as errors (an upstream 429, an error event mid-stream, a connection cut mid-stream).
 import { createAnthropic } from '@ai-sdk/anthropic';
 import { createOpenAI } from '@ai-sdk/openai';
-import { APICallError, generateObject, generateText, type LanguageModel, stepCountIs, streamText, tool } from 'ai';
+import {
+  APICallError,
+  generateObject,
+  generateText,
+  type LanguageModel,
+  type StreamTextResult,
+  stepCountIs,
+  streamText,
+  type ToolSet,
+  tool,
+} from 'ai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { Harness } from './helpers/gateway.js';
@@ -61,7 +71,7 @@ const weather = tool({
 const Person = z.object({ name: z.string(), age: z.number(), tags: z.array(z.string()) });
 
 /** What a stream delivered: its text, its error parts and how it finished. */
-async function drain(result: ReturnType<typeof streamText>) {
+async function drain<TOOLS extends ToolSet>(result: StreamTextResult<TOOLS, never>) {
   let text = '';
   const errors: unknown[] = [];
   let finishReason: string | undefined;
