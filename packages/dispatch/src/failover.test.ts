@@ -218,7 +218,8 @@ describe('endCutAnswer', () => {
 
   it('should end a Responses API stream with an error event', async () => {
     expect((await received(stream('responses'))).text).toBe(
-      'data: {"partial":\nevent: error\ndata: {"type":"error","code":"stream_cut","message":"Cut.","param":null}\n\n',
+      'data: {"partial":\nevent: error\ndata: {"type":"error","sequence_number":0,"code":"stream_cut","message":"Cut.","param":null,' +
+        '"error":{"type":"api_error","code":"stream_cut","message":"Cut.","param":null}}\n\n',
     );
   });
 

@@ -19,8 +19,12 @@ export function endCutAnswer(res: ServerResponse, contentType: string | undefine
 
 function errorEvent(endpoint: Endpoint, message: string): string {
   switch (endpoint) {
-    case 'responses':
-      return `event: error\ndata: ${JSON.stringify({ type: 'error', code: 'stream_cut', message, param: null })}\n\n`;
+    case 'responses': {
+      // As the live API: fields at the top level and again under `error` (openai-node throws only on the
+      // nested form), with a `sequence_number` (the AI SDK's schema requires one).
+      const error = { type: 'api_error', code: 'stream_cut', message, param: null };
+      return `event: error\ndata: ${JSON.stringify({ type: 'error', sequence_number: 0, code: 'stream_cut', message, param: null, error })}\n\n`;
+    }
     case 'messages':
       return `event: error\ndata: ${JSON.stringify({ type: 'error', error: { type: 'api_error', message } })}\n\n`;
     case 'gemini':

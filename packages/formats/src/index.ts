@@ -42,6 +42,7 @@ export {
   type AnswerTranslator,
 } from './answers.js';
 export { asksUsageForClient, requestBody } from './passthrough.js';
+export { capAsCompletionTokens, type PassthroughOptions } from './reasoning.js';
 export { wiresFor, type Outgoing, type Wire } from './wires.js';
 export { mayCarryUsage, toUsage, usageAfterEvent, usageIn } from './usage.js';
 

@@ -1,6 +1,7 @@
 // The client's own bytes sent on to a provider of its format: only `model` changed, without re-serialising
 // the prompt when that can be avoided.
 import type { ParsedRequest } from '@switchyard/core';
+import { capAsCompletionTokens, type PassthroughOptions } from './reasoning.js';
 import { spliceModel } from './splice-model.js';
 
 /**
@@ -9,10 +10,18 @@ import { spliceModel } from './splice-model.js';
  * spliced in (see `spliceModel`), and only when the bytes do not say the model plainly, the body serialised
  * once with `model` replaced (in place, so the key order stays). A chat or completions stream also asks for
  * usage (`stream_options.include_usage`), which prices the call; see `asksUsageForClient`.
+ * A chat body for a reasoning model (`options.reasoning`) that caps its output with `max_tokens` is
+ * serialised again with `max_completion_tokens`, the one such a model takes.
  */
-export function requestBody(request: ParsedRequest, model: string): Buffer {
+export function requestBody(request: ParsedRequest, model: string, options: PassthroughOptions = {}): Buffer {
   const { body, raw } = request;
   const addUsage = asksUsageForClient(request);
+  if (options.reasoning === true && request.endpoint === 'chat' && body.max_tokens !== undefined) {
+    const out: Record<string, unknown> = { ...body, model };
+    capAsCompletionTokens(out);
+    if (addUsage) out.stream_options = { ...(isObject(body.stream_options) ? body.stream_options : {}), include_usage: true };
+    return Buffer.from(JSON.stringify(out));
+  }
   if (body.model === model && !addUsage) return raw;
   if (!addUsage || body.stream_options === undefined) {
     const named = body.model === model ? raw : spliceModel(raw, model);

@@ -40,7 +40,10 @@ type Wires = ReadonlyMap<ProviderFormat, Wire>;
 
 /** Same format: the client's bytes, with only `model` replaced (and a stream asked for its usage). */
 const OPENAI_PASSTHROUGH: Wire = {
-  outgoing: (request, model) => ({ path: request.path, body: requestBody(request, upstreamId(model)) }),
+  outgoing: (request, model) => ({
+    path: request.path,
+    body: requestBody(request, upstreamId(model), { reasoning: isReasoning(model) }),
+  }),
   answer: undefined,
 };
 
@@ -77,7 +80,7 @@ const CHAT_TO_GEMINI: Wire = {
 const MESSAGES_TO_OPENAI: Wire = {
   outgoing: (request, model) => ({
     path: '/chat/completions',
-    body: json(toOpenAIRequest(request.body, { model: upstreamId(model) })),
+    body: json(toOpenAIRequest(request.body, { model: upstreamId(model), reasoning: isReasoning(model) })),
   }),
   answer: ANTHROPIC_TO_OPENAI_ANSWERS,
 };
@@ -160,6 +163,11 @@ export function upstreamId(model: ModelConfig): string {
   return model.upstreamModel ?? model.id;
 }
 
+/** A reasoning model takes its output cap as `max_completion_tokens` only (see `reasoning.ts`). */
+function isReasoning(model: ModelConfig): boolean {
+  return model.capabilities.has('reasoning');
+}
+
 function json(value: unknown): Buffer {
   return Buffer.from(JSON.stringify(value));
 }
@@ -180,7 +188,10 @@ const GEMINI_FRONT_PASSTHROUGH: Wire = {
 
 /** A Gemini client's request to an OpenAI-format provider, through OpenAI's chat shape. */
 export const GEMINI_FRONT_TO_OPENAI: Wire = {
-  outgoing: (request, model) => ({ path: '/chat/completions', body: json(geminiChat(request, upstreamId(model))) }),
+  outgoing: (request, model) => ({
+    path: '/chat/completions',
+    body: json(geminiChat(request, upstreamId(model), isReasoning(model))),
+  }),
   answer: GEMINI_FRONT_OPENAI_ANSWERS,
 };
 
@@ -218,10 +229,10 @@ function geminiTarget(request: ParsedRequest): GeminiTarget {
   return target;
 }
 
-function geminiChat(request: ParsedRequest, model: string): JsonObject {
+function geminiChat(request: ParsedRequest, model: string, reasoning = false): JsonObject {
   const { method, stream } = geminiTarget(request);
   if (method === 'countTokens') {
     throw unsupportedField('countTokens', 'countTokens for this model is answered by the gateway, not by its provider.');
   }
-  return toChatRequestFromGemini(request.body, { model, stream });
+  return toChatRequestFromGemini(request.body, { model, stream, reasoning });
 }

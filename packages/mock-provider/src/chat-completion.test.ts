@@ -58,6 +58,32 @@ describe('chat completions (non-stream)', () => {
     }
   });
 
+  it.each([
+    'o1',
+    'o3-mini-2025-01-31',
+    'o4-mini',
+    'gpt-5',
+    'gpt-5-mini',
+    'gpt-5.1',
+  ])('should refuse max_tokens for the reasoning model %s, as OpenAI does, and take max_completion_tokens', async (model) => {
+    const messages = [{ role: 'user', content: 'hi' }];
+    const refused = await postChat(mock, { model, messages, max_tokens: 5 });
+    expect(refused.status).toBe(400);
+    expect((await jsonOf(refused)).error).toMatchObject({
+      type: 'invalid_request_error',
+      param: 'max_tokens',
+      code: 'unsupported_parameter',
+      message: expect.stringContaining("Use 'max_completion_tokens' instead"),
+    });
+    const served = await postChat(mock, { model, messages, max_completion_tokens: 5 });
+    expect(served.status).toBe(200);
+  });
+
+  it.each(['gpt-4o-mini', 'gpt-4.1', 'omni-moderation-latest', 'o10x'])('should take max_tokens for %s', async (model) => {
+    const res = await postChat(mock, { model, messages: [{ role: 'user', content: 'hi' }], max_tokens: 5 });
+    expect(res.status).toBe(200);
+  });
+
   it('should answer with a tool call when tool_choice is required or names a function', async () => {
     const tools = [
       { type: 'function', function: { name: 'search', parameters: { type: 'object', properties: {} } } },

@@ -46,7 +46,19 @@ export function validateChatRequest(body: unknown, isJson: boolean): ChatValidat
     const param = `messages[${badIndex}].role`;
     return fail(invalidRequest(`Missing required parameter: '${param}'.`, param, 'missing_required_parameter'));
   }
+  if (isReasoningModel(body.model) && body.max_tokens !== undefined && body.max_tokens !== null) {
+    return fail(invalidRequest(MAX_TOKENS_UNSUPPORTED, 'max_tokens', 'unsupported_parameter'));
+  }
   return { ok: true, request: body as ChatCompletionRequest };
+}
+
+/** OpenAI's 400 for `max_tokens` sent to a reasoning model. */
+export const MAX_TOKENS_UNSUPPORTED =
+  "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.";
+
+/** OpenAI's reasoning models, which take `max_completion_tokens` only: `o1`…`o9` and `gpt-5…` IDs. */
+export function isReasoningModel(model: string): boolean {
+  return /^(o[1-9]([-.]|$)|gpt-5)/.test(model);
 }
 
 function fail(error: OpenAIError): ChatValidation {

@@ -119,9 +119,14 @@ function messageEvents(
   return { lead, deltas, tail };
 }
 
-/** The `error` event of a scripted mid-stream failure, numbered after the `sent` events before it. */
-export function responseErrorEvent(code: string, message: string, sent: number): StreamEvent {
-  return { name: 'error', data: JSON.stringify({ type: 'error', sequence_number: sent, code, message, param: null }) };
+/**
+ * The `error` event of a scripted mid-stream failure, numbered after the `sent` events before it. Shaped as
+ * the live API sends it: the fields at the top level, as documented, and again under `error`, which is
+ * the form openai-node reads to throw.
+ */
+export function responseErrorEvent(type: string, code: string, message: string, sent: number): StreamEvent {
+  const error = { type, code, message, param: null };
+  return { name: 'error', data: JSON.stringify({ type: 'error', sequence_number: sent, code, message, param: null, error }) };
 }
 
 // Upstream never streams an empty delta: short texts come in fewer pieces.

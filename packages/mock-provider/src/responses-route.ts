@@ -70,7 +70,7 @@ export function responsesRoutes(deps: StatefulRouteDeps): {
         framing: RESPONSES_FRAMING,
         errorEvent: (status, sent) => {
           const error = errorForStatus(status, request.model);
-          return responseErrorEvent(error.code ?? error.type, error.message, sent);
+          return responseErrorEvent(error.type, error.code ?? error.type, error.message, sent);
         },
       },
       behaviour,

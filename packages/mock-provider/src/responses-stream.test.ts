@@ -104,6 +104,12 @@ describe('streamed responses', () => {
       code: 'server_error',
       message: 'The server had an error while processing your request. Sorry about that!',
       param: null,
+      error: {
+        type: 'server_error',
+        code: 'server_error',
+        message: 'The server had an error while processing your request. Sorry about that!',
+        param: null,
+      },
     });
     await vi.waitFor(() => expect(mock.calls[0]?.outcome).toBe('error'));
   });
@@ -136,15 +142,19 @@ describe('streamed responses', () => {
     expect(deltas.join('')).toBe(final.output_text);
   });
 
-  it('should hand the SDK the error event as the last event of the stream', async () => {
+  it('should make the SDK throw the error event after the deltas before it, as the live API does', async () => {
     const client = new OpenAI({ baseURL: mock.url, apiKey: 'sk-test', maxRetries: 0 });
     const stream = await client.responses.create(
       { model: MODEL, input: 'hi', stream: true },
       { headers: { 'x-mock-stream-error': '503' } },
     );
     const types: string[] = [];
-    for await (const event of stream) types.push(event.type);
-    expect(types.at(-1)).toBe('error');
+    const thrown = await (async () => {
+      for await (const event of stream) types.push(event.type);
+    })().catch((err: unknown) => err);
+    expect(thrown).toBeInstanceOf(OpenAI.APIError);
+    expect((thrown as InstanceType<typeof OpenAI.APIError>).message).toMatch(/overloaded/);
+    expect(types.at(-1)).toBe('response.output_text.delta');
     expect(types).not.toContain('response.completed');
   });
 });

@@ -63,7 +63,10 @@ const modelSchema = z
     capabilities: z
       .array(z.enum(CAPABILITIES))
       .default([])
-      .describe('What the model supports; a fallback lacking what a request needs (tools, a JSON schema, …) is skipped.'),
+      .describe(
+        'What the model supports; a fallback lacking what a request needs (tools, a JSON schema, …) is skipped. ' +
+          '`reasoning` marks an OpenAI reasoning model (o1…, gpt-5…): its output cap is sent as max_completion_tokens.',
+      ),
     price: z
       .strictObject({
         input: usdPerMillion.describe('USD per 1M input tokens.'),

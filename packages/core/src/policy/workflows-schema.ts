@@ -108,7 +108,9 @@ const workflowSchema = z
     requires: z
       .array(requirement)
       .default([])
-      .describe('What every model serving the workflow must have (tools, json_schema, streaming, vision, { long_context: N }).'),
+      .describe(
+        'What every model serving the workflow must have (tools, json_schema, streaming, vision, reasoning, { long_context: N }).',
+      ),
     fallback: z
       .strictObject({
         allowed: z

@@ -175,7 +175,7 @@ describe('workflow problems, each at its file and line', () => {
     latency: { first_token_ms: 5000, timeout_ms: 1000 }
 `);
     expect(found).toEqual([
-      'policy.yaml:16:23: workflows.w.requires.1: must be one of tools, json_schema, streaming, vision, or { long_context: N }',
+      'policy.yaml:16:23: workflows.w.requires.1: must be one of tools, json_schema, streaming, vision, reasoning, or { long_context: N }',
       'policy.yaml:16:50: workflows.w.requires.2.long_context: Too small: expected number to be >0',
       'policy.yaml:17:11: workflows.w.cost: monthly_usd and hard_stop go together',
     ]);

@@ -1,7 +1,8 @@
 // The `/v1/messages` front door: an Anthropic Messages request → an OpenAI chat request.
 import { invalidField, isRecord, unsupportedField, type JsonObject } from '../json.js';
+import type { PassthroughOptions } from '../reasoning.js';
 
-export interface OpenAIRequestOptions {
+export interface OpenAIRequestOptions extends PassthroughOptions {
   /** The exact model ID to call. */
   readonly model: string;
 }
@@ -22,7 +23,10 @@ export function toOpenAIRequest(body: unknown, options: OpenAIRequestOptions): J
   for (const [i, message] of body.messages.entries()) messages.push(...toMessages(message, `messages.${i}`));
 
   const request: JsonObject = { model: options.model, messages };
-  if (typeof body.max_tokens === 'number') request.max_tokens = body.max_tokens;
+  if (typeof body.max_tokens === 'number') {
+    // A reasoning model refuses `max_tokens`; its cap is `max_completion_tokens`.
+    request[options.reasoning === true ? 'max_completion_tokens' : 'max_tokens'] = body.max_tokens;
+  }
   if (typeof body.temperature === 'number') request.temperature = body.temperature;
   if (typeof body.top_p === 'number') request.top_p = body.top_p;
   if (Array.isArray(body.stop_sequences) && body.stop_sequences.length > 0) request.stop = body.stop_sequences;

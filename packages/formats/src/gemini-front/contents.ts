@@ -35,6 +35,13 @@ export function toChatMessages(contents: unknown, at: string): JsonObject[] {
     if (role === 'model') {
       const text = read.texts.join('');
       if (text === '' && read.calls.length === 0) return; // thoughts only: the model's own scratch space
+      // Consecutive model turns are one answer (Google's `chats` keeps a streamed answer as one turn per
+      // chunk): one assistant message, else the calls split across messages miss their tool messages.
+      const last = messages.at(-1);
+      if (last?.role === 'assistant') {
+        mergeInto(last, text, read.calls);
+        return;
+      }
       const message: JsonObject = { role: 'assistant', content: text === '' && read.calls.length > 0 ? null : text };
       if (read.calls.length > 0) message.tool_calls = read.calls;
       messages.push(message);
@@ -49,6 +56,12 @@ export function toChatMessages(contents: unknown, at: string): JsonObject[] {
   });
   if (messages.length === 0) throw invalidField(at, `\`${at}\` holds nothing to answer: only thought parts.`);
   return messages;
+}
+
+/** Adds a later model turn's text and calls to the assistant message of the turn before it. */
+function mergeInto(message: JsonObject, text: string, calls: readonly JsonObject[]): void {
+  if (text !== '') message.content = typeof message.content === 'string' ? message.content + text : text;
+  if (calls.length > 0) message.tool_calls = [...(Array.isArray(message.tool_calls) ? message.tool_calls : []), ...calls];
 }
 
 const DATA_KEYS = [

@@ -1,11 +1,12 @@
 // The Gemini front door: a `generateContent` request body (https://ai.google.dev/api/generate-content)
 // → an OpenAI chat request, the pivot every other provider format is reached through.
 import { invalidField, isRecord, unsupportedField, type JsonObject } from '../json.js';
+import { capAsCompletionTokens, type PassthroughOptions } from '../reasoning.js';
 import { toChatMessages } from './contents.js';
 import { chatSampling } from './generation-config.js';
 import { checkDepth, fromGeminiSchema } from './schema.js';
 
-export interface ChatFromGeminiOptions {
+export interface ChatFromGeminiOptions extends PassthroughOptions {
   /** The exact model ID to call. */
   readonly model: string;
   /** `streamGenerateContent`: the chat request streams, and asks for its usage. */
@@ -52,6 +53,7 @@ export function readGeminiRequest(body: unknown, options: ChatFromGeminiOptions)
   if (tools.length > 0) Object.assign(request, toolChoice(body.toolConfig, tools, dropped));
   else if (body.toolConfig !== undefined && body.toolConfig !== null) dropped.push('toolConfig');
   Object.assign(request, chatSampling(body.generationConfig, dropped));
+  if (options.reasoning === true) capAsCompletionTokens(request);
   if (options.stream) {
     request.stream = true;
     // Gemini's last event reports usage; OpenAI streams it only when asked.
