@@ -49,8 +49,8 @@ if (process.env.ALLOC_ROLE === 'mock') {
   const mockProc = fork(self, [], { env: { ...process.env, ALLOC_ROLE: 'mock' } });
   const mockUrl = await new Promise((r) => mockProc.once('message', r));
   const template = await readFile(new URL('./bench-policy.yaml', import.meta.url), 'utf8');
-  // biome-ignore lint/suspicious/noTemplateCurlyInString: the policy's placeholder, not a template
   const compiled = compilePolicy(
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the policy's placeholder, not a template
     parsePolicy(template.replaceAll('${MOCK_URL}', mockUrl), 'bench-policy.yaml', { env: { BENCH_KEY: 'sk-bench' } }),
   );
   const app = express();
@@ -67,7 +67,16 @@ if (process.env.ALLOC_ROLE === 'mock') {
   const body = chatBody(variant === 'pinned' ? PINNED_MODEL : variant === 'bare' ? ROUTED_EXPECTS : ROUTED_MODEL);
   const load = (count) =>
     new Promise((resolve, reject) => {
-      const p = fork(self, [], { env: { ...process.env, ALLOC_ROLE: 'load', URL: url, BODY: body, N: String(count), KEY: variant === 'bare' ? 'sk-bench' : 'sk-client' } });
+      const p = fork(self, [], {
+        env: {
+          ...process.env,
+          ALLOC_ROLE: 'load',
+          URL: url,
+          BODY: body,
+          N: String(count),
+          KEY: variant === 'bare' ? 'sk-bench' : 'sk-client',
+        },
+      });
       p.once('message', resolve);
       p.once('exit', (code) => (code ? reject(new Error(`load exited ${code}`)) : undefined));
     });
