@@ -20,9 +20,9 @@ import {
   SIGNAL_WORKFLOW,
   type BuiltinSignalName,
 } from './names.js';
-import { isObject, promptSize } from './prompt.js';
+import { isObject } from './prompt.js';
 import { absent, bool, messageOf, mismatch, NOT_PRESENT, value } from './readings.js';
-import { tokenCounter } from './tokenizer.js';
+import { countPromptTokens } from './tokenizer.js';
 
 /** The built-in signals, with time signals in `clock`'s zone. */
 export function builtinSignals(clock: LocalClock): SignalDef[] {
@@ -60,8 +60,8 @@ export function builtinSignals(clock: LocalClock): SignalDef[] {
 }
 
 function inputTokens({ request: { body } }: SignalContext): Promise<SignalReading> {
-  return tokenCounter().then(
-    (countTokens) => value(promptSize(body, countTokens)),
+  return countPromptTokens(body).then(
+    (tokens) => value(tokens),
     (err: unknown) => absent(`tokenizer unavailable: ${messageOf(err)}`),
   );
 }

@@ -244,6 +244,9 @@ describe('firstMatch on random documents and paths', () => {
   it('should find what jsonpath-plus finds first, when the budget does not stop it', () => {
     fc.assert(
       fc.property(jsonDoc, pathOf(SHARED_PIECES), (doc, path) => {
+        // jsonpath-plus compares with JavaScript's coercions, so `[[1]] > 0` holds there (an array of one
+        // number reads as that number); this evaluator compares numbers with numbers only.
+        if (/[<>]/.test(path) && nestsArrays(doc)) return;
         let expected: { value: unknown } | undefined;
         try {
           expected = reference(path, doc);
@@ -279,3 +282,9 @@ describe('jsonPathProblem, beyond the structure', () => {
     expect(jsonPathProblem('$a')).toEqual({ message: 'unexpected "a"', offset: 1 });
   });
 });
+
+/** Whether an array sits inside `doc` (below its root). */
+function nestsArrays(doc: unknown): boolean {
+  if (typeof doc !== 'object' || doc === null) return false;
+  return Object.values(doc).some((child) => Array.isArray(child) || nestsArrays(child));
+}
