@@ -12,8 +12,9 @@ import { execFileSync, fork } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { chatBody, PINNED_MODEL, ROUTED_EXPECTS, ROUTED_MODEL } from './lib/bodies.js';
-import { fixedRate, streamTtfb, throughput, verify } from './lib/load.js';
+import http from 'node:http';
+import { chatBody, largeChatBody, PINNED_MODEL, ROUTED_EXPECTS, ROUTED_MODEL } from './lib/bodies.js';
+import { fixedRate, request, streamTtfb, throughput, verify } from './lib/load.js';
 import { performance } from 'node:perf_hooks';
 import { round, Samples } from './lib/stats.js';
 import { printSummary, summarise } from './profile-summary.js';
@@ -44,7 +45,8 @@ const config = {
   ttfbN: num('BENCH_TTFB_N', quick ? 30 : 300),
   streamChunks: 8,
   streamIntervalMs: 2,
-  targets: (process.env.BENCH_TARGETS ?? 'mock,bare,stack-routed,stack-pinned').split(',').map((s) => s.trim()),
+  largePromptN: num('BENCH_LARGE_N', quick ? 5 : 30),
+  targets: (process.env.BENCH_TARGETS ?? 'mock,bare,stack-routed,stack-pinned,stack-traced').split(',').map((s) => s.trim()),
 };
 
 const resultsDir = here('./results/');
@@ -173,6 +175,16 @@ const TARGETS = [
     key: 'stack-routed',
     label: 'switchyard, "smart" (rules)',
     process: 'targets/stack.js',
+    path: '/v1/chat/completions',
+    model: ROUTED_MODEL,
+    headers: clientAuth,
+    expect: { servedModel: ROUTED_EXPECTS },
+  },
+  {
+    key: 'stack-traced',
+    label: 'switchyard, "smart", OTLP spans',
+    process: 'targets/stack.js',
+    env: { BENCH_TRACING: '1' },
     path: '/v1/chat/completions',
     model: ROUTED_MODEL,
     headers: clientAuth,
@@ -368,6 +380,42 @@ async function measureAll(live, upstream) {
   }
 }
 
+/**
+ * A ~400 KB prompt, sent one at a time: what the stack adds when a rule (`input_tokens > 100000`) needs
+ * the prompt's exact token count, against the bare forward of the same bytes.
+ */
+async function measureLargePrompt(live) {
+  const targets = live.filter((t) => t.key === 'bare' || t.key === 'stack-routed' || t.key === 'mock');
+  if (targets.length === 0) return;
+  log(`\n▶ large prompt: ${config.largePromptN} sequential ~400 KB requests per target, interleaved`);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  for (const t of targets) t.acc.large = { lat: new Samples(), non2xx: 0, errors: 0 };
+  const body = (t) => largeChatBody(t.model);
+  for (let i = 0; i < config.largePromptN + 2; i++) {
+    for (const t of rotated(targets, i)) {
+      try {
+        const res = await request(t.url, { body: body(t), headers: t.headers, agent, timeoutMs: 30_000 });
+        if (res.status < 200 || res.status > 299) t.acc.large.non2xx += 1;
+        else if (i >= 2) t.acc.large.lat.push(res.totalMs); // the first two warm the tokenizer and its worker
+      } catch (error) {
+        t.acc.large.errors += 1;
+        if (t.acc.large.errors === 1) log(`  ${t.label}: ${error?.message ?? error}`);
+      }
+    }
+  }
+  agent.destroy();
+  for (const t of targets) {
+    t.out.largePrompt = {
+      bytes: Buffer.byteLength(body(t)),
+      n: t.acc.large.lat.length,
+      non2xx: t.acc.large.non2xx,
+      errors: t.acc.large.errors,
+      latency: t.acc.large.lat.summary(),
+    };
+    log(`  ${t.label.padEnd(30)} p50 ${fmt(t.out.largePrompt.latency.p50)} ms  p99 ${fmt(t.out.largePrompt.latency.p99)} ms`);
+  }
+}
+
 // ---- formatting ----
 function fmt(v, digits = 2) {
   if (v == null || Number.isNaN(v)) return '—';
@@ -511,6 +559,39 @@ function report(results, machine) {
     ),
   );
   lines.push('');
+  const large = keys.filter((k) => r[k].largePrompt);
+  if (large.length > 0) {
+    const bytes = r[large[0]].largePrompt.bytes;
+    lines.push(
+      `Large prompt — ${config.largePromptN} sequential requests per target with a ${fmt(bytes / 1024, 0)} KB prompt; the stack counts its tokens exactly (input_tokens > 100000), off the event loop`,
+    );
+    lines.push(
+      table(
+        ['target', 'p50 ms', 'p99 ms', 'added p50 vs bare', 'errors/non-2xx'],
+        large.map((k) => {
+          const t = r[k];
+          const p50 = (x) => x.largePrompt.latency.p50;
+          return [
+            t.label,
+            fmt(p50(t)),
+            fmt(t.largePrompt.latency.p99),
+            k === 'bare' || k === 'mock' || !r.bare?.largePrompt ? '—' : d(t, bare, p50),
+            `${t.largePrompt.errors}/${t.largePrompt.non2xx}`,
+          ];
+        }),
+        ['l', 'r', 'r', 'r', 'r'],
+      ),
+    );
+    const traced = r['stack-traced'];
+    const untraced = r['stack-routed'];
+    if (traced && !traced.error && untraced && !untraced.error) {
+      lines.push('');
+      lines.push(
+        `Tracing — the routed stack exporting every span over OTLP/HTTP (batch processor, 100 % sampled): ${fmt(traced.throughput.rps / untraced.throughput.rps)}× the untraced req/s, ${fmt(traced.process.cpuMsPerReq / untraced.process.cpuMsPerReq)}× its CPU per request`,
+      );
+    }
+    lines.push('');
+  }
   for (const w of results.warnings ?? []) lines.push(`WARNING: ${w}`);
   if (results.problems.length > 0) {
     lines.push('!'.repeat(100));
@@ -557,13 +638,17 @@ async function main() {
     const live = [];
     for (const target of TARGETS) {
       try {
-        let server = servers.get(target.process);
+        // One process per script and environment: the traced stack is a process of its own.
+        const serverKey = `${target.process}${target.env ? ` ${JSON.stringify(target.env)}` : ''}`;
+        let server = servers.get(serverKey);
         if (!server) {
           const execArgv =
-            cpuProf && target.process === `targets/${cpuProf}.js` ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-          server = await startChild(target.process, { env: { UPSTREAM_URL: upstream.url }, execArgv });
-          servers.set(target.process, server);
-          log(`${target.process}: ${server.url} (pid ${server.pid})`);
+            cpuProf && target.process === `targets/${cpuProf}.js` && !target.env
+              ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`]
+              : [];
+          server = await startChild(target.process, { env: { UPSTREAM_URL: upstream.url, ...target.env }, execArgv });
+          servers.set(serverKey, server);
+          log(`${serverKey}: ${server.url} (pid ${server.pid})`);
         }
         const url = server.url + target.path;
         const body = chatBody(target.model);
@@ -580,7 +665,10 @@ async function main() {
         log(`\n!!! ${target.label}: ${message}\n`);
       }
     }
-    if (live.length > 0) await measureAll(live, upstream);
+    if (live.length > 0) {
+      await measureAll(live, upstream);
+      await measureLargePrompt(live);
+    }
     for (const [script, server] of servers) {
       const { warnings } = await server.stats();
       for (const w of new Set(warnings))
@@ -603,6 +691,8 @@ async function main() {
         results.problems.push(`${key} ${phase}: ${non2xx} non-2xx, ${errors} errors/timeouts${codes}`);
       }
     }
+    if (t.largePrompt && (t.largePrompt.non2xx > 0 || t.largePrompt.errors > 0))
+      results.problems.push(`${key} large prompt: ${t.largePrompt.non2xx} non-2xx, ${t.largePrompt.errors} errors`);
     if (t.warmup.non2xx > 0 || t.warmup.errors > 0)
       results.problems.push(`${key} warm-up: ${t.warmup.non2xx} non-2xx, ${t.warmup.errors} errors`);
   }

@@ -39,3 +39,14 @@ export function chatBody(model, { stream = false } = {}) {
   }
   return JSON.stringify(body);
 }
+
+/**
+ * A chat body with a ~400 KB prompt (varied English-like text, about 75,000 o200k tokens): the bench's
+ * `smart` route must count its tokens exactly to decide `input_tokens > 100000`, as no byte bound settles it.
+ */
+export function largeChatBody(model, bytes = 400 * 1024) {
+  const words = ['oak', 'shelf', 'lacquer', 'ninety', 'centimetres', 'sagging', 'heavy', 'books', 'finish', 'water-based'];
+  let text = '';
+  for (let i = 0; text.length < bytes; i++) text += `${words[(i * 7 + (i >> 3)) % words.length]}${i % 13 === 0 ? '. ' : ' '}`;
+  return JSON.stringify({ model, messages: [{ role: 'user', content: text }], max_tokens: 64 });
+}
