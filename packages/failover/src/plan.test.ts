@@ -270,9 +270,10 @@ describe('FailoverPlan first-byte limits', () => {
     expect(h.plan.deadlineAt).toBe(T0 + 1000);
   });
 
-  it('should set no limit when the policy sets none', async () => {
-    expect(await harness().plan.first()).toMatchObject({ firstByte: undefined });
-    expect(harness().plan.deadlineAt).toBeUndefined();
+  it('should give a minute to the first byte and ten minutes in all when the policy sets no limit', async () => {
+    const h = harness();
+    expect(await h.plan.first()).toMatchObject({ firstByte: { ms: 60_000, limit: 'first_byte', limitMs: 60_000 } });
+    expect(h.plan.deadlineAt).toBe(T0 + 600_000);
   });
 });
 

@@ -15,7 +15,7 @@ export function buildFailover(doc: FailoverDocument, routes: ReadonlyMap<string,
       maxDelayMs: FAILOVER_DEFAULTS.maxDelayMs,
     },
     fallback: { on: new Set(DEFAULT_TRIGGERS) },
-    timeouts: {},
+    timeouts: { firstByteMs: FAILOVER_DEFAULTS.firstByteMs, totalMs: FAILOVER_DEFAULTS.totalMs },
     onSchemaError: FAILOVER_DEFAULTS.onSchemaError,
   };
   const defaults = resolve(base, doc, ['failover'], problem);
@@ -42,11 +42,13 @@ export function buildFailover(doc: FailoverDocument, routes: ReadonlyMap<string,
 
 /** `over` applied field by field on `base`. */
 function resolve(base: FailoverSettings, over: RouteFailoverDocument, path: PolicyPath, problem: Problem): FailoverSettings {
-  const timeouts = {
-    firstByteMs: over.timeouts?.first_byte_ms ?? base.timeouts.firstByteMs,
-    totalMs: over.timeouts?.total_ms ?? base.timeouts.totalMs,
-  };
-  const { firstByteMs, totalMs } = timeouts;
+  const totalMs = over.timeouts?.total_ms ?? base.timeouts.totalMs;
+  let firstByteMs = over.timeouts?.first_byte_ms ?? base.timeouts.firstByteMs;
+  // A total_ms shorter than the default first-byte limit shortens that default; one the policy wrote is an error.
+  if (over.timeouts?.first_byte_ms === undefined && firstByteMs === FAILOVER_DEFAULTS.firstByteMs && totalMs !== undefined) {
+    firstByteMs = Math.min(firstByteMs, totalMs);
+  }
+  const timeouts = { firstByteMs, totalMs };
   // Checked where timeouts are written, so one mistake is reported once.
   if (over.timeouts && firstByteMs !== undefined && totalMs !== undefined && firstByteMs > totalMs) {
     const at = over.timeouts?.first_byte_ms !== undefined ? 'first_byte_ms' : 'total_ms';

@@ -15,6 +15,10 @@ export const FAILOVER_DEFAULTS = {
   onSchemaError: 'retry',
   cooldownFailures: 5,
   cooldownMs: 30_000,
+  /** An upstream that sends nothing for a minute is given up (and retried or fallen back from). */
+  firstByteMs: 60_000,
+  /** No call, stream included, holds a client longer than ten minutes. */
+  totalMs: 600_000,
 } as const;
 
 /** Why `value` cannot be a failover trigger, or `undefined` when it can. */
@@ -91,7 +95,9 @@ const settings = {
         .describe('The longest time for the whole call, every retry, wait and fallback included; not less than first_byte_ms.'),
     })
     .optional()
-    .describe('Time limits, in milliseconds; none by default.'),
+    .describe(
+      `Time limits, in milliseconds. Default: first_byte_ms ${FAILOVER_DEFAULTS.firstByteMs}, total_ms ${FAILOVER_DEFAULTS.totalMs}.`,
+    ),
   on_schema_error: z
     .enum(['retry', 'fallback', 'return'])
     .optional()

@@ -28,7 +28,7 @@ function problems(failover: string): string[] {
 }
 
 describe('the failover section', () => {
-  it('should default to one attempt, the usual triggers, no time limits and a cooldown after 5 failures', () => {
+  it('should default to one attempt, the usual triggers, a minute to the first byte, ten minutes in all and a cooldown after 5 failures', () => {
     const { failover } = load('');
     expect(failover.defaults).toEqual({
       retry: {
@@ -38,7 +38,7 @@ describe('the failover section', () => {
         maxDelayMs: 30_000,
       },
       fallback: { on: new Set([429, 500, 502, 503, 504, 'timeout', 'connect_error']) },
-      timeouts: { firstByteMs: undefined, totalMs: undefined },
+      timeouts: { firstByteMs: 60_000, totalMs: 600_000 },
       onSchemaError: 'retry',
     });
     expect(failover.routes.size).toBe(0);
@@ -94,6 +94,11 @@ describe('the failover section', () => {
     expect(problems('failover:\n  routes:\n    smrt: { retry: { attempts: 2 } }\n')).toEqual([
       'policy.yaml:12:5: failover.routes: "smrt" is not a route (routes: smart, cheap)',
     ]);
+  });
+
+  it('should shorten the default first-byte limit to a shorter total_ms, not reject it', () => {
+    const failover = load('failover:\n  timeouts: { total_ms: 20000 }\n').failover;
+    expect(failover.defaults.timeouts).toEqual({ firstByteMs: 20_000, totalMs: 20_000 });
   });
 
   it('should reject a first_byte_ms longer than total_ms, where it is written', () => {
