@@ -21,6 +21,13 @@ import { printSummary, summarise } from './profile-summary.js';
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 const args = new Set(process.argv.slice(2));
+// --streams N: the memory figure under N open streams instead of the table (bench/streams.js).
+const streamsAt = process.argv.indexOf('--streams');
+if (streamsAt > 0) {
+  process.argv.splice(2, process.argv.length, process.argv[streamsAt + 1] ?? '1000');
+  await import('./streams.js');
+  process.exit(process.exitCode ?? 0);
+}
 const quick = args.has('--quick');
 // --cpu-prof profiles the stack process; --cpu-prof=bare profiles the baseline instead (to compare profiles).
 const cpuProfArg = process.argv.slice(2).find((a) => a === '--cpu-prof' || a.startsWith('--cpu-prof='));

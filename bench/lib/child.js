@@ -72,6 +72,11 @@ export async function runTarget(name, start) {
   }
   process.on('message', async (msg) => {
     if (msg?.type === 'stats') process.send({ type: 'stats', id: msg.id, stats: snapshot() });
+    // A full GC first (the process runs with --expose-gc), for a settled memory figure.
+    if (msg?.type === 'gc') {
+      globalThis.gc?.();
+      process.send({ type: 'stats', id: msg.id, stats: snapshot() });
+    }
     if (msg?.type === 'stop') {
       gcObserver.disconnect();
       await Promise.race([started.close(), new Promise((r) => setTimeout(r, 1000))]);
