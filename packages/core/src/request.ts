@@ -51,6 +51,28 @@ export interface ParsedRequest {
   readonly hasImages: boolean;
   /** Header `x-switchyard-workflow`, else a string `metadata.workflow`; `undefined` when neither is set. */
   readonly workflow: string | undefined;
+  /** A multipart/form-data body, streamed to the provider (then `raw` is empty and `body` holds the form's first text fields). */
+  readonly upload?: MultipartUpload;
+  /** A call on an ID the gateway handed out (a video, a task, a stored response): where it goes. */
+  readonly followUp?: FollowUp;
+}
+
+/** A multipart body read only as far as its `model` field; the rest is still on its way from the client. */
+export interface MultipartUpload {
+  /**
+   * The body to send, the `model` field's value replaced by `model`, and its length when the client declared
+   * one (else it goes chunked). Once only: the body streams through.
+   */
+  take(model: string): { readonly body: import('node:stream').Readable; readonly length: number | undefined };
+}
+
+/** What a follow-up call on a gateway ID does, and to what. */
+export interface FollowUp {
+  readonly minted: import('./gateway-id.js').MintedId;
+  /** The gateway ID as the client sent it. */
+  readonly gatewayId: string;
+  /** `get` (GET {id}), `content` (GET {id}/content), `delete` (DELETE {id}), `remix` (POST {id}/remix). */
+  readonly action: 'get' | 'content' | 'delete' | 'remix';
 }
 
 /** What `parseRequest` needs: the bytes and where they came from. */

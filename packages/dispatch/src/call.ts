@@ -3,6 +3,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   errorBody,
+  type GatewayIds,
   type ParsedRequest,
   type Policy,
   type ProviderFormat,
@@ -49,6 +50,8 @@ export interface DispatchShared {
   readonly timeouts: AttemptTimeouts;
   readonly cooldowns: CooldownRegistry;
   readonly schemas: SchemaChecker;
+  /** Wraps and reads gateway IDs (`ids:` in the policy); `undefined` when the policy has no ID key. */
+  readonly ids?: GatewayIds;
 }
 
 export interface Call {

@@ -23,7 +23,8 @@ export interface UpstreamCallInit {
   /** Path below the provider's base URL, e.g. `/chat/completions`. */
   readonly url: string;
   readonly headers: OutgoingHttpHeaders;
-  readonly body: Buffer;
+  /** The bytes to send, or a stream of them (a multipart upload, sent as it arrives). */
+  readonly body: Buffer | Readable;
   /** The client's socket: http-proxy reads it to tell a client that went away from an upstream reset. */
   readonly socket: Socket;
   readonly connectTimeoutMs: number;
@@ -54,13 +55,30 @@ export class UpstreamCall extends Readable {
     this.headers = init.headers;
     this.socket = init.socket;
     this.#init = init;
-    this.push(init.body);
-    this.push(null);
+    if (Buffer.isBuffer(init.body)) {
+      this.push(init.body);
+      this.push(null);
+    } else this.#source(init.body);
     // Starts before http-proxy asks the pool for a socket, so a saturated pool counts too.
     this.#connectTimer = setTimeout(() => this.#end({ kind: 'timeout', phase: 'connect' }), init.connectTimeoutMs);
   }
 
-  override _read(): void {}
+  #from: Readable | undefined;
+
+  override _read(): void {
+    this.#from?.resume();
+  }
+
+  /** Passes `from` on with backpressure: paused whenever the upstream connection is behind. */
+  #source(from: Readable): void {
+    this.#from = from;
+    from.pause();
+    from.on('data', (chunk: Buffer) => {
+      if (!this.push(chunk)) from.pause();
+    });
+    from.once('end', () => this.push(null));
+    from.once('error', (error) => this.#end({ kind: 'error', error }));
+  }
 
   /** http-proxy's `proxyReq` event: the upstream request got its socket and has not been sent yet. */
   attach(proxyReq: ClientRequest): void {
