@@ -81,6 +81,7 @@ interface FollowUpPath {
 
 /** The ID and action of a follow-up path, `undefined` for a create. */
 function followUpOf(path: string, endpoint: Endpoint, method: string): FollowUpPath | undefined {
+  if (!KIND_OF[endpoint]) return undefined;
   const parts = path.split('/').filter(Boolean);
   const at = parts.findIndex((part) => part === endpoint);
   const raw = at >= 0 ? parts[at + 1] : undefined;
@@ -274,7 +275,7 @@ class Upload implements MultipartUpload {
   }
 }
 
-const MODEL_PART = /name="model"\r\n(?:[^\r\n]*\r\n)*\r\n/;
+const MODEL_PART = /name="model"\r\n(?:[^\r\n]+\r\n)*\r\n/;
 
 /** The head with the `model` field's value replaced (the client may have named a route); its change in length. */
 function withModel(head: Buffer, model: string): { bytes: Buffer; delta: number } {

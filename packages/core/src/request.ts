@@ -2,6 +2,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { clientFormatOf, endpointOf, endpointPath, readGeminiPath } from './endpoint.js';
 import { badRequest } from './errors.js';
+import { MEDIA_ENDPOINTS } from './policy/endpoints.js';
 import { mistypedField } from './request-shape.js';
 import type { Endpoint, ProviderFormat } from './record.js';
 
@@ -102,7 +103,8 @@ export function parseRequest(init: RequestInit): ParsedRequest {
   if (typeof model !== 'string' || model.length === 0) {
     throw badRequest('The request body must name a model: "model" must be a non-empty string.', 'missing_model', 'model');
   }
-  const mistyped = mistypedField(body, endpoint);
+  // Media bodies use the same names for other things (a speech `response_format` is a string).
+  const mistyped = MEDIA_ENDPOINTS.has(endpoint) ? undefined : mistypedField(body, endpoint);
   if (mistyped) throw mistyped;
   const needs = REQUIRED_LIST[endpoint];
   if (
