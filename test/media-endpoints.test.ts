@@ -4,29 +4,8 @@
 // does not serve gets 400 naming its endpoints.
 import { APIError, toFile } from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { CLIENT_KEY, startHarness, type Harness, type PolicyContext } from './helpers/gateway.js';
-
-export const ID_SECRET = 'e2e-id-secret-0123456789abcdef0123456789';
-
-export function mediaPolicy(ctx: PolicyContext, videoProvider = 'alpha'): string {
-  const provider = (name: string) =>
-    `{ format: openai, base_url: ${ctx.url(name)}, credentials: [{ env: ${ctx.env(name)} }], tasks: { create: /music/generate, get: "/music/tasks/{id}" } }`;
-  return `version: 1
-ids: { secret: { env: E2E_ID_SECRET } }
-providers:
-  alpha: ${provider('alpha')}
-  beta: ${provider('beta')}
-models:
-  gpt-image-2: { provider: alpha, endpoints: [images], price: { image: { "1024x1024/high": 0.2, "1024x1024": 0.04, default: 0.08 } } }
-  tts-1: { provider: alpha, endpoints: [audio], price: { speech_characters: 15 } }
-  whisper-1: { provider: alpha, endpoints: [audio], price: { transcription_minute: 0.006 } }
-  sora-2: { provider: ${videoProvider}, endpoints: [videos], price: { video_second: 0.1 } }
-  suno: { provider: ${videoProvider}, endpoints: [tasks] }
-  gpt-4o-2024-08-06: { provider: alpha, capabilities: [streaming] }
-routes:
-  images: { default: gpt-image-2 }
-`;
-}
+import { CLIENT_KEY, startHarness, type Harness } from './helpers/gateway.js';
+import { ID_SECRET, mediaPolicy } from './helpers/media.js';
 
 let h: Harness;
 beforeAll(async () => {

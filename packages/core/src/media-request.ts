@@ -8,10 +8,10 @@ import type { RequestHandler } from 'express';
 import { routing } from './context.js';
 import { clientFormatOf, endpointOf } from './endpoint.js';
 import { badRequest, SwitchyardError } from './errors.js';
-import type { GatewayIdKind, GatewayIds } from './gateway-id.js';
+import { type GatewayIdKind, type GatewayIds, looksLikeGatewayId } from './gateway-id.js';
 import { bodyOf, bodyLimits, readRequest, type ReadRequestOptions } from './read-request.js';
 import type { Endpoint, ProviderFormat } from './record.js';
-import { firstHeader, isObject, type FollowUp, type MultipartUpload, type ParsedRequest } from './request.js';
+import { firstHeader, isObject, parseRequest, type FollowUp, type MultipartUpload, type ParsedRequest } from './request.js';
 
 /** How far into a multipart body the `model` field is looked for before the call is refused. */
 export const MULTIPART_HEAD_LIMIT = 1024 * 1024;
@@ -59,6 +59,35 @@ export function mediaRequest(options: MediaRequestOptions = {}): RequestHandler 
       made = readRequest(req, limits);
     }
     made.then(() => next(), next);
+  };
+}
+
+/**
+ * `POST /responses` on a policy with an ID key: a `previous_response_id` that is a gateway ID sends the call to
+ * the provider and model that stored the response (the model the client named gives way: only that provider
+ * holds the conversation), the provider's own ID in its place; an altered one is a 404. Any other call is
+ * parsed as `readRequest` would. Mount after `keys()`, before `signals()`.
+ */
+export function previousResponse(options: MediaRequestOptions & { readonly ids: GatewayIds }): RequestHandler {
+  const limits = bodyLimits(options);
+  const { ids } = options;
+  return function switchyardPreviousResponse(req, _res, next) {
+    const ctx = routing(req);
+    if (ctx.request) return next();
+    ctx
+      .parse(async () => {
+        const { body, raw } = await bodyOf(req, limits);
+        const init = { path: req.path, headers: req.headers, rawHeaders: req.rawHeaders };
+        const previous = isObject(body) ? body.previous_response_id : undefined;
+        if (typeof previous !== 'string' || !looksLikeGatewayId(previous)) return parseRequest({ ...init, body, raw });
+        const minted = ids.unwrap(previous, 'resp');
+        if (!minted || minted.owner !== ctx.record.owner) throw notFound('resp', previous);
+        const changed = { ...(body as Record<string, unknown>), model: minted.model, previous_response_id: minted.id };
+        const request = parseRequest({ ...init, body: changed, raw: Buffer.from(JSON.stringify(changed)) });
+        const followUp: FollowUp = { minted, gatewayId: previous, action: 'continue' };
+        return Object.defineProperty(request, 'followUp', { value: followUp, enumerable: true });
+      })
+      .then(() => next(), next);
   };
 }
 

@@ -178,7 +178,7 @@ export interface TaskRecord {
   /** The gateway ID the client holds (never the signing key). */
   readonly id: string;
   /** `create` (the call minted it), or the follow-up: `get`, `content`, `delete`, `remix`. */
-  readonly action: 'create' | 'get' | 'content' | 'delete' | 'remix';
+  readonly action: 'create' | 'get' | 'content' | 'delete' | 'remix' | 'continue';
   /** The provider and model that minted it: where every follow-up goes. */
   readonly provider: string;
   readonly model: string;

@@ -72,8 +72,11 @@ export interface FollowUp {
   readonly minted: import('./gateway-id.js').MintedId;
   /** The gateway ID as the client sent it. */
   readonly gatewayId: string;
-  /** `get` (GET {id}), `content` (GET {id}/content), `delete` (DELETE {id}), `remix` (POST {id}/remix). */
-  readonly action: 'get' | 'content' | 'delete' | 'remix';
+  /**
+   * `get` (GET {id}), `content` (GET {id}/content), `delete` (DELETE {id}), `remix` (POST {id}/remix),
+   * `continue` (POST /responses with `previous_response_id`).
+   */
+  readonly action: 'get' | 'content' | 'delete' | 'remix' | 'continue';
 }
 
 /** What `parseRequest` needs: the bytes and where they came from. */

@@ -65,7 +65,12 @@ export async function runMediaCall(shared: DispatchShared & { readonly ids?: Gat
   if (!release) return call.next(gatewayOverloaded(provider));
   if (res.closed) return release();
   const kind = MINTS[request.endpoint];
-  const mints = kind !== undefined && shared.ids !== undefined && followUp?.action !== 'content' && followUp?.action !== 'delete';
+  const mints =
+    kind !== undefined &&
+    shared.ids !== undefined &&
+    !request.stream &&
+    followUp?.action !== 'content' &&
+    followUp?.action !== 'delete';
   const log = new AttemptLog(record);
   const result = await forwardAttempt({
     req,
@@ -88,16 +93,30 @@ export async function runMediaCall(shared: DispatchShared & { readonly ids?: Gat
     return;
   }
   let answered: AttemptAnswered = result;
-  if (mints && answered.body) {
-    const owner = record.owner;
+  if (mints) {
     const route = followUp ? followUp.minted.route : call.selection.kind === 'route' ? call.selection.route : undefined;
-    const minted = wrapIds(answered.body, kind, shared.ids!, { provider: provider.name, model: modelId, owner, route });
-    if (minted) {
-      answered = replayed(answered, answered.response.statusCode ?? 200, withLength(answered, minted.body), minted.body);
-      record.task ??= task(minted.id, 'create', { provider: provider.name, model: modelId, route });
-    }
+    answered = withGatewayIds(answered, kind, shared.ids!, ctx.record, { provider: provider.name, model: modelId, route });
   }
   await deliver({ res, answered, ctx, request, deadlineAt: undefined, translator: undefined, scrubber: shared.scrubber });
+}
+
+/**
+ * A 2xx answer read whole with the IDs its provider minted wrapped in gateway IDs, and `record.task` naming the
+ * first; the answer as it was when it holds none. Also used by runCall for a Responses answer.
+ */
+export function withGatewayIds(
+  answered: AttemptAnswered,
+  kind: GatewayIdKind,
+  ids: GatewayIds,
+  record: import('@switchyard/core').RoutingRecord,
+  minter: { readonly provider: string; readonly model: string; readonly route?: string },
+): AttemptAnswered {
+  const status = answered.response.statusCode ?? 0;
+  if (!answered.body || status < 200 || status > 299) return answered;
+  const minted = wrapIds(answered.body, kind, ids, { ...minter, owner: record.owner });
+  if (!minted) return answered;
+  record.task ??= task(minted.id, 'create', minter);
+  return replayed(answered, status, withLength(answered, minted.body), minted.body);
 }
 
 function task(id: string, action: TaskRecord['action'], minted: Pick<MintedId, 'provider' | 'model' | 'route'>): TaskRecord {
@@ -122,7 +141,7 @@ function upstreamPath(request: ParsedRequest, provider: ProviderConfig, url: str
       message: `The ${request.endpoint} endpoint is served by OpenAI-format providers (or, for tasks, a provider's own task API); provider "${provider.name}" speaks ${provider.format}.`,
     });
   }
-  if (!followUp) return request.path + query;
+  if (!followUp || followUp.action === 'continue') return request.path + query;
   const base = `/${request.endpoint}/${own}`;
   if (followUp.action === 'content') return `${base}/content${query}`;
   if (followUp.action === 'remix') return `${base}/remix${query}`;
@@ -147,7 +166,7 @@ function outgoing(
     return { body, headers };
   }
   const followUp = request.followUp;
-  const body = followUp ? request.raw : requestBody(request, model);
+  const body = followUp && followUp.action !== 'continue' ? request.raw : requestBody(request, model);
   const headers = outgoingHeaders(client, body.length, credential, provider.format, filter);
   if (body.length === 0 && followUp?.action !== 'remix') {
     delete headers['content-type'];
