@@ -56,8 +56,10 @@ export class GatewayIds {
     const found = id.slice(0, under);
     if (!KINDS.has(found) || (kind !== undefined && found !== kind)) return undefined;
     if (!head.startsWith(`${found}_${VERSION}.`)) return undefined;
-    const mac = Buffer.from(id.slice(dot + 1), 'base64url');
-    if (mac.length !== MAC_BYTES || !timingSafeEqual(mac, this.#mac(head))) return undefined;
+    const sent = id.slice(dot + 1);
+    const mac = Buffer.from(sent, 'base64url');
+    // Canonical only: base64url's last character carries spare bits, which would let two spellings pass.
+    if (mac.length !== MAC_BYTES || mac.toString('base64url') !== sent || !timingSafeEqual(mac, this.#mac(head))) return undefined;
     let body: unknown;
     try {
       body = JSON.parse(Buffer.from(head.slice(found.length + VERSION.length + 2), 'base64url').toString('utf8'));

@@ -244,17 +244,21 @@ function readMultipart(
     const onClose = () => {
       if (!req.complete) finish(badRequest('The request was aborted before its body arrived.', 'request_aborted'));
     };
+    // Text fields are read up to the first file after `model` (n, size, seconds price the call), then the rest streams.
     parser.on('field', (name, value) => {
       if (name === 'model') {
         if (value === '') return finish(missingModel());
         fields.model = value;
-        return finish();
-      }
-      if (Object.keys(fields).length < 32) fields[name] = numberOr(value);
+      } else if (Object.keys(fields).length < 32) fields[name] = numberOr(value);
     });
-    parser.on('file', (_name, file) => file.resume());
+    parser.on('file', (_name, file) => {
+      // Destroyed with the parser when it is cut short: its "unexpected end" is ours, not an error.
+      file.on('error', () => {});
+      file.resume();
+      if (fields.model !== undefined) finish();
+    });
     parser.on('error', () => finish(badRequest('The multipart/form-data body could not be read.', 'invalid_body')));
-    parser.on('close', () => finish(missingModel()));
+    parser.on('close', () => finish(fields.model === undefined ? missingModel() : undefined));
     req.on('data', onData);
     req.on('end', onEnd);
     req.on('close', onClose);

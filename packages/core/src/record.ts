@@ -184,6 +184,8 @@ export interface TaskRecord {
   readonly model: string;
   /** The route the minting call named, when it named one. */
   readonly route?: string;
+  /** A video's length as its provider's answer gave it (seconds): what a video is priced by. */
+  readonly seconds?: number;
 }
 
 /** Everything decided about one request. Middlewares write here and nowhere else on `req`. */

@@ -115,7 +115,7 @@ export function withGatewayIds(
   if (!answered.body || status < 200 || status > 299) return answered;
   const minted = wrapIds(answered.body, kind, ids, { ...minter, owner: record.owner });
   if (!minted) return answered;
-  record.task ??= task(minted.id, 'create', minter);
+  record.task ??= { ...task(minted.id, 'create', minter), ...(minted.seconds ? { seconds: minted.seconds } : {}) };
   return replayed(answered, status, withLength(answered, minted.body), minted.body);
 }
 
@@ -181,7 +181,7 @@ function wrapIds(
   kind: GatewayIdKind,
   ids: GatewayIds,
   minter: { provider: string; model: string; owner: string; route?: string },
-): { body: Buffer; id: string } | undefined {
+): { body: Buffer; id: string; seconds?: number } | undefined {
   let answer: unknown;
   try {
     answer = JSON.parse(body.toString('utf8'));
@@ -198,7 +198,9 @@ function wrapIds(
     fields[field] = wrapped;
     first ??= wrapped;
   }
-  return first === undefined ? undefined : { body: Buffer.from(JSON.stringify(fields)), id: first };
+  if (first === undefined) return undefined;
+  const seconds = Number(fields.seconds);
+  return { body: Buffer.from(JSON.stringify(fields)), id: first, ...(seconds > 0 ? { seconds } : {}) };
 }
 
 function withLength(answered: AttemptAnswered, body: Buffer): import('node:http').IncomingHttpHeaders {
