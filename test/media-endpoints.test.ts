@@ -87,6 +87,32 @@ describe('audio', () => {
   });
 });
 
+describe('multipart field order', () => {
+  async function transcribe(fileBytes: number, modelFirst: boolean): Promise<Response> {
+    const { silentWav } = await import('@switchyard/mock-provider');
+    const form = new FormData();
+    const file = new Blob([silentWav(fileBytes / 48_000)], { type: 'audio/wav' });
+    if (modelFirst) form.append('model', 'whisper-1');
+    form.append('file', file, 'a.wav');
+    if (!modelFirst) form.append('model', 'whisper-1');
+    return fetch(`${h.url}/audio/transcriptions`, { method: 'POST', body: form, headers: { authorization: `Bearer ${CLIENT_KEY}` } });
+  }
+
+  it('a model field after a small file is still found (within the first MiB)', async () => {
+    const res = await transcribe(200_000, false);
+    expect(res.status).toBe(200);
+  });
+
+  it('a model field after a file larger than a MiB is a clear 400, not a buffered upload', async () => {
+    const res = await transcribe(3 * 1024 * 1024, false);
+    expect(res.status).toBe(400);
+    const { error } = (await res.json()) as { error: { code: string; message: string } };
+    expect(error.code).toBe('model_field_too_late');
+    expect(error.message).toMatch(/send "model" before the file/);
+    expect(h.mocks.alpha!.calls).toHaveLength(0);
+  });
+});
+
 describe('videos', () => {
   it('creates, polls until completed, downloads and deletes through gateway IDs', async () => {
     const created = await h.client.videos.create({ model: 'sora-2', prompt: 'waves', seconds: '4' });
