@@ -39,13 +39,17 @@ afterAll(async () => {
 describe('media budget', () => {
   it('an n: 4 image batch reserves 4 × the size/quality price and settles at it', async () => {
     const before = (await g.compiled.budget.spend('default')).spendUsd;
-    const answer = await client.images.generate({ model: 'gpt-image-2', prompt: 'kites', n: 4, size: '1024x1024', quality: 'high' }).withResponse();
+    const answer = await client.images
+      .generate({ model: 'gpt-image-2', prompt: 'kites', n: 4, size: '1024x1024', quality: 'high' })
+      .withResponse();
     expect(answer.data.data).toHaveLength(4);
     const record = await g.lastRecord();
     expect(record.budget?.estimateUsd).toBeCloseTo(1.0, 9);
     expect(record.costUsd).toBeCloseTo(1.0, 9);
     expect(Number(answer.response.headers.get('x-switchyard-cost-usd'))).toBeCloseTo(1.0, 9);
-    expect(record.events.find((e) => e.name === 'switchyard.budget.settled')?.attributes).toMatchObject({ basis: 'media_request' });
+    expect(record.events.find((e) => e.name === 'switchyard.budget.settled')?.attributes).toMatchObject({
+      basis: 'media_request',
+    });
     const after = await g.compiled.budget.spend('default');
     expect(after.spendUsd - before).toBeCloseTo(1.0, 9);
     expect(after.reservedUsd).toBe(0);

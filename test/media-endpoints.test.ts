@@ -60,7 +60,12 @@ describe('images', () => {
 
 describe('audio', () => {
   it('streams the speech answer back as the provider sent it', async () => {
-    const answer = await h.client.audio.speech.create({ model: 'tts-1', input: 'hello there', voice: 'alloy', response_format: 'wav' });
+    const answer = await h.client.audio.speech.create({
+      model: 'tts-1',
+      input: 'hello there',
+      voice: 'alloy',
+      response_format: 'wav',
+    });
     const bytes = Buffer.from(await answer.arrayBuffer());
     expect(bytes.subarray(0, 4).toString('latin1')).toBe('RIFF');
     expect(answer.headers.get('x-switchyard-served-model')).toBe('tts-1');
@@ -81,7 +86,11 @@ describe('audio', () => {
   it('a multipart body without a model field is a 400', async () => {
     const form = new FormData();
     form.append('file', new Blob([Buffer.alloc(100)]), 'a.wav');
-    const res = await fetch(`${h.url}/audio/transcriptions`, { method: 'POST', body: form, headers: { authorization: `Bearer ${CLIENT_KEY}` } });
+    const res = await fetch(`${h.url}/audio/transcriptions`, {
+      method: 'POST',
+      body: form,
+      headers: { authorization: `Bearer ${CLIENT_KEY}` },
+    });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('missing_model');
   });
@@ -95,7 +104,11 @@ describe('multipart field order', () => {
     if (modelFirst) form.append('model', 'whisper-1');
     form.append('file', file, 'a.wav');
     if (!modelFirst) form.append('model', 'whisper-1');
-    return fetch(`${h.url}/audio/transcriptions`, { method: 'POST', body: form, headers: { authorization: `Bearer ${CLIENT_KEY}` } });
+    return fetch(`${h.url}/audio/transcriptions`, {
+      method: 'POST',
+      body: form,
+      headers: { authorization: `Bearer ${CLIENT_KEY}` },
+    });
   }
 
   it('a model field after a small file is still found (within the first MiB)', async () => {

@@ -32,7 +32,10 @@ routes:
 `;
   const compiled = compilePolicy(parsePolicy(yaml, 'evidence.yaml', { env: { EV_KEY: KEY, EV_ID_SECRET: ID_SECRET } }));
   const app = express();
-  app.use('/v1', switchyard(compiled, { audit: { tracerProvider, metrics: false, log: (line) => lines.push(JSON.parse(line)) } }));
+  app.use(
+    '/v1',
+    switchyard(compiled, { audit: { tracerProvider, metrics: false, log: (line) => lines.push(JSON.parse(line)) } }),
+  );
   server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
@@ -54,7 +57,11 @@ it('a video create and its poll are on the span and in the audit log, the poll n
   await client.videos.retrieve(video.id);
   await until(() => lines.length >= 2);
   const [create, poll] = lines;
-  expect(create).toMatchObject({ endpoint: 'videos', route: 'clips', task: { id: video.id, action: 'create', model: 'sora-2', route: 'clips' } });
+  expect(create).toMatchObject({
+    endpoint: 'videos',
+    route: 'clips',
+    task: { id: video.id, action: 'create', model: 'sora-2', route: 'clips' },
+  });
   expect(poll).toMatchObject({
     endpoint: 'videos',
     provider: 'media',

@@ -6,7 +6,15 @@ import { serve, type RunningGateway } from '@switchyard/cli';
 import OpenAI, { type APIError } from 'openai';
 import { compilePolicy, parsePolicy } from 'switchyard';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { CLIENT_KEY, POLICY_FILE_NAME, providerEnv, providerKey, startHarness, type Harness, type PolicyContext } from './helpers/gateway.js';
+import {
+  CLIENT_KEY,
+  POLICY_FILE_NAME,
+  providerEnv,
+  providerKey,
+  startHarness,
+  type Harness,
+  type PolicyContext,
+} from './helpers/gateway.js';
 import { ID_SECRET, mediaPolicy } from './helpers/media.js';
 
 let h: Harness;
@@ -87,7 +95,11 @@ describe('Responses IDs', () => {
     expect(first.id).toMatch(/^resp_sy1\./);
     const own = h.mocks.alpha!.calls[0]!.mintedId!;
     expect(own).toMatch(/^resp_/);
-    const second = await h.client.responses.create({ model: 'gpt-4o-2024-08-06', input: 'which number?', previous_response_id: first.id });
+    const second = await h.client.responses.create({
+      model: 'gpt-4o-2024-08-06',
+      input: 'which number?',
+      previous_response_id: first.id,
+    });
     expect(second.id).toMatch(/^resp_sy1\./);
     const call = h.mocks.alpha!.calls[1]!;
     expect((call.body as { previous_response_id: string }).previous_response_id).toBe(own);

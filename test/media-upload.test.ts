@@ -23,7 +23,12 @@ let dir: string;
 let url: string;
 
 beforeAll(async () => {
-  mock = await startMockProvider({ port: 0, apiKeys: [providerKey('alpha')], recordCalls: true, uploadLimitBytes: 200 * 1024 * 1024 });
+  mock = await startMockProvider({
+    port: 0,
+    apiKeys: [providerKey('alpha')],
+    recordCalls: true,
+    uploadLimitBytes: 200 * 1024 * 1024,
+  });
   dir = await mkdtemp(join(tmpdir(), 'switchyard-upload-'));
   const ctx: PolicyContext = { url: () => mock.url, env: providerEnv, deadUrl: mock.url };
   const file = join(dir, 'policy.yaml');

@@ -24,4 +24,3 @@ routes:
   images: { default: gpt-image-2 }
 `;
 }
-

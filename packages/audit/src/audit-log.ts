@@ -35,7 +35,13 @@ export interface AuditLogLine {
   readonly attempts: number;
   readonly duration_ms: number;
   /** A call that minted or followed up on a gateway ID: the ID, what the call did, and where it was minted. */
-  readonly task?: { readonly id: string; readonly action: string; readonly provider: string; readonly model: string; readonly route: string | null };
+  readonly task?: {
+    readonly id: string;
+    readonly action: string;
+    readonly provider: string;
+    readonly model: string;
+    readonly route: string | null;
+  };
 }
 
 export function auditLogLine(facts: RequestFacts, traceId: string | undefined): AuditLogLine {

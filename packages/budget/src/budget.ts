@@ -60,7 +60,9 @@ export function budget(options: BudgetOptions): BudgetHandler {
     const owner = ledger.owner(record.owner);
     const ceiling = ceilingOf(owner, record, config.routeMaxRequestUsd);
     // Owners without a limit or a ceiling need no estimate up front: the store is only told the cost.
-    const media = isMediaPriced(ctx.request) ? ledger.policy.models.get(record.target?.model ?? record.selection.model) : undefined;
+    const media = isMediaPriced(ctx.request)
+      ? ledger.policy.models.get(record.target?.model ?? record.selection.model)
+      : undefined;
     const estimate = !(ceiling || owner?.monthlyUsd !== undefined)
       ? undefined
       : media

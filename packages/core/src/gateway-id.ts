@@ -59,7 +59,8 @@ export class GatewayIds {
     const sent = id.slice(dot + 1);
     const mac = Buffer.from(sent, 'base64url');
     // Canonical only: base64url's last character carries spare bits, which would let two spellings pass.
-    if (mac.length !== MAC_BYTES || mac.toString('base64url') !== sent || !timingSafeEqual(mac, this.#mac(head))) return undefined;
+    if (mac.length !== MAC_BYTES || mac.toString('base64url') !== sent || !timingSafeEqual(mac, this.#mac(head)))
+      return undefined;
     let body: unknown;
     try {
       body = JSON.parse(Buffer.from(head.slice(found.length + VERSION.length + 2), 'base64url').toString('utf8'));
@@ -69,7 +70,14 @@ export class GatewayIds {
     if (typeof body !== 'object' || body === null) return undefined;
     const { p, m, i, o, r } = body as Record<string, unknown>;
     if (typeof p !== 'string' || typeof m !== 'string' || typeof i !== 'string' || typeof o !== 'string') return undefined;
-    return { kind: found as GatewayIdKind, provider: p, model: m, id: i, owner: o, ...(typeof r === 'string' ? { route: r } : {}) };
+    return {
+      kind: found as GatewayIdKind,
+      provider: p,
+      model: m,
+      id: i,
+      owner: o,
+      ...(typeof r === 'string' ? { route: r } : {}),
+    };
   }
 
   #mac(head: string): Buffer {

@@ -112,7 +112,7 @@ interface FollowUpPath {
 function followUpOf(path: string, endpoint: Endpoint, method: string): FollowUpPath | undefined {
   if (!KIND_OF[endpoint]) return undefined;
   const parts = path.split('/').filter(Boolean);
-  const at = parts.findIndex((part) => part === endpoint);
+  const at = parts.indexOf(endpoint);
   const raw = at >= 0 ? parts[at + 1] : undefined;
   if (raw === undefined) return undefined;
   let id: string;

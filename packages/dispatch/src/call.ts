@@ -133,7 +133,11 @@ export async function runCall(shared: DispatchShared, call: Call): Promise<void>
   }
   if (wrapsIds && shared.policy.providers.get(last.entry.attempt.provider)?.format === 'openai') {
     const route = call.selection.kind === 'route' ? call.selection.route : undefined;
-    last = withGatewayIds(last, 'resp', shared.ids!, record, { provider: last.entry.attempt.provider, model: last.entry.model, route });
+    last = withGatewayIds(last, 'resp', shared.ids!, record, {
+      provider: last.entry.attempt.provider,
+      model: last.entry.model,
+      route,
+    });
   }
   await deliver({
     res,

@@ -81,7 +81,16 @@ export function dispatch(options: DispatchOptions): DispatchHandler {
     started
       .then((parsed) => {
         if (parsed.followUp || isMediaCall(parsed)) {
-          return runMediaCall(shared, { req, res, next, ctx, request: parsed, selection, target, candidates: new Candidates(parsed) });
+          return runMediaCall(shared, {
+            req,
+            res,
+            next,
+            ctx,
+            request: parsed,
+            selection,
+            target,
+            candidates: new Candidates(parsed),
+          });
         }
         const candidates = new Candidates(parsed);
         if (!candidates.reaches(provider.format)) {

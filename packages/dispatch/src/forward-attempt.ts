@@ -101,7 +101,8 @@ export function forwardAttempt(options: AttemptOptions): Promise<AttemptResult> 
       method: req.method ?? 'POST',
       url: options.path,
       headers:
-        options.headers ?? outgoingHeaders(req.headers, (body as Buffer).length, credential, provider.format, options.headerFilter),
+        options.headers ??
+        outgoingHeaders(req.headers, (body as Buffer).length, credential, provider.format, options.headerFilter),
       body,
       socket: req.socket,
       connectTimeoutMs: timeouts.connectMs,

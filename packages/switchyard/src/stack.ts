@@ -136,7 +136,16 @@ export function buildStack(compiled: CompiledPolicy, options: SwitchyardOptions,
   // every outcome is recorded, a refused key included. Every other request meets keys() below.
   const ids = policy.ids && new GatewayIds(policy.ids.secret);
   // With an ID key, a Responses call carrying a gateway ID in previous_response_id goes where that response is stored.
-  if (ids) router.post('/responses', stamp, auditCall, checkKey, previousResponse({ ids, bodyLimit: options.bodyLimit }), ...routed, dispatcher);
+  if (ids)
+    router.post(
+      '/responses',
+      stamp,
+      auditCall,
+      checkKey,
+      previousResponse({ ids, bodyLimit: options.bodyLimit }),
+      ...routed,
+      dispatcher,
+    );
   router.post([...ROUTED_PATHS, GEMINI_PATH], stamp, auditCall, checkKey, ...routed, dispatcher);
   const media = [stamp, auditCall, checkKey, mediaRequest({ ids, bodyLimit: options.bodyLimit }), ...routed, dispatcher];
   router.post([...MEDIA_PATHS.POST], ...media);

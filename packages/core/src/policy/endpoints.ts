@@ -28,6 +28,7 @@ export const TEXT_ENDPOINTS: readonly ModelEndpoint[] = ['chat', 'completions', 
  */
 export function servesEndpoint(served: ReadonlySet<string> | undefined, endpoint: Endpoint): boolean {
   if (!served) return !MEDIA_ENDPOINTS.has(endpoint);
-  if (endpoint === 'gemini' || endpoint === 'count_tokens' || endpoint === 'other') return served.has('chat') || served.has('messages');
+  if (endpoint === 'gemini' || endpoint === 'count_tokens' || endpoint === 'other')
+    return served.has('chat') || served.has('messages');
   return served.has(endpoint);
 }

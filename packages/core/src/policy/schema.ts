@@ -44,11 +44,15 @@ const providerSchema = z
         create: z
           .string()
           .regex(/^\//, 'must be a path starting with "/"')
-          .describe("The path below base_url that creates a task (POST), e.g. /music/generate; what the gateway's POST /v1/tasks calls."),
+          .describe(
+            "The path below base_url that creates a task (POST), e.g. /music/generate; what the gateway's POST /v1/tasks calls.",
+          ),
         get: z
           .string()
           .regex(/^\/.*\{id\}/, 'must be a path starting with "/" that holds {id}')
-          .describe("The path below base_url that reads a task (GET), {id} standing for the provider's task ID, e.g. /music/tasks/{id}."),
+          .describe(
+            "The path below base_url that reads a task (GET), {id} standing for the provider's task ID, e.g. /music/tasks/{id}.",
+          ),
       })
       .optional()
       .describe(
@@ -89,7 +93,9 @@ const modelSchema = z
       ),
     price: z
       .strictObject({
-        input: usdPerMillion.default(0).describe('USD per 1M input tokens. Default 0 (a media model priced per image, second, …).'),
+        input: usdPerMillion
+          .default(0)
+          .describe('USD per 1M input tokens. Default 0 (a media model priced per image, second, …).'),
         output: usdPerMillion.default(0).describe('USD per 1M output tokens. Default 0.'),
         cached_input: usdPerMillion.optional().describe('USD per 1M cached input tokens; default: the input price.'),
         image: z
