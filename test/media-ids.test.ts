@@ -134,3 +134,54 @@ describe('the ID key', () => {
     );
   });
 });
+
+describe('owners', () => {
+  it("another owner's key cannot use an ID: 404, as if it did not exist", async () => {
+    const yaml = `${h.yaml}budgets:
+  owners:
+    team-a: {}
+    team-b: {}
+keys:
+  - { name: a, secret: { env: KEY_A }, owner: team-a }
+  - { name: b, secret: { env: KEY_B }, owner: team-b }
+`;
+    const gateway = await serve(
+      compilePolicy(
+        parsePolicy(yaml, POLICY_FILE_NAME, { env: { ...env(), KEY_A: 'sk-key-a-0123456789', KEY_B: 'sk-key-b-0123456789' } }),
+      ),
+      { port: 0, host: '127.0.0.1' },
+    );
+    others.push(gateway);
+    const a = new OpenAI({ baseURL: gateway.url, apiKey: 'sk-key-a-0123456789', maxRetries: 0 });
+    const b = new OpenAI({ baseURL: gateway.url, apiKey: 'sk-key-b-0123456789', maxRetries: 0 });
+    const video = await a.videos.create({ model: 'sora-2', prompt: 'tide' });
+    expect((await a.videos.retrieve(video.id)).id).toBe(video.id);
+    const err = (await b.videos.retrieve(video.id).catch((e: unknown) => e)) as APIError;
+    expect(err.status).toBe(404);
+    expect(h.mocks.alpha!.calls.filter((c) => c.method === 'GET')).toHaveLength(1);
+  });
+});
+
+describe('bad multipart bodies', () => {
+  it('no boundary is a 400; a compressed form is a 415; neither reaches a provider', async () => {
+    const post = (headers: Record<string, string>) =>
+      fetch(`${h.url}/audio/transcriptions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${CLIENT_KEY}`, ...headers },
+        body: 'x',
+      });
+    const noBoundary = await post({ 'content-type': 'multipart/form-data' });
+    expect(noBoundary.status).toBe(400);
+    const gzip = await post({ 'content-type': 'multipart/form-data; boundary=b', 'content-encoding': 'gzip' });
+    expect(gzip.status).toBe(415);
+    const truncated = await post({ 'content-type': 'multipart/form-data; boundary=b' });
+    expect(truncated.status).toBe(400);
+    expect(h.mocks.alpha!.calls).toHaveLength(0);
+  });
+
+  it('a GET on a follow-up path with a method it does not take is a 405', async () => {
+    const res = await fetch(`${h.url}/tasks/abc`, { method: 'DELETE', headers: { authorization: `Bearer ${CLIENT_KEY}` } });
+    expect(res.status).toBe(405);
+    expect(res.headers.get('allow')).toBe('GET');
+  });
+});
