@@ -185,3 +185,23 @@ describe('bad multipart bodies', () => {
     expect(res.headers.get('allow')).toBe('GET');
   });
 });
+
+describe('streamed Responses IDs', () => {
+  it('a streamed answer hands out the gateway ID in every event, and previous_response_id follows it', async () => {
+    const stream = await h.client.responses.create({ model: 'gpt-4o-2024-08-06', input: 'count to three', stream: true });
+    const ids = new Set<string>();
+    let text = '';
+    for await (const event of stream) {
+      if ('response' in event) ids.add(event.response.id);
+      if (event.type === 'response.output_text.delta') text += event.delta;
+    }
+    expect(text.length).toBeGreaterThan(0);
+    expect([...ids]).toHaveLength(1);
+    const [id] = [...ids];
+    expect(id).toMatch(/^resp_sy1\./);
+    const own = h.mocks.alpha!.calls[0]!.mintedId!;
+    const next = await h.client.responses.create({ model: 'gpt-4o-2024-08-06', input: 'and on?', previous_response_id: id });
+    expect(next.id).toMatch(/^resp_sy1\./);
+    expect((h.mocks.alpha!.calls[1]!.body as { previous_response_id: string }).previous_response_id).toBe(own);
+  });
+});

@@ -32,6 +32,7 @@ import { badAnswerStart, badResponseError } from './answer-check.js';
 import { BAD_RESPONSE, replayed, translatedError, translatedWhole } from './client-answer.js';
 import { gatewayOverloaded } from './errors.js';
 import { withGatewayIds } from './media-call.js';
+import { withStreamedGatewayId } from './stream-ids.js';
 import { deliver } from './deliver.js';
 import { ATTEMPTS_HEADER, FALLBACK_REASON_HEADER } from './failover-headers.js';
 import { FinishReasons } from './finish-reasons.js';
@@ -131,13 +132,16 @@ export async function runCall(shared: DispatchShared, call: Call): Promise<void>
     if (last.error) call.next(last.error);
     return;
   }
-  if (wrapsIds && shared.policy.providers.get(last.entry.attempt.provider)?.format === 'openai') {
+  if (
+    shared.ids &&
+    request.endpoint === 'responses' &&
+    shared.policy.providers.get(last.entry.attempt.provider)?.format === 'openai'
+  ) {
     const route = call.selection.kind === 'route' ? call.selection.route : undefined;
-    last = withGatewayIds(last, 'resp', shared.ids!, record, {
-      provider: last.entry.attempt.provider,
-      model: last.entry.model,
-      route,
-    });
+    const minter = { provider: last.entry.attempt.provider, model: last.entry.model, route };
+    last = wrapsIds
+      ? withGatewayIds(last, 'resp', shared.ids, record, minter)
+      : withStreamedGatewayId(last, shared.ids, record, minter);
   }
   await deliver({
     res,

@@ -22,6 +22,7 @@ import { gatewayOverloaded } from './errors.js';
 import { ATTEMPTS_HEADER } from './failover-headers.js';
 import { type AttemptAnswered, forwardAttempt } from './forward-attempt.js';
 import { outgoingHeaders } from './outgoing.js';
+import { withStreamedGatewayId } from './stream-ids.js';
 
 /** The gateway ID kind an answer on `endpoint` mints, if any. */
 const MINTS: Readonly<Record<string, GatewayIdKind>> = { videos: 'video', tasks: 'task', responses: 'resp' };
@@ -93,6 +94,13 @@ export async function runMediaCall(shared: DispatchShared & { readonly ids?: Gat
     return;
   }
   let answered: AttemptAnswered = result;
+  if (kind === 'resp' && request.stream && shared.ids && followUp?.action === 'continue') {
+    answered = withStreamedGatewayId(answered, shared.ids, record, {
+      provider: provider.name,
+      model: modelId,
+      route: followUp.minted.route,
+    });
+  }
   if (mints) {
     const route = followUp ? followUp.minted.route : call.selection.kind === 'route' ? call.selection.route : undefined;
     answered = withGatewayIds(answered, kind, shared.ids!, ctx.record, { provider: provider.name, model: modelId, route });
