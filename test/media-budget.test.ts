@@ -24,6 +24,7 @@ models:
   gpt-image-2: { provider: media, endpoints: [images], price: { image: { "1024x1024/high": 0.25, "1024x1024": 0.04, default: 0.1 } } }
   sora-2: { provider: media, endpoints: [videos], price: { video_second: 0.1 } }
   tts-1: { provider: media, endpoints: [audio], price: { transcription_minute: 0.006 } }
+  whisper-1: { provider: media, endpoints: [audio], price: { transcription_minute: 0.006 } }
 budgets:
   owners:
     default: { monthly_usd: 100, hard_stop: true }
@@ -75,5 +76,23 @@ describe('media budget', () => {
     const err = await client.audio.speech.create({ model: 'tts-1', input: 'hi', voice: 'alloy' }).catch((e: unknown) => e);
     expect((err as { status: number }).status).toBe(400);
     expect(mock.calls.some((c) => c.path.endsWith('/audio/speech'))).toBe(false);
+  });
+});
+
+describe('transcription budget', () => {
+  it('reserves from the upload size and settles at the audio length the answer reported', async () => {
+    const { silentWav } = await import('@switchyard/mock-provider');
+    const { toFile } = await import('openai');
+    const wav = silentWav(30);
+    const answer = await client.audio.transcriptions
+      .create({ model: 'whisper-1', file: await toFile(wav, 'a.wav', { type: 'audio/wav' }) })
+      .withResponse();
+    expect(typeof answer.data.text).toBe('string');
+    const record = await g.lastRecord();
+    // 1.44 MB at 16 000 B/s is 90 s: two minutes reserved.
+    expect(record.budget?.estimateUsd).toBeCloseTo(2 * 0.006, 9);
+    expect(record.mediaUsage?.seconds).toBeCloseTo(30, 0);
+    expect(record.costUsd).toBeCloseTo((record.mediaUsage!.seconds! / 60) * 0.006, 9);
+    expect(Number(answer.response.headers.get('x-switchyard-cost-usd'))).toBeCloseTo(record.costUsd!, 6);
   });
 });

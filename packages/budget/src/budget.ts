@@ -8,7 +8,7 @@ import { budgetExceeded, costUnbounded, requestTooExpensive, storeUnavailable } 
 import { highestWorstCase, requestSize, servingModels } from './estimate.js';
 import { BudgetLedger, pct } from './ledger.js';
 import { costOf, usdHeader } from './pricing.js';
-import { isMediaPriced, mediaCost, mediaSettlement, mediaWorstCase } from './media-pricing.js';
+import { isMediaPriced, mediaCostOfRecord, mediaSettlement, mediaWorstCase } from './media-pricing.js';
 import type { BudgetOptions, SpendKey } from './types.js';
 
 /** The response header (a trailer on streams) that carries what the call cost, in USD. */
@@ -94,7 +94,7 @@ function priceAndSettle(ledger: BudgetLedger, call: Call): void {
   const { record } = ctx;
   ctx.onAnswer(({ model, usage }) => {
     const media = isMediaPriced(ctx.request) ? ledger.policy.models.get(model) : undefined;
-    if (media) record.costUsd = mediaCost(ctx.request!, media, usage);
+    if (media) record.costUsd = mediaCostOfRecord(ctx.request!, media, record);
     if (media) return record.costUsd === undefined ? undefined : { [COST_HEADER]: usdHeader(record.costUsd) };
     const price = ledger.policy.models.get(model)?.price;
     if (!usage || !price) return undefined;

@@ -94,7 +94,24 @@ function count(value: unknown, fallback: number): number {
   return Number.isFinite(n) && n > 0 ? n : fallback;
 }
 
-/** How a media call settles: nothing without a 2xx answer, else `mediaCost` (`usage` when the provider reported tokens). */
+/**
+ * What a media call cost by what its answer reported: a video at the `seconds` its create answer gave, a
+ * transcription at the audio length its answer gave, else `mediaCost`.
+ */
+export function mediaCostOfRecord(
+  request: ParsedRequest,
+  model: ModelConfig,
+  record: import('@switchyard/core').RoutingRecord,
+): number | undefined {
+  const price = model.price;
+  const seconds = request.endpoint === 'videos' ? record.task?.seconds : undefined;
+  if (seconds !== undefined && price?.videoSecond !== undefined) return seconds * price.videoSecond;
+  const heard = request.endpoint === 'audio' ? record.mediaUsage?.seconds : undefined;
+  if (heard !== undefined && price?.transcriptionMinute !== undefined) return (heard / 60) * price.transcriptionMinute;
+  return mediaCost(request, model, record.usage);
+}
+
+/** How a media call settles: nothing without a 2xx answer, else `mediaCostOfRecord`. */
 export function mediaSettlement(
   request: ParsedRequest,
   model: ModelConfig,
@@ -102,13 +119,9 @@ export function mediaSettlement(
 ): { cost?: number; basis: 'no_answer' | 'usage' | 'media_request' | 'unpriced' } {
   const last = record.attempts.at(-1);
   if (!(last?.status !== undefined && last.status >= 200 && last.status <= 299)) return { cost: 0, basis: 'no_answer' };
-  // A video is priced at the length its provider's answer gave (settled at creation; see docs/media.md).
-  const seconds = request.endpoint === 'videos' ? record.task?.seconds : undefined;
-  const cost =
-    seconds !== undefined && model.price?.videoSecond !== undefined
-      ? seconds * model.price.videoSecond
-      : mediaCost(request, model, record.usage);
+  const cost = mediaCostOfRecord(request, model, record);
   if (cost === undefined) return { basis: 'unpriced' };
+  const reported = record.task?.seconds !== undefined || record.mediaUsage?.seconds !== undefined;
   const byTokens = record.usage !== undefined && model.price !== undefined && (model.price.input > 0 || model.price.output > 0);
-  return { cost, basis: byTokens ? 'usage' : 'media_request' };
+  return { cost, basis: reported || byTokens ? 'usage' : 'media_request' };
 }

@@ -222,6 +222,8 @@ export interface RoutingRecord {
   fallbackReason?: string;
   /** The gateway ID this call minted or followed up on. */
   task?: TaskRecord;
+  /** What a media answer reported of itself: a transcription's audio `seconds`. */
+  mediaUsage?: { readonly seconds?: number };
   budget?: BudgetState;
   /** What the rate limiter decided for the call, when the key or its owner has limits. */
   rateLimit?: RateLimitState;

@@ -72,6 +72,8 @@ export async function runMediaCall(shared: DispatchShared & { readonly ids?: Gat
     !request.stream &&
     followUp?.action !== 'content' &&
     followUp?.action !== 'delete';
+  // A transcription's JSON answer is small and says how long the audio was: what it is priced by.
+  const measures = !request.stream && /\/audio\/(?:transcriptions|translations)$/.test(request.path);
   const log = new AttemptLog(record);
   const result = await forwardAttempt({
     req,
@@ -86,7 +88,7 @@ export async function runMediaCall(shared: DispatchShared & { readonly ids?: Gat
     headers,
     path,
     timeouts: shared.timeouts,
-    whole: mints,
+    whole: mints || measures,
   });
   res.setHeader(ATTEMPTS_HEADER, record.attempts.length);
   if (result.kind === 'failed') {
@@ -94,6 +96,10 @@ export async function runMediaCall(shared: DispatchShared & { readonly ids?: Gat
     return;
   }
   let answered: AttemptAnswered = result;
+  if (measures && answered.body) {
+    const seconds = audioSeconds(answered.body);
+    if (seconds !== undefined) record.mediaUsage = { seconds };
+  }
   if (kind === 'resp' && request.stream && shared.ids && followUp?.action === 'continue') {
     answered = withStreamedGatewayId(answered, shared.ids, record, {
       provider: provider.name,
@@ -233,4 +239,15 @@ function noTaskApi(provider: ProviderConfig): SwitchyardError {
     code: 'no_task_api',
     message: `Provider "${provider.name}" declares no task API (tasks: { create, get } in its policy entry).`,
   });
+}
+
+/** `usage.seconds` (OpenAI's duration usage) or `duration` (verbose_json) of a transcription answer. */
+function audioSeconds(body: Buffer): number | undefined {
+  try {
+    const answer = JSON.parse(body.toString('utf8')) as { usage?: { seconds?: unknown }; duration?: unknown };
+    const seconds = Number(answer.usage?.seconds ?? answer.duration);
+    return Number.isFinite(seconds) && seconds >= 0 ? seconds : undefined;
+  } catch {
+    return undefined;
+  }
 }
