@@ -58,6 +58,16 @@ describe('images', () => {
   });
 });
 
+describe('rules on endpoint families', () => {
+  it('one route serves images by default and speech by a rule on endpoint', async () => {
+    const speech = await h.client.audio.speech.create({ model: 'studio', input: 'hi', voice: 'alloy' });
+    expect(speech.headers.get('x-switchyard-route')).toBe('studio/speech');
+    expect(speech.headers.get('x-switchyard-served-model')).toBe('tts-1');
+    const image = await h.client.images.generate({ model: 'studio', prompt: 'a kite' }).withResponse();
+    expect(image.response.headers.get('x-switchyard-route')).toBe('studio/default');
+  });
+});
+
 describe('audio', () => {
   it('streams the speech answer back as the provider sent it', async () => {
     const answer = await h.client.audio.speech.create({
