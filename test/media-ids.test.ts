@@ -144,10 +144,13 @@ describe('owners', () => {
 keys:
   - { name: a, secret: { env: KEY_A }, owner: team-a }
   - { name: b, secret: { env: KEY_B }, owner: team-b }
+  - { name: c, secret: { env: KEY_C }, owner: team-b, allow: [clips] }
 `;
     const gateway = await serve(
       compilePolicy(
-        parsePolicy(yaml, POLICY_FILE_NAME, { env: { ...env(), KEY_A: 'sk-key-a-0123456789', KEY_B: 'sk-key-b-0123456789' } }),
+        parsePolicy(yaml, POLICY_FILE_NAME, {
+          env: { ...env(), KEY_A: 'sk-key-a-0123456789', KEY_B: 'sk-key-b-0123456789', KEY_C: 'sk-key-c-0123456789' },
+        }),
       ),
       { port: 0, host: '127.0.0.1' },
     );
@@ -159,6 +162,12 @@ keys:
     const err = (await b.videos.retrieve(video.id).catch((e: unknown) => e)) as APIError;
     expect(err.status).toBe(404);
     expect(h.mocks.alpha!.calls.filter((c) => c.method === 'GET')).toHaveLength(1);
+    // A key allowed only a route polls what it made through it: the follow-up asks for the route.
+    const c = new OpenAI({ baseURL: gateway.url, apiKey: 'sk-key-c-0123456789', maxRetries: 0 });
+    const clip = await c.videos.create({ model: 'clips', prompt: 'tide' });
+    const polled = await c.videos.retrieve(clip.id).withResponse();
+    expect(polled.data.id).toBe(clip.id);
+    expect(polled.response.headers.get('x-switchyard-route')).toBe('clips/default');
   });
 });
 

@@ -22,6 +22,7 @@ models:
   gpt-4o-2024-08-06: { provider: alpha, capabilities: [streaming] }
 routes:
   images: { default: gpt-image-2 }
+  clips: { default: sora-2 }
   studio:
     default: gpt-image-2
     rules: [{ name: speech, if: 'endpoint == "audio"', use: tts-1 }]

@@ -8,7 +8,7 @@ import type { RequestHandler } from 'express';
 import { routing } from './context.js';
 import { clientFormatOf, endpointOf } from './endpoint.js';
 import { badRequest, SwitchyardError } from './errors.js';
-import { type GatewayIdKind, type GatewayIds, looksLikeGatewayId } from './gateway-id.js';
+import { type GatewayIdKind, type GatewayIds, looksLikeGatewayId, type MintedId } from './gateway-id.js';
 import { bodyOf, bodyLimits, readRequest, type ReadRequestOptions } from './read-request.js';
 import type { Endpoint, ProviderFormat } from './record.js';
 import { firstHeader, isObject, parseRequest, type FollowUp, type MultipartUpload, type ParsedRequest } from './request.js';
@@ -21,6 +21,16 @@ export interface MediaRequestOptions extends ReadRequestOptions {
   readonly ids?: GatewayIds;
   /** Bytes of a multipart body read while looking for `model`. Default: 1 MiB. */
   readonly multipartHeadLimit?: number;
+  /**
+   * The policy's route names: a follow-up on an ID minted through a route asks for that route (a key allowed the
+   * route may poll what it made), else for the minting model. Either way the minting provider and model serve it.
+   */
+  readonly routes?: ReadonlySet<string>;
+}
+
+/** What a follow-up asks for: the route it was minted through while the policy has it, else the minting model. */
+function askedFor(minted: MintedId, routes: ReadonlySet<string> | undefined): string {
+  return minted.route !== undefined && routes?.has(minted.route) ? minted.route : minted.model;
 }
 
 const KIND_OF: Partial<Record<Endpoint, GatewayIdKind>> = { videos: 'video', tasks: 'task', responses: 'resp' };
@@ -49,7 +59,7 @@ export function mediaRequest(options: MediaRequestOptions = {}): RequestHandler 
         if (!minted || minted.owner !== ctx.record.owner) throw notFound(kind, followUp.id);
         const read = followUp.action === 'remix' ? await bodyOf(req, limits) : { body: {}, raw: Buffer.alloc(0) };
         if (!isObject(read.body)) throw badRequest('The request body must be a JSON object.', 'invalid_body');
-        const fields = { ...read.body, model: minted.model };
+        const fields = { ...read.body, model: askedFor(minted, options.routes) };
         const info: FollowUp = { minted, gatewayId: followUp.id, action: followUp.action };
         return new MediaRequest(endpoint, path, fields, read.raw, req, { followUp: info });
       });
@@ -82,7 +92,11 @@ export function previousResponse(options: MediaRequestOptions & { readonly ids: 
         if (typeof previous !== 'string' || !looksLikeGatewayId(previous)) return parseRequest({ ...init, body, raw });
         const minted = ids.unwrap(previous, 'resp');
         if (!minted || minted.owner !== ctx.record.owner) throw notFound('resp', previous);
-        const changed = { ...(body as Record<string, unknown>), model: minted.model, previous_response_id: minted.id };
+        const changed = {
+          ...(body as Record<string, unknown>),
+          model: askedFor(minted, options.routes),
+          previous_response_id: minted.id,
+        };
         const request = parseRequest({ ...init, body: changed, raw: Buffer.from(JSON.stringify(changed)) });
         const followUp: FollowUp = { minted, gatewayId: previous, action: 'continue' };
         return Object.defineProperty(request, 'followUp', { value: followUp, enumerable: true });

@@ -135,6 +135,7 @@ export function buildStack(compiled: CompiledPolicy, options: SwitchyardOptions,
   // A routed call runs its whole chain in one route (one router step, not five): audit() first, so that
   // every outcome is recorded, a refused key included. Every other request meets keys() below.
   const ids = policy.ids && new GatewayIds(policy.ids.secret);
+  const routes = new Set(policy.routes.keys());
   // With an ID key, a Responses call carrying a gateway ID in previous_response_id goes where that response is stored.
   if (ids)
     router.post(
@@ -142,12 +143,12 @@ export function buildStack(compiled: CompiledPolicy, options: SwitchyardOptions,
       stamp,
       auditCall,
       checkKey,
-      previousResponse({ ids, bodyLimit: options.bodyLimit }),
+      previousResponse({ ids, bodyLimit: options.bodyLimit, routes }),
       ...routed,
       dispatcher,
     );
   router.post([...ROUTED_PATHS, GEMINI_PATH], stamp, auditCall, checkKey, ...routed, dispatcher);
-  const media = [stamp, auditCall, checkKey, mediaRequest({ ids, bodyLimit: options.bodyLimit }), ...routed, dispatcher];
+  const media = [stamp, auditCall, checkKey, mediaRequest({ ids, bodyLimit: options.bodyLimit, routes }), ...routed, dispatcher];
   router.post([...MEDIA_PATHS.POST], ...media);
   router.get([...MEDIA_PATHS.GET], ...media);
   router.delete([...MEDIA_PATHS.DELETE], ...media);
