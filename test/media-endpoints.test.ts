@@ -157,6 +157,8 @@ describe('videos', () => {
     for (const call of followUps) expect(call.path).toContain(own);
     const deleted = await h.client.videos.delete(created.id);
     expect(deleted.deleted).toBe(true);
+    // The same gateway ID the client holds: the provider's own never leaks.
+    expect(deleted.id).toBe(created.id);
   });
 
   it('a tampered ID is a 404 in OpenAI shape, and nothing reaches a provider', async () => {

@@ -70,8 +70,7 @@ export async function runMediaCall(shared: DispatchShared & { readonly ids?: Gat
     kind !== undefined &&
     shared.ids !== undefined &&
     !request.stream &&
-    followUp?.action !== 'content' &&
-    followUp?.action !== 'delete';
+    followUp?.action !== 'content';
   // A transcription's JSON answer is small and says how long the audio was: what it is priced by.
   const measures = !request.stream && /\/audio\/(?:transcriptions|translations)$/.test(request.path);
   const log = new AttemptLog(record);
