@@ -66,11 +66,7 @@ export async function runMediaCall(shared: DispatchShared & { readonly ids?: Gat
   if (!release) return call.next(gatewayOverloaded(provider));
   if (res.closed) return release();
   const kind = MINTS[request.endpoint];
-  const mints =
-    kind !== undefined &&
-    shared.ids !== undefined &&
-    !request.stream &&
-    followUp?.action !== 'content';
+  const mints = kind !== undefined && shared.ids !== undefined && !request.stream && followUp?.action !== 'content';
   // A transcription's JSON answer is small and says how long the audio was: what it is priced by.
   const measures = !request.stream && /\/audio\/(?:transcriptions|translations)$/.test(request.path);
   const log = new AttemptLog(record);
