@@ -34,6 +34,14 @@ export interface AuditLogLine {
   readonly fallback_reason: string | null;
   readonly attempts: number;
   readonly duration_ms: number;
+  /** A call that minted or followed up on a gateway ID: the ID, what the call did, and where it was minted. */
+  readonly task?: {
+    readonly id: string;
+    readonly action: string;
+    readonly provider: string;
+    readonly model: string;
+    readonly route: string | null;
+  };
 }
 
 export function auditLogLine(facts: RequestFacts, traceId: string | undefined): AuditLogLine {
@@ -60,6 +68,7 @@ export function auditLogLine(facts: RequestFacts, traceId: string | undefined): 
     fallback_reason: record.fallbackReason ?? null,
     attempts: record.attempts.length,
     duration_ms: Math.max(0, outcome.endedAt - record.startedAt),
+    ...(record.task && { task: { ...record.task, route: record.task.route ?? null } }),
   };
 }
 

@@ -77,6 +77,11 @@ const OPERATIONS: Readonly<Record<Endpoint, string | undefined>> = {
   embeddings: GEN_AI_OPERATION_EMBEDDINGS,
   gemini: GEN_AI_OPERATION_CHAT,
   count_tokens: undefined,
+  // The GenAI conventions name no operation for images, speech, transcription, video or vendor tasks (yet).
+  images: undefined,
+  audio: undefined,
+  videos: undefined,
+  tasks: undefined,
   other: undefined,
 };
 

@@ -8,6 +8,7 @@ import { budgetExceeded, costUnbounded, requestTooExpensive, storeUnavailable } 
 import { highestWorstCase, requestSize, servingModels } from './estimate.js';
 import { BudgetLedger, pct } from './ledger.js';
 import { costOf, usdHeader } from './pricing.js';
+import { isMediaPriced, mediaCostOfRecord, mediaSettlement, mediaWorstCase } from './media-pricing.js';
 import type { BudgetOptions, SpendKey } from './types.js';
 
 /** The response header (a trailer on streams) that carries what the call cost, in USD. */
@@ -59,8 +60,14 @@ export function budget(options: BudgetOptions): BudgetHandler {
     const owner = ledger.owner(record.owner);
     const ceiling = ceilingOf(owner, record, config.routeMaxRequestUsd);
     // Owners without a limit or a ceiling need no estimate up front: the store is only told the cost.
-    const estimate =
-      ceiling || owner?.monthlyUsd !== undefined ? highestWorstCase(requestSize(ctx)!, candidates(record.selection)) : undefined;
+    const media = isMediaPriced(ctx.request)
+      ? ledger.policy.models.get(record.target?.model ?? record.selection.model)
+      : undefined;
+    const estimate = !(ceiling || owner?.monthlyUsd !== undefined)
+      ? undefined
+      : media
+        ? mediaWorstCase(ctx.request, media)
+        : highestWorstCase(requestSize(ctx)!, candidates(record.selection));
     if (ceiling && (estimate === undefined || estimate > ceiling.usd))
       return next(requestTooExpensive(estimate, ceiling.usd, ceiling.whose, requestSize(ctx)?.unbounded));
     if (owner?.monthlyUsd !== undefined && estimate === undefined && owner.hardStop)
@@ -86,6 +93,9 @@ function priceAndSettle(ledger: BudgetLedger, call: Call): void {
   const { ctx } = call;
   const { record } = ctx;
   ctx.onAnswer(({ model, usage }) => {
+    const media = isMediaPriced(ctx.request) ? ledger.policy.models.get(model) : undefined;
+    if (media) record.costUsd = mediaCostOfRecord(ctx.request!, media, record);
+    if (media) return record.costUsd === undefined ? undefined : { [COST_HEADER]: usdHeader(record.costUsd) };
     const price = ledger.policy.models.get(model)?.price;
     if (!usage || !price) return undefined;
     record.costUsd = costOf(usage, price);
@@ -157,7 +167,7 @@ async function settle(ledger: BudgetLedger, call: Call, closed: ClosedCall): Pro
   await ledger.settle({ key: call.key, id: call.id, costUsd: cost ?? 0 });
 }
 
-type Basis = 'usage' | 'no_answer' | 'unpriced' | 'partial_estimate' | 'usage_missing';
+type Basis = 'usage' | 'no_answer' | 'unpriced' | 'partial_estimate' | 'usage_missing' | 'media_request';
 
 function costOfCall(
   call: Call,
@@ -166,6 +176,7 @@ function costOfCall(
   finished: boolean,
 ): { cost?: number; basis: Basis } {
   const price = model?.price;
+  if (model && isMediaPriced(call.ctx.request)) return mediaSettlement(call.ctx.request, model, record);
   if (record.usage && price) return { cost: costOf(record.usage, price), basis: 'usage' };
   const last = record.attempts.at(-1);
   const answered = last?.status !== undefined && last.status >= 200 && last.status <= 299;

@@ -11,3 +11,12 @@ export { DEFAULT_REDIS_PREFIX, RedisStore, StoreUnavailableError, type RedisStor
 export { budgetReport, reportJson, spendReport, type BudgetReportOptions, type SpendReport } from './report.js';
 export { budgetSignals, SIGNAL_ESTIMATED_COST_USD, SIGNAL_MONTHLY_SPEND_PCT } from './signals.js';
 export { monthlyWindows, type MonthlyWindows } from './window.js';
+export {
+  DEFAULT_VIDEO_SECONDS,
+  imagePrice,
+  isMediaPriced,
+  MAX_VIDEO_SECONDS,
+  mediaCost,
+  mediaWorstCase,
+  TRANSCRIPTION_BYTES_PER_SECOND,
+} from './media-pricing.js';

@@ -59,7 +59,21 @@ export function endpointOf(path: string): Endpoint {
   for (const [known, endpoint] of BY_SUFFIX) if (trimmed.endsWith(known)) return endpoint;
   const gemini = readGeminiPath(trimmed);
   if (gemini) return gemini.method === 'countTokens' ? 'count_tokens' : 'gemini';
-  return 'other';
+  return mediaEndpointOf(trimmed) ?? 'other';
+}
+
+/** The media families and follow-ups on an ID: matched after every text endpoint, so text calls never get here. */
+const MEDIA_PATHS: readonly (readonly [RegExp, Endpoint])[] = [
+  [/\/images\/(?:generations|edits|variations)$/, 'images'],
+  [/\/audio\/(?:speech|transcriptions|translations)$/, 'audio'],
+  [/\/videos(?:\/[^/]+(?:\/(?:content|remix))?)?$/, 'videos'],
+  [/\/tasks(?:\/[^/]+)?$/, 'tasks'],
+  [/\/responses\/[^/]+$/, 'responses'],
+];
+
+function mediaEndpointOf(path: string): Endpoint | undefined {
+  for (const [pattern, endpoint] of MEDIA_PATHS) if (pattern.test(path)) return endpoint;
+  return undefined;
 }
 
 /** The path the upstream is called on for `endpoint`; `undefined` where the path is taken as it came. */

@@ -16,3 +16,6 @@ export { PolicySource, type PolicyPath, type SourcePosition } from './policy/sou
 export type * from './policy/types.js';
 export { isNeverForwarded, NEVER_FORWARDED } from './policy/headers.js';
 export { ChunkScrubber, REDACTED, Scrubber } from './scrub.js';
+export * from './gateway-id.js';
+export * from './media-request.js';
+export { MEDIA_ENDPOINTS, MODEL_ENDPOINTS, servesEndpoint, type ModelEndpoint } from './policy/endpoints.js';

@@ -61,7 +61,8 @@ async function parse(req: Incoming, options: { readonly limit: number; readonly 
   return parseRequest({ path, body, raw, headers: req.headers, rawHeaders: req.rawHeaders });
 }
 
-async function bodyOf(
+/** The body's bytes and its JSON (anything), as `readRequest` reads them. */
+export async function bodyOf(
   req: Incoming,
   options: { readonly limit: number; readonly timeoutMs: number },
 ): Promise<{ body: unknown; raw: Buffer }> {

@@ -13,6 +13,14 @@ export type Endpoint =
   | 'gemini'
   /** Anthropic's `/messages/count_tokens` and Gemini's `:countTokens`: counted, not generated. */
   | 'count_tokens'
+  /** `/images/generations`, `/images/edits`, `/images/variations`. */
+  | 'images'
+  /** `/audio/speech`, `/audio/transcriptions`, `/audio/translations`. */
+  | 'audio'
+  /** `/videos` and the follow-ups on a video's gateway ID. */
+  | 'videos'
+  /** `/tasks` (a provider's own asynchronous task API, per its policy entry) and `/tasks/{id}`. */
+  | 'tasks'
   | 'other';
 
 /** The wire format a provider speaks. */
@@ -165,6 +173,21 @@ export interface RateLimitState {
   tokensUsed?: number;
 }
 
+/** A call that minted or followed up on a gateway ID (a video, a task, a stored response). */
+export interface TaskRecord {
+  /** The gateway ID the client holds (never the signing key). */
+  readonly id: string;
+  /** `create` (the call minted it), or the follow-up: `get`, `content`, `delete`, `remix`. */
+  readonly action: 'create' | 'get' | 'content' | 'delete' | 'remix' | 'continue';
+  /** The provider and model that minted it: where every follow-up goes. */
+  readonly provider: string;
+  readonly model: string;
+  /** The route the minting call named, when it named one. */
+  readonly route?: string;
+  /** A video's length as its provider's answer gave it (seconds): what a video is priced by. */
+  readonly seconds?: number;
+}
+
 /** Everything decided about one request. Middlewares write here and nowhere else on `req`. */
 export interface RoutingRecord {
   /** Epoch milliseconds when the record was created. */
@@ -197,6 +220,10 @@ export interface RoutingRecord {
   responseId?: string;
   /** Why a fallback model served instead of the selected one, when one did. */
   fallbackReason?: string;
+  /** The gateway ID this call minted or followed up on. */
+  task?: TaskRecord;
+  /** What a media answer reported of itself: a transcription's audio `seconds`. */
+  mediaUsage?: { readonly seconds?: number };
   budget?: BudgetState;
   /** What the rate limiter decided for the call, when the key or its owner has limits. */
   rateLimit?: RateLimitState;

@@ -2,6 +2,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { clientFormatOf, endpointOf, endpointPath, readGeminiPath } from './endpoint.js';
 import { badRequest } from './errors.js';
+import { MEDIA_ENDPOINTS } from './policy/endpoints.js';
 import { mistypedField } from './request-shape.js';
 import type { Endpoint, ProviderFormat } from './record.js';
 
@@ -51,6 +52,31 @@ export interface ParsedRequest {
   readonly hasImages: boolean;
   /** Header `x-switchyard-workflow`, else a string `metadata.workflow`; `undefined` when neither is set. */
   readonly workflow: string | undefined;
+  /** A multipart/form-data body, streamed to the provider (then `raw` is empty and `body` holds the form's first text fields). */
+  readonly upload?: MultipartUpload;
+  /** A call on an ID the gateway handed out (a video, a task, a stored response): where it goes. */
+  readonly followUp?: FollowUp;
+}
+
+/** A multipart body read only as far as its `model` field; the rest is still on its way from the client. */
+export interface MultipartUpload {
+  /**
+   * The body to send, the `model` field's value replaced by `model`, and its length when the client declared
+   * one (else it goes chunked). Once only: the body streams through.
+   */
+  take(model: string): { readonly body: import('node:stream').Readable; readonly length: number | undefined };
+}
+
+/** What a follow-up call on a gateway ID does, and to what. */
+export interface FollowUp {
+  readonly minted: import('./gateway-id.js').MintedId;
+  /** The gateway ID as the client sent it. */
+  readonly gatewayId: string;
+  /**
+   * `get` (GET {id}), `content` (GET {id}/content), `delete` (DELETE {id}), `remix` (POST {id}/remix),
+   * `continue` (POST /responses with `previous_response_id`).
+   */
+  readonly action: 'get' | 'content' | 'delete' | 'remix' | 'continue';
 }
 
 /** What `parseRequest` needs: the bytes and where they came from. */
@@ -80,7 +106,8 @@ export function parseRequest(init: RequestInit): ParsedRequest {
   if (typeof model !== 'string' || model.length === 0) {
     throw badRequest('The request body must name a model: "model" must be a non-empty string.', 'missing_model', 'model');
   }
-  const mistyped = mistypedField(body, endpoint);
+  // Media bodies use the same names for other things (a speech `response_format` is a string).
+  const mistyped = MEDIA_ENDPOINTS.has(endpoint) ? undefined : mistypedField(body, endpoint);
   if (mistyped) throw mistyped;
   const needs = REQUIRED_LIST[endpoint];
   if (

@@ -3,6 +3,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   errorBody,
+  type GatewayIds,
   type ParsedRequest,
   type Policy,
   type ProviderFormat,
@@ -30,6 +31,8 @@ import type { Candidates } from './candidates.js';
 import { badAnswerStart, badResponseError } from './answer-check.js';
 import { BAD_RESPONSE, replayed, translatedError, translatedWhole } from './client-answer.js';
 import { gatewayOverloaded } from './errors.js';
+import { withGatewayIds } from './media-call.js';
+import { withStreamedGatewayId } from './stream-ids.js';
 import { deliver } from './deliver.js';
 import { ATTEMPTS_HEADER, FALLBACK_REASON_HEADER } from './failover-headers.js';
 import { FinishReasons } from './finish-reasons.js';
@@ -49,6 +52,8 @@ export interface DispatchShared {
   readonly timeouts: AttemptTimeouts;
   readonly cooldowns: CooldownRegistry;
   readonly schemas: SchemaChecker;
+  /** Wraps and reads gateway IDs (`ids:` in the policy); `undefined` when the policy has no ID key. */
+  readonly ids?: GatewayIds;
 }
 
 export interface Call {
@@ -76,6 +81,8 @@ export async function runCall(shared: DispatchShared, call: Call): Promise<void>
     callable: (provider, model) => candidates.callable(provider, model),
   });
   const output = outputCheck(request, shared.schemas);
+  // A stored Responses answer's ID goes to the client as a gateway ID (read whole: it is one JSON object).
+  const wrapsIds = shared.ids !== undefined && request.endpoint === 'responses' && !request.stream;
   let last: AttemptResult | undefined;
   let wire: Wire | undefined;
   for (let step = await plan.first(); step.kind === 'attempt'; ) {
@@ -107,7 +114,7 @@ export async function runCall(shared: DispatchShared, call: Call): Promise<void>
       timeouts: shared.timeouts,
       firstByte: step.firstByte,
       // A JSON answer in another format is translated whole; a schema or a refusal is checked on the whole answer.
-      whole: output !== undefined || (!request.stream && (wire.answer !== undefined || plan.needsWholeAnswer)),
+      whole: wrapsIds || output !== undefined || (!request.stream && (wire.answer !== undefined || plan.needsWholeAnswer)),
     });
     if (last.kind === 'answered' && last.body && wire.answer) last = translatedWhole(last, wire.answer, errorBodyFor(request));
     else if (last.kind === 'answered' && !wire.answer) last = checkedStart(last, request, step.provider.name);
@@ -124,6 +131,17 @@ export async function runCall(shared: DispatchShared, call: Call): Promise<void>
   if (last.kind === 'failed') {
     if (last.error) call.next(last.error);
     return;
+  }
+  if (
+    shared.ids &&
+    request.endpoint === 'responses' &&
+    shared.policy.providers.get(last.entry.attempt.provider)?.format === 'openai'
+  ) {
+    const route = call.selection.kind === 'route' ? call.selection.route : undefined;
+    const minter = { provider: last.entry.attempt.provider, model: last.entry.model, route };
+    last = wrapsIds
+      ? withGatewayIds(last, 'resp', shared.ids, record, minter)
+      : withStreamedGatewayId(last, shared.ids, record, minter);
   }
   await deliver({
     res,

@@ -1,11 +1,12 @@
 // dispatch(): forwards the routed request to the provider its model is pinned to, in that provider's wire
 // format, retries and falls back as the policy's failover section allows, and streams the answer back.
-import { readRequest, routing, Scrubber } from '@switchyard/core';
+import { GatewayIds, readRequest, routing, Scrubber } from '@switchyard/core';
 import { CooldownRegistry, SchemaChecker } from '@switchyard/failover';
 import type { RequestHandler } from 'express';
 import { type DispatchShared, runCall } from './call.js';
 import { Candidates } from './candidates.js';
 import { answerTokenCount } from './count-tokens.js';
+import { isMediaCall, runMediaCall } from './media-call.js';
 import { formatNotSupported } from './errors.js';
 import { ATTEMPTS_HEADER } from './failover-headers.js';
 import { ROUTE_HEADER, routeLabel } from './headers.js';
@@ -54,6 +55,7 @@ export function dispatch(options: DispatchOptions): DispatchHandler {
         )
       : new CooldownRegistry(policy.failover.cooldown),
     schemas: new SchemaChecker(),
+    ids: policy.ids && new GatewayIds(policy.ids.secret),
   };
   const state = new DispatchState(shared);
 
@@ -78,6 +80,18 @@ export function dispatch(options: DispatchOptions): DispatchHandler {
     const started = request ? Promise.resolve(request) : readRequest(req);
     started
       .then((parsed) => {
+        if (parsed.followUp || isMediaCall(parsed)) {
+          return runMediaCall(shared, {
+            req,
+            res,
+            next,
+            ctx,
+            request: parsed,
+            selection,
+            target,
+            candidates: new Candidates(parsed),
+          });
+        }
         const candidates = new Candidates(parsed);
         if (!candidates.reaches(provider.format)) {
           if (parsed.endpoint === 'count_tokens') return answerTokenCount(res, parsed);

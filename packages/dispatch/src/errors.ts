@@ -76,5 +76,9 @@ const ENDPOINT_NAMES: Readonly<Record<Endpoint, string>> = {
   responses: 'the Responses API',
   gemini: 'generateContent',
   count_tokens: 'token counting',
+  images: 'images',
+  audio: 'audio',
+  videos: 'videos',
+  tasks: 'tasks',
   other: 'this endpoint',
 };

@@ -1,5 +1,6 @@
 // One upstream attempt, up to the first byte of its answer: what the failover loop calls once per try.
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { Readable } from 'node:stream';
 import type { AttemptOutcome, ProviderConfig, ProviderCredential, SwitchyardError } from '@switchyard/core';
 import type { FirstByteLimit } from '@switchyard/failover';
 import { answerStart } from './answer-start.js';
@@ -27,8 +28,10 @@ export interface AttemptOptions {
   readonly headerFilter: HeaderFilter;
   /** The provider credential to send, or `undefined` to send none. */
   readonly credential: ProviderCredential | undefined;
-  /** The exact bytes to send. */
-  readonly body: Buffer;
+  /** The exact bytes to send, or a stream of them (a multipart upload). */
+  readonly body: Buffer | Readable;
+  /** The upstream request's headers, when not the JSON ones `outgoingHeaders` makes (a media call's). */
+  readonly headers?: OutgoingHttpHeaders;
   /** Path below the provider's base URL, e.g. `/chat/completions`. */
   readonly path: string;
   readonly timeouts: AttemptTimeouts;
@@ -97,7 +100,9 @@ export function forwardAttempt(options: AttemptOptions): Promise<AttemptResult> 
     const call: UpstreamCall = new UpstreamCall({
       method: req.method ?? 'POST',
       url: options.path,
-      headers: outgoingHeaders(req.headers, body.length, credential, provider.format, options.headerFilter),
+      headers:
+        options.headers ??
+        outgoingHeaders(req.headers, (body as Buffer).length, credential, provider.format, options.headerFilter),
       body,
       connectTimeoutMs: timeouts.connectMs,
       idleTimeoutMs: timeouts.idleMs,

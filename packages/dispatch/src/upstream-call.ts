@@ -1,6 +1,7 @@
 // One request to an upstream: exactly the headers and bytes the attempt chose, and the events of the
 // request that carries them (see upstream.ts) leading straight back to the attempt they belong to.
 import type { ClientRequest, IncomingMessage, OutgoingHttpHeaders } from 'node:http';
+import type { Readable } from 'node:stream';
 
 /**
  * Which limit a call ran out of: `connect` (a connection), `response` (silence of a connected upstream),
@@ -20,7 +21,8 @@ export interface UpstreamCallInit {
   /** Path below the provider's base URL, e.g. `/chat/completions`. */
   readonly url: string;
   readonly headers: OutgoingHttpHeaders;
-  readonly body: Buffer;
+  /** The bytes to send, or a stream of them (a multipart upload, sent as it arrives). */
+  readonly body: Buffer | Readable;
   readonly connectTimeoutMs: number;
   readonly idleTimeoutMs: number;
   /** Called once, when the response headers arrived or the call failed first. */
@@ -36,7 +38,7 @@ export class UpstreamCall {
   readonly method: string;
   readonly url: string;
   readonly headers: OutgoingHttpHeaders;
-  readonly body: Buffer;
+  readonly body: Buffer | Readable;
   readonly #init: UpstreamCallInit;
   readonly #connectTimer: NodeJS.Timeout;
   #proxyReq: ClientRequest | undefined;

@@ -55,7 +55,15 @@ export function createUpstream(provider: ProviderConfig, maxSockets: number): Up
     }
     upstreamRequest.on('response', (response) => call.respond(response));
     upstreamRequest.on('error', (error) => call.fail(error));
-    if (call.attach(upstreamRequest)) upstreamRequest.end(call.body);
+    if (!call.attach(upstreamRequest)) return;
+    const { body } = call;
+    if (Buffer.isBuffer(body)) {
+      upstreamRequest.end(body);
+      return;
+    }
+    // A stream (a multipart upload) is passed on as it arrives, paused whenever the upstream is behind.
+    body.once('error', (error) => call.fail(error));
+    body.pipe(upstreamRequest);
   };
   return { address: upstreamAddress(provider, maxSockets), slots: new ConnectionSlots(maxSockets), send, agent };
 }

@@ -1,5 +1,5 @@
 // pin(): the chosen model -> its one pinned provider; family shortcuts, unknown and forbidden names rejected.
-import { routing, type Policy, type Selection, type Target } from '@switchyard/core';
+import { badRequest, routing, servesEndpoint, type Policy, type Selection, type Target } from '@switchyard/core';
 import type { RequestHandler } from 'express';
 import { familyShortcutError, modelNotAllowedError, unknownModelError, useOneOf } from './model-errors.js';
 import { availableModels, resolveModel } from './resolve.js';
@@ -59,6 +59,10 @@ export function pin(options: PinOptions): RequestHandler {
         ),
       );
     }
+    const endpoints = policy.models.get(selection.model)?.endpoints;
+    if (record.endpoint !== undefined && !servesEndpoint(endpoints, record.endpoint)) {
+      return next(wrongEndpoint(selection.model, record.endpoint, endpoints));
+    }
     record.selection = selection;
     record.target = target;
     next();
@@ -74,4 +78,14 @@ function pinnedTargets(policy: Policy): ReadonlyMap<string, Target> {
     targets.set(model.id, Object.freeze({ model: model.id, provider: provider.name, format: provider.format }));
   }
   return targets;
+}
+
+/** 400 for a model asked for on an endpoint family it does not serve, naming the ones it does. */
+function wrongEndpoint(model: string, endpoint: string, endpoints: ReadonlySet<string> | undefined) {
+  const served = endpoints ? [...endpoints].join(', ') : 'chat, completions, embeddings, responses, messages';
+  return badRequest(
+    `Model "${model}" does not serve the ${endpoint} endpoint; it serves: ${served}.`,
+    'model_endpoint_mismatch',
+    'model',
+  );
 }

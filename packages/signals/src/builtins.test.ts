@@ -136,7 +136,8 @@ describe('built-in signals', () => {
       ['/v1/responses', 'responses'],
       ['/v1/messages', 'messages'],
       ['/v1/chat/completions/', 'chat'],
-      ['/v1/images/generations', 'other'],
+      ['/v1/images/generations', 'images'],
+      ['/v1/moderations', 'other'],
     ];
     for (const [path, endpoint] of cases) {
       const res = await read('endpoint', { ...CHAT, prompt: 'x', input: 'x' }, {}, path);

@@ -28,8 +28,9 @@ export function signals(options: SignalsOptions): SignalsHandler {
   const limits = bodyLimits(options);
 
   const handler: RequestHandler = function switchyardSignals(req, res, next) {
-    if (req.method !== 'POST') return next();
     const ctx = routing(req, res);
+    // A GET or DELETE routed by the stack is a follow-up on a gateway ID, its request made by mediaRequest().
+    if (req.method !== 'POST' && !ctx.request) return next();
     if (ctx.signals) return next();
     readRequest(req, limits).then((request) => {
       ctx.signals ??= new RequestSignals(internals, req, ctx.record, request);

@@ -2,7 +2,16 @@
 import { audit, type AuditHandler, type AuditOptions } from '@switchyard/audit';
 import { budget, budgetReport } from '@switchyard/budget';
 import { adminOnly, keyAllowList, keys, rateLimits } from '@switchyard/keys';
-import { errorHandler, methodNotAllowed, routing, unknownEndpoint, type ErrorHandlerOptions } from '@switchyard/core';
+import {
+  errorHandler,
+  GatewayIds,
+  mediaRequest,
+  methodNotAllowed,
+  previousResponse,
+  routing,
+  unknownEndpoint,
+  type ErrorHandlerOptions,
+} from '@switchyard/core';
 import { modelList, pin } from '@switchyard/pinning';
 import { dispatch, type DispatchHandler } from '@switchyard/dispatch';
 import { rules, workflows } from '@switchyard/rules';
@@ -32,6 +41,26 @@ export const ROUTED_PATHS = [
  * at `/v1beta` too, for a client whose base URL is the gateway itself).
  */
 export const GEMINI_PATH = /^\/(?:v1beta\/)?models\/[^/]+:(?:generateContent|streamGenerateContent|countTokens)$/;
+
+/**
+ * The media families and the follow-ups on gateway IDs, by method: each goes through the whole stack, its
+ * `endpoint` set to its family (images, audio, videos, tasks, responses).
+ */
+export const MEDIA_PATHS = {
+  POST: [
+    '/images/generations',
+    '/images/edits',
+    '/images/variations',
+    '/audio/speech',
+    '/audio/transcriptions',
+    '/audio/translations',
+    '/videos',
+    '/videos/:id/remix',
+    '/tasks',
+  ],
+  GET: ['/videos/:id', '/videos/:id/content', '/tasks/:id', '/responses/:id'],
+  DELETE: ['/videos/:id', '/responses/:id'],
+} as const;
 
 /** Every owner's spend this month, for the policy's `budgets.admin_key` only. */
 export const BUDGET_REPORT_PATH = '/switchyard/budget';
@@ -105,7 +134,32 @@ export function buildStack(compiled: CompiledPolicy, options: SwitchyardOptions,
   const dispatcher = closingOnError(auditCall, () => dispatch({ policy, previous: links.previous?.dispatcher }));
   // A routed call runs its whole chain in one route (one router step, not five): audit() first, so that
   // every outcome is recorded, a refused key included. Every other request meets keys() below.
+  const ids = policy.ids && new GatewayIds(policy.ids.secret);
+  const routes = new Set(policy.routes.keys());
+  // With an ID key, a Responses call carrying a gateway ID in previous_response_id goes where that response is stored.
+  if (ids)
+    router.post(
+      '/responses',
+      stamp,
+      auditCall,
+      checkKey,
+      previousResponse({ ids, bodyLimit: options.bodyLimit, routes }),
+      ...routed,
+      dispatcher,
+    );
   router.post([...ROUTED_PATHS, GEMINI_PATH], stamp, auditCall, checkKey, ...routed, dispatcher);
+  const media = [stamp, auditCall, checkKey, mediaRequest({ ids, bodyLimit: options.bodyLimit, routes }), ...routed, dispatcher];
+  router.post([...MEDIA_PATHS.POST], ...media);
+  router.get([...MEDIA_PATHS.GET], ...media);
+  router.delete([...MEDIA_PATHS.DELETE], ...media);
+  const mediaMethods = new Map<string, string[]>();
+  for (const [method, paths] of Object.entries(MEDIA_PATHS))
+    for (const path of paths) mediaMethods.set(path, [...(mediaMethods.get(path) ?? []), method]);
+  for (const [path, methods] of mediaMethods) {
+    router.all(path, stamp, function wrongMethod(req, _res, next) {
+      next(methodNotAllowed(req.method, req.baseUrl + req.path, methods));
+    });
+  }
   // A known path asked for with another method: 405 naming the one it takes, before any key is asked for.
   router.all([...ROUTED_PATHS, GEMINI_PATH], stamp, function wrongMethod(req, _res, next) {
     next(methodNotAllowed(req.method, req.baseUrl + req.path, ['POST']));

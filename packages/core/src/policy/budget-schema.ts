@@ -1,6 +1,8 @@
 // The `budgets:` and `keys:` sections: their schema, their cross-checks and their loaded form.
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import type { Endpoint } from '../record.js';
+import { MEDIA_ENDPOINTS } from './endpoints.js';
 import type { BudgetsConfig, ClientKey, OwnerBudget } from './budget-types.js';
 import type { PolicyEnv } from './env-vars.js';
 import { Secret } from './secret.js';
@@ -168,7 +170,8 @@ export function buildBudgets(
           ['models', model.id],
           `model "${model.id}" needs a price: an owner has hard_stop, and a call to an unpriced model could not be counted`,
         );
-      else if (model.maxOutputTokens === undefined && model.contextWindow === undefined) {
+      // A media-only model's worst case comes from its per-image, per-second… prices, not from tokens.
+      else if (model.maxOutputTokens === undefined && model.contextWindow === undefined && !mediaOnly(model.endpoints)) {
         problem(
           ['models', model.id],
           `model "${model.id}" needs max_output_tokens or context_window: an owner has hard_stop, and a call without max_tokens must have a worst case`,
@@ -229,4 +232,8 @@ function sha256(text: string): string {
 
 function list(names: Iterable<string>): string {
   return [...names].join(', ') || 'none';
+}
+
+function mediaOnly(endpoints: ReadonlySet<string> | undefined): boolean {
+  return endpoints !== undefined && [...endpoints].every((e) => MEDIA_ENDPOINTS.has(e as Endpoint));
 }

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { SIGNAL_TYPES } from '../signal-types.js';
 import { CAPABILITIES } from './capabilities.js';
+import { MODEL_ENDPOINTS } from './endpoints.js';
 import { failoverSchema } from './failover-schema.js';
 import { budgetsSchema, envName, keysSchema } from './budget-schema.js';
 import { transitionsSchema, workflowsSchema } from './workflows-schema.js';
@@ -38,6 +39,25 @@ const providerSchema = z
       .describe(
         "Client request headers this provider gets besides the format's own (anthropic-version, anthropic-beta, tracing and request ids); a name ending in * is a prefix. Credentials and billing headers (authorization, x-api-key, cookie, openai-organization, openai-project, x-goog-user-project, …) are never forwarded.",
       ),
+    tasks: z
+      .strictObject({
+        create: z
+          .string()
+          .regex(/^\//, 'must be a path starting with "/"')
+          .describe(
+            "The path below base_url that creates a task (POST), e.g. /music/generate; what the gateway's POST /v1/tasks calls.",
+          ),
+        get: z
+          .string()
+          .regex(/^\/.*\{id\}/, 'must be a path starting with "/" that holds {id}')
+          .describe(
+            "The path below base_url that reads a task (GET), {id} standing for the provider's task ID, e.g. /music/tasks/{id}.",
+          ),
+      })
+      .optional()
+      .describe(
+        "The provider's own asynchronous task API, served as the gateway's tasks endpoint (POST /v1/tasks, GET /v1/tasks/{id}); its task IDs come back wrapped in gateway IDs (see `ids`).",
+      ),
     max_connections: z
       .int()
       .min(1)
@@ -67,11 +87,29 @@ const modelSchema = z
         'What the model supports; a fallback lacking what a request needs (tools, a JSON schema, …) is skipped. ' +
           '`reasoning` marks an OpenAI reasoning model (o1…, gpt-5…): its output cap is sent as max_completion_tokens.',
       ),
+    endpoints: z
+      .array(z.enum(MODEL_ENDPOINTS))
+      .min(1)
+      .optional()
+      .describe(
+        'The endpoint families the model serves (chat, completions, embeddings, responses, messages, images, audio, videos, tasks); a call on another one gets 400 naming these. Default: the text families (every one but images, audio, videos and tasks).',
+      ),
     price: z
       .strictObject({
-        input: usdPerMillion.describe('USD per 1M input tokens.'),
-        output: usdPerMillion.describe('USD per 1M output tokens.'),
+        input: usdPerMillion
+          .default(0)
+          .describe('USD per 1M input tokens. Default 0 (a media model priced per image, second, …).'),
+        output: usdPerMillion.default(0).describe('USD per 1M output tokens. Default 0.'),
         cached_input: usdPerMillion.optional().describe('USD per 1M cached input tokens; default: the input price.'),
+        image: z
+          .record(z.string().min(1), z.number().nonnegative())
+          .optional()
+          .describe(
+            'USD per image, by "SIZE/QUALITY" (1024x1024/high), "SIZE" (1024x1024), "QUALITY" (high) or "default", the most specific that matches; a size with no price and no default is priced at the highest listed.',
+          ),
+        video_second: z.number().nonnegative().optional().describe('USD per second of generated video.'),
+        speech_characters: usdPerMillion.optional().describe('USD per 1M characters of input text turned into speech.'),
+        transcription_minute: z.number().nonnegative().optional().describe('USD per minute of transcribed or translated audio.'),
       })
       .optional()
       .describe('USD per 1M tokens, for spend and budgets; every model needs one when an owner has hard_stop.'),
@@ -164,6 +202,16 @@ export const policySchema = z
       .optional()
       .describe("This gateway's client keys (not provider keys); without them the gateway is open to anyone who reaches it."),
     workflows: workflowsSchema.optional(),
+    ids: z
+      .strictObject({
+        secret: z
+          .strictObject({ env: envName.describe('Environment variable holding the HMAC key (at least 32 characters).') })
+          .describe('The key that signs gateway IDs, by the environment variable that holds it.'),
+      })
+      .optional()
+      .describe(
+        'Gateway IDs: every ID a provider mints and a client sends back (video and task IDs, Responses IDs) goes to the client wrapped, naming its provider and model and signed with this secret, so any instance routes the follow-up to the minting provider. Required when a model serves videos or tasks.',
+      ),
     workflows_required: z
       .boolean()
       .default(false)

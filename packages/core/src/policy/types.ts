@@ -32,6 +32,8 @@ export interface ProviderConfig {
   readonly forwardHeaders: readonly string[];
   /** Most connections at once; `undefined` = dispatch()'s default. */
   readonly maxConnections?: number;
+  /** The provider's own task API (`tasks:`), paths below `baseUrl`; `get` holds `{id}`. */
+  readonly tasks?: { readonly create: string; readonly get: string };
 }
 
 export interface ModelPrice {
@@ -41,6 +43,14 @@ export interface ModelPrice {
   readonly output: number;
   /** USD per 1M cached input tokens. */
   readonly cachedInput?: number;
+  /** USD per image by `SIZE/QUALITY`, `SIZE`, `QUALITY` or `default` (see @switchyard/budget's media prices). */
+  readonly image?: Readonly<Record<string, number>>;
+  /** USD per second of generated video. */
+  readonly videoSecond?: number;
+  /** USD per 1M characters turned into speech. */
+  readonly speechCharacters?: number;
+  /** USD per minute of transcribed or translated audio. */
+  readonly transcriptionMinute?: number;
 }
 
 export interface ModelConfig {
@@ -55,6 +65,8 @@ export interface ModelConfig {
   readonly price?: ModelPrice;
   /** The provider's own ID for the model (`upstream_model`), sent upstream in place of `id`; `undefined`: `id`. */
   readonly upstreamModel?: string;
+  /** The endpoint families it serves (`endpoints:`); `undefined` = the text ones. See `servesEndpoint`. */
+  readonly endpoints?: ReadonlySet<string>;
 }
 
 export type SignalSource =
@@ -122,6 +134,8 @@ export interface Policy {
   readonly workflows: ReadonlyMap<string, WorkflowConfig>;
   /** `workflows_required`: a call naming no defined workflow is refused (400 `unknown_workflow`). */
   readonly workflowsRequired: boolean;
+  /** The key that signs gateway IDs (`ids.secret`); required when a model serves videos or tasks. */
+  readonly ids?: { readonly secret: Secret };
   /** Every env var the policy reads a secret from, in the order the policy first names them. */
   readonly requiredEnv: readonly RequiredEnvVar[];
   /** Where each part was written, for errors found after loading (e.g. CEL type errors). */

@@ -41,6 +41,7 @@ export function buildPolicy(
       credentials,
       forwardHeaders: p.forward_headers,
       maxConnections: p.max_connections,
+      tasks: p.tasks,
     });
   }
 
@@ -52,7 +53,21 @@ export function buildPolicy(
         `model "${id}" is pinned to unknown provider "${m.provider}" (providers: ${list(providers.keys())})`,
       );
     }
-    const price = m.price && { input: m.price.input, output: m.price.output, cachedInput: m.price.cached_input };
+    const price = m.price && {
+      input: m.price.input,
+      output: m.price.output,
+      cachedInput: m.price.cached_input,
+      image: m.price.image,
+      videoSecond: m.price.video_second,
+      speechCharacters: m.price.speech_characters,
+      transcriptionMinute: m.price.transcription_minute,
+    };
+    if (m.endpoints?.includes('tasks') && !doc.providers[m.provider]?.tasks) {
+      problem(
+        ['models', id, 'endpoints'],
+        `model "${id}" serves tasks, but its provider "${m.provider}" declares no task API (tasks: { create: /…, get: /…/{id} })`,
+      );
+    }
     models.set(id, {
       id,
       provider: m.provider,
@@ -61,8 +76,10 @@ export function buildPolicy(
       capabilities: new Set(m.capabilities),
       price,
       upstreamModel: m.upstream_model,
+      endpoints: m.endpoints && new Set(m.endpoints),
     });
   }
+  const ids = buildIds(doc, policyEnv, problem);
 
   const knownModel = (path: PolicyPath, what: string, model: string) => {
     if (!models.has(model)) problem(path, `${what} uses model "${model}" that is not in models (models: ${list(models.keys())})`);
@@ -110,12 +127,37 @@ export function buildPolicy(
     keys,
     workflows,
     workflowsRequired: doc.workflows_required,
+    ids,
     requiredEnv: policyEnv.required(),
     source,
   };
   // The parse tree is for error locations; keep it out of logs and JSON of the policy.
   Object.defineProperty(policy, 'source', { enumerable: false });
   return { policy, problems };
+}
+
+/** The ID key: required (with at least 32 characters) once a model serves an endpoint whose IDs come home. */
+function buildIds(
+  doc: PolicyDocument,
+  policyEnv: PolicyEnv,
+  problem: (path: PolicyPath, message: string, key?: string) => void,
+): Policy['ids'] {
+  const minting = Object.entries(doc.models).find(([, m]) => m.endpoints?.some((e) => e === 'videos' || e === 'tasks'));
+  if (!doc.ids) {
+    if (minting) {
+      problem(
+        ['models', minting[0], 'endpoints'],
+        `model "${minting[0]}" serves ${minting[1].endpoints!.includes('videos') ? 'videos' : 'tasks'}, whose IDs the gateway hands out signed: add ids: { secret: { env: SWITCHYARD_ID_SECRET } } with a random value of 32 or more characters in that variable`,
+      );
+    }
+    return undefined;
+  }
+  const path: PolicyPath = ['ids', 'secret', 'env'];
+  const secret = policyEnv.secret(path, doc.ids.secret.env, 'ID signing key');
+  if (secret.isSet && secret.reveal().length < 32) {
+    problem(path, `the ID signing key in ${doc.ids.secret.env} has fewer than 32 characters; use a random value of 32 or more`);
+  }
+  return { secret };
 }
 
 function signalSource(from: string): SignalSource {
