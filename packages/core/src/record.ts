@@ -198,6 +198,10 @@ export interface RoutingRecord {
   /** Why a fallback model served instead of the selected one, when one did. */
   fallbackReason?: string;
   budget?: BudgetState;
+  /** The workflow's monthly budget as the budget guard saw it (`owner` holds the workflow's name), when it has one. */
+  workflowBudget?: BudgetState;
+  /** The run's ceiling as the budget guard saw it (`owner` holds the run ID), for a call of a run whose workflow has `max_run_usd`. */
+  runBudget?: BudgetState;
   /** What the rate limiter decided for the call, when the key or its owner has limits. */
   rateLimit?: RateLimitState;
   /** What the call cost, from the upstream's usage and the model's price, when both are known. */
@@ -207,6 +211,8 @@ export interface RoutingRecord {
   error?: RecordedError;
   /** The workflow the call ran as: the one it named (`x-switchyard-workflow`, `metadata.workflow`), else `default`. */
   workflow?: string;
+  /** Who the workflow's calls are charged back to (its `owner`, else the key's owner); the key's owner pays. */
+  workflowOwner?: string;
   /** The workflow's `risk`, as the policy writes it: evidence for whoever reviews the call. */
   workflowRisk?: string;
   /** The run the call belongs to (header `x-switchyard-run`), for jobs of many calls. */

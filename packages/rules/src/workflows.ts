@@ -66,6 +66,7 @@ export function workflows(options: WorkflowsOptions): RequestHandler {
       const workflow = resolve(policy, request.workflow, record.events);
       // A policy that declares no workflows has nothing to resolve a name against: the client's label stands.
       record.workflow = workflow?.name ?? (declared ? DEFAULT_WORKFLOW : (request.workflow ?? DEFAULT_WORKFLOW));
+      record.workflowOwner = workflow?.owner ?? record.owner;
       if (workflow?.risk !== undefined) record.workflowRisk = workflow.risk;
       const run = request.header(RUN_HEADER);
       if (run !== undefined) record.runId = runId(run);
