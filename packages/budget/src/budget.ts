@@ -166,7 +166,7 @@ async function reserve(ledger: BudgetLedger, call: Call, estimate: number): Prom
   };
   try {
     const result = await reserveAll(ledger, call.holds, call.id, estimate);
-    result.results.forEach((r, i) => noteState(call.holds[i]!, r.before));
+    for (const [i, r] of result.results.entries()) noteState(call.holds[i]!, r.before);
     if (!result.ok) {
       const { refused } = result;
       noteState(refused, result.result.before);
