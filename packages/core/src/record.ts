@@ -63,8 +63,13 @@ export interface Attempt {
   /** Upstream HTTP status, when one arrived. */
   readonly status?: number;
   readonly outcome?: AttemptOutcome;
-  /** A short error class for failed attempts (e.g. `http_503`, `ECONNREFUSED`). */
+  /** A short error class for failed attempts (e.g. `http_503`, `ECONNREFUSED`, `first_token_timeout`). */
   readonly errorClass?: string;
+  /**
+   * Epoch ms the attempt's 2xx answer began: its first event for a stream passed on as it comes (time to first
+   * token), its headers for an answer read whole (time to first byte).
+   */
+  readonly firstTokenAt?: number;
 }
 
 /** What the answer the client got looked like, from dispatch()'s one pass over its bytes. */

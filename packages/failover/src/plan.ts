@@ -101,6 +101,8 @@ export class FailoverPlan {
   #round = 0;
   readonly #workflow: WorkflowConfig | undefined;
   readonly #written: TransitionState;
+  /** The workflow's `latency.on_timeout`, for attempts that pass its `first_token_ms`. */
+  readonly #onFirstToken: TransitionState | undefined;
 
   constructor(options: PlanOptions) {
     const { policy, selection, model, record } = options;
@@ -125,6 +127,10 @@ export class FailoverPlan {
       now: this.#now,
     });
     this.#written = new TransitionState(new TransitionTable(this.#workflow?.on, routeConfig?.on), this.settings.onSchemaError);
+    const onTimeout = this.#workflow?.latency?.onTimeout;
+    this.#onFirstToken = onTimeout
+      ? new TransitionState(new TransitionTable(new Map([['timeout', onTimeout]]), undefined), this.settings.onSchemaError)
+      : undefined;
     this.#model = lookup(policy.models, model, 'model');
     this.#provider = lookup(policy.providers, this.#model.provider, 'provider');
     this.#credentials = new CredentialCursor(this.#provider);
@@ -180,7 +186,9 @@ export class FailoverPlan {
       const violation = report.schemaViolation;
       this.#event(EVENT_SCHEMA_INVALID, { ...this.#where(), path: violation.path, keyword: violation.keyword });
     }
-    const decision = this.#written.decide(report);
+    // Passing first_token_ms is the workflow's on_timeout when it writes one; else the timeout transition.
+    const firstToken = report.kind === 'failed' && report.firstToken ? this.#onFirstToken?.decide(report) : undefined;
+    const decision = firstToken ?? this.#written.decide(report);
     if (decision) return this.#follow(decision, report, now);
     if (verdict.kind !== 'trigger') return FINISH;
     const { trigger } = verdict;
@@ -300,6 +308,7 @@ export class FailoverPlan {
     this.#credentials = new CredentialCursor(provider);
     this.#round = 0;
     this.#written.reset();
+    this.#onFirstToken?.reset();
     return this.#attempt(0, this.#now());
   }
 
@@ -315,7 +324,7 @@ export class FailoverPlan {
       provider: this.#provider,
       credential: this.#credentials.current,
       delayMs,
-      firstByte: firstByteLimit(this.settings.timeouts, this.deadlineAt, now + delayMs),
+      firstByte: firstByteLimit(this.settings.timeouts, this.deadlineAt, now + delayMs, this.#workflow?.latency?.firstTokenMs),
     };
   }
 

@@ -136,7 +136,7 @@ export async function simulateCall(input: SimulationInput): Promise<SimulatedCal
       outcome,
     });
     last = { step, outcome };
-    step = await plan.next(judgeAnswer(answerOf(outcome, step.provider), undefined));
+    step = await plan.next(judgeAnswer(answerOf(outcome, step), undefined));
   }
   return { attempts, ...ending(last, record.fallbackReason, target, input.request), events: record.events, ...verdict(record) };
 }
@@ -146,8 +146,11 @@ function verdict(record: { transition?: TransitionTaken; escalate?: boolean }): 
   return { transition: t ? { outcome: t.outcome, action: t.action, from: t.from } : null, escalate: record.escalate === true };
 }
 
-function answerOf(outcome: UpstreamOutcome, provider: ProviderConfig): UpstreamAnswer {
+function answerOf(outcome: UpstreamOutcome, step: AttemptStep): UpstreamAnswer {
+  const { provider } = step;
   if (typeof outcome === 'number') return { kind: 'answered', status: outcome, headers: {}, format: provider.format };
+  // A scripted timeout is the attempt's first-byte limit passing: the workflow's first_token_ms when that is the shortest.
+  if (outcome === 'timeout' && step.firstByte?.setting === 'first_token_ms') return { kind: 'failed', outcome, firstToken: true };
   if (outcome === 'refusal')
     return { kind: 'answered', status: 200, headers: {}, format: provider.format, finishReasons: ['content_filter'] };
   return { kind: 'failed', outcome };
@@ -189,7 +192,12 @@ function ending(
   }
   if (outcome === 'timeout') {
     const limit = step.firstByte;
-    const error = upstreamTimeout(step.provider, limit?.limit ?? 'response', limit?.limitMs ?? DEFAULT_TIMEOUT_MS);
+    const error = upstreamTimeout(
+      step.provider,
+      limit?.limit ?? 'response',
+      limit?.limitMs ?? DEFAULT_TIMEOUT_MS,
+      limit?.setting,
+    );
     return { served: null, error_model: null, status: error.status, code: error.code, fallback_reason };
   }
   if (outcome === 'refusal') return { served: model, error_model: null, status: 200, code: null, fallback_reason };
