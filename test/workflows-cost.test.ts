@@ -2,8 +2,9 @@
 // run's ceiling under 100 concurrent calls never overspend, spend equals what the served calls cost, nothing
 // stays reserved, and the calls refused get the 429 of the budget that refused them.
 import { startMockProvider, type MockProvider } from '@switchyard/mock-provider';
-import { Redis } from 'ioredis';
+import { connect } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { workflowsReport } from 'switchyard';
 import { startRedis, type TestRedis } from '../packages/budget/test/redis.js';
 import { chat, startBudgetGateway, type BudgetGateway } from './helpers/budget-gateway.js';
 
@@ -63,6 +64,20 @@ async function start(yaml: string): Promise<BudgetGateway> {
 }
 
 const CALL = { model: 'big-model', max_tokens: 8 };
+
+/** PTTL of one key, asked in RESP over a plain socket (the e2e package has no Redis client of its own). */
+function pttl(port: number, key: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.write(`*2\r\n$4\r\nPTTL\r\n$${Buffer.byteLength(key)}\r\n${key}\r\n`));
+    socket.once('data', (reply) => {
+      socket.end();
+      const match = /^:(-?\d+)\r\n/.exec(reply.toString());
+      if (match) resolve(Number(match[1]));
+      else reject(new Error(`unexpected reply ${JSON.stringify(reply.toString())}`));
+    });
+    socket.once('error', reject);
+  });
+}
 const sum = (xs: number[]) => xs.reduce((x, y) => x + y, 0);
 
 describe('a workflow budget shared through Redis', () => {
@@ -95,6 +110,13 @@ describe('a workflow budget shared through Redis', () => {
     const record = a.exchanges.find((e) => e.record.servedModel)!.record;
     expect(record.workflowOwner).toBe('data-platform');
     expect(record.workflowBudget).toMatchObject({ owner: workflow, limitUsd: 25 * RESERVATION });
+    // The admin report shows the workflow's month as the store has it.
+    const report = (await workflowsReport(b.compiled)).find((w) => w.workflow === workflow)!;
+    expect(report).toMatchObject({
+      owner: 'data-platform',
+      cost: { monthly_usd: 25 * RESERVATION, hard_stop: true, reserved_usd: 0 },
+    });
+    expect(report.cost.spend_usd).toBeCloseTo(figures.spendUsd, 8);
   });
 
   it('should hold one run to max_run_usd under 100 concurrent calls while other runs go on', async () => {
@@ -117,9 +139,7 @@ describe('a workflow budget shared through Redis', () => {
     expect((await chat(a.url, CALL, CLIENT_A, { ...headers, 'x-switchyard-run': 'job-43' })).status).toBe(200);
     expect((await chat(b.url, CALL, CLIENT_B, headers)).status).toBe(200);
     // The run's keys expire 24 hours after its last call.
-    const client = new Redis(redis.url);
-    const ttl = await client.pttl(`switchyard:budget:{~run/team-a/${workflow}/job-42|run}:state`);
-    client.disconnect();
+    const ttl = await pttl(redis.port, `switchyard:budget:{~run/team-a/${workflow}/job-42|run}:state`);
     expect(ttl).toBeGreaterThan(23 * 3600 * 1000);
     expect(ttl).toBeLessThanOrEqual(24 * 3600 * 1000);
   });
