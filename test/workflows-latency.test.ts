@@ -35,6 +35,7 @@ workflows:
   support: { latency: { p95_first_token_ms: 300 } }
   deadline: { latency: { first_token_ms: 150, on_timeout: fallback } }
   strict: { latency: { first_token_ms: 150, on_timeout: stop } }
+  bounded: { latency: { timeout_ms: 150 } }
 budgets: { admin_key: { env: ADMIN_KEY } }
 `;
 
@@ -115,5 +116,18 @@ describe('first_token_ms', () => {
     mock.script('slow-model', { firstByteDelayMs: 300 });
     const r = await stream('support');
     expect(r.headers.get('x-switchyard-served-model')).toBe('slow-model');
+  });
+
+  it("should bound the whole call by the workflow's timeout_ms, naming it", async () => {
+    g = await startBudgetGateway({ yaml: POLICY(), env: { ADMIN_KEY } });
+    mock.script('slow-model', { latencyMs: 1000 });
+    mock.script('fast-model', { latencyMs: 1000 });
+    const started = Date.now();
+    const r = await stream('bounded');
+    expect(Date.now() - started).toBeLessThan(900);
+    expect(r.status).toBe(504);
+    expect(JSON.parse(r.text).error.message).toBe(
+      `Provider "alpha" did not answer within the call's time limit of 150 ms (the workflow's timeout_ms).`,
+    );
   });
 });

@@ -168,7 +168,7 @@ function failure(
     case 'timeout': {
       const ms =
         end.phase === 'connect' ? timeouts.connectMs : end.phase === 'response' ? timeouts.idleMs : (firstByte?.limitMs ?? 0);
-      const setting = end.phase === 'first_byte' ? firstByte?.setting : undefined;
+      const setting = end.phase === 'first_byte' || end.phase === 'total' ? firstByte?.setting : undefined;
       // A passed first_token_ms is its own class: the plan follows the workflow's on_timeout for it.
       const errorClass = setting === 'first_token_ms' ? FIRST_TOKEN_TIMEOUT : `${end.phase}_timeout`;
       return { outcome: 'timeout', errorClass, error: upstreamTimeout(provider, end.phase, ms, setting) };

@@ -3,7 +3,7 @@
 import type { TimeoutSettings } from '@switchyard/core';
 
 /** The policy setting a first-byte limit comes from, as error messages name it. */
-export type FirstByteSetting = 'first_byte_ms' | 'first_token_ms' | 'total_ms';
+export type FirstByteSetting = 'first_byte_ms' | 'first_token_ms' | 'total_ms' | 'timeout_ms';
 
 /** When an attempt that has not sent its first byte is given up. */
 export interface FirstByteLimit {
@@ -23,12 +23,15 @@ export interface FirstByteLimit {
 /**
  * The limit of an attempt starting at `start` (epoch ms), or `undefined` when the policy sets none.
  * `firstTokenMs`: the workflow's `latency.first_token_ms`, a per-attempt deadline like `first_byte_ms`.
+ * `totalSetting`: where `timeouts.totalMs` comes from (the failover section's `total_ms`, or the workflow's
+ * `timeout_ms` when that is shorter).
  */
 export function firstByteLimit(
   timeouts: TimeoutSettings,
   deadlineAt: number | undefined,
   start: number,
   firstTokenMs?: number,
+  totalSetting: 'total_ms' | 'timeout_ms' = 'total_ms',
 ): FirstByteLimit | undefined {
   const { firstByteMs, totalMs } = timeouts;
   let own: FirstByteLimit | undefined =
@@ -39,5 +42,5 @@ export function firstByteLimit(
     own = { ms: firstTokenMs, limit: 'first_byte', limitMs: firstTokenMs, setting: 'first_token_ms' };
   if (deadlineAt === undefined || totalMs === undefined) return own;
   const left = Math.max(1, deadlineAt - start);
-  return own && own.ms <= left ? own : { ms: left, limit: 'total', limitMs: totalMs, setting: 'total_ms' };
+  return own && own.ms <= left ? own : { ms: left, limit: 'total', limitMs: totalMs, setting: totalSetting };
 }

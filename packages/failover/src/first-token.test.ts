@@ -61,3 +61,19 @@ describe('FailoverPlan with first_token_ms', () => {
     expect(await runPlan(d, [FIRST_TOKEN, OK])).toEqual(['m-two/0+0', 'm-one/0+0', 'finish']);
   });
 });
+
+describe("FailoverPlan with the workflow's timeout_ms", () => {
+  it('should make it the call deadline when it is shorter than total_ms, and name it', async () => {
+    const d = drive({
+      extra: `failover: { timeouts: { total_ms: 60000 } }\n${w('{ timeout_ms: 5000 }')}`,
+      workflow: 'w',
+    });
+    expect(d.plan.deadlineAt).toBe(d.record.startedAt + 5000);
+    const step = await d.plan.first();
+    expect(step.kind === 'attempt' && step.firstByte).toEqual({ ms: 5000, limit: 'total', limitMs: 5000, setting: 'timeout_ms' });
+    const longer = drive({ extra: `failover: { timeouts: { total_ms: 3000 } }\n${w('{ timeout_ms: 5000 }')}`, workflow: 'w' });
+    expect(longer.plan.deadlineAt).toBe(longer.record.startedAt + 3000);
+    const other = drive({ extra: w('{ timeout_ms: 5000 }') });
+    expect(other.plan.deadlineAt).toBeUndefined();
+  });
+});
