@@ -131,3 +131,19 @@ describe('first_token_ms', () => {
     );
   });
 });
+
+describe('the first-token figures', () => {
+  it("should file a call under a workflow the policy defines, never under a client's own label", async () => {
+    g = await startBudgetGateway({
+      yaml: `version: 1
+providers: { alpha: { format: openai, base_url: ${mock.url} } }
+models: { slow-model: { provider: alpha, capabilities: [streaming] } }
+routes: { chat: { default: slow-model } }
+`,
+    });
+    await Promise.all(Array.from({ length: 12 }, (_, i) => stream(`label-${i}`)));
+    await g.settled();
+    expect(g.compiled.firstToken.figures('label-0')).toEqual([]);
+    expect(g.compiled.firstToken.figures('default')).toEqual([{ model: 'slow-model', samples: 12, p95_ms: expect.any(Number) }]);
+  });
+});

@@ -79,7 +79,8 @@ export function workflows(options: WorkflowsOptions): RequestHandler {
       if (workflow?.risk !== undefined) record.workflowRisk = workflow.risk;
       const run = request.header(RUN_HEADER);
       if (run !== undefined) record.runId = runId(run);
-      if (options.firstToken) observeFirstToken(ctx, options.firstToken, workflow?.latency?.p95FirstTokenMs);
+      // Filed under a workflow the policy defines (else `default`): a client's label never grows the figures.
+      if (options.firstToken) observeFirstToken(ctx, options.firstToken, workflow?.name ?? DEFAULT_WORKFLOW, workflow?.latency);
       if (auto && request.model === AUTO_MODEL) {
         const route = workflow?.route === undefined ? undefined : compiled?.routes.get(workflow.route);
         if (!route) throw noRoute(record.workflow);
@@ -94,18 +95,24 @@ export function workflows(options: WorkflowsOptions): RequestHandler {
 }
 
 /** Once the call settled: its attempts' first-token times into the stats, and an event if the objective is now missed. */
-function observeFirstToken(ctx: ReturnType<typeof routing>, stats: FirstTokenStats, objectiveMs: number | undefined): void {
+function observeFirstToken(
+  ctx: ReturnType<typeof routing>,
+  stats: FirstTokenStats,
+  workflow: string,
+  latency: WorkflowConfig['latency'],
+): void {
   const { record } = ctx;
+  const objectiveMs = latency?.p95FirstTokenMs;
   ctx.onSettle(() => {
-    stats.observe(record);
+    stats.observe(record, workflow);
     const model = record.servedModel ?? record.attempts.at(-1)?.model;
-    if (objectiveMs === undefined || model === undefined || record.workflow === undefined) return;
-    const p95 = stats.p95(record.workflow, model);
+    if (objectiveMs === undefined || model === undefined) return;
+    const p95 = stats.p95(workflow, model);
     if (p95 === undefined || p95 <= objectiveMs) return;
     record.events.push({
       name: EVENT_LATENCY_BREACHED,
       at: Date.now(),
-      attributes: { workflow: record.workflow, model, p95_first_token_ms: p95, objective_ms: objectiveMs },
+      attributes: { workflow, model, p95_first_token_ms: p95, objective_ms: objectiveMs },
     });
   });
 }

@@ -84,10 +84,10 @@ export class FirstTokenStats {
 
   /**
    * Takes a settled call's samples: each attempt's time to its first token, and an attempt given up on its
-   * first token (`first_token_timeout`) with the time it waited.
+   * first token (`first_token_timeout`) with the time it waited. `workflow`: the name to file them under
+   * (default: the record's); give a name the policy defines, so that clients cannot grow the map.
    */
-  observe(record: RoutingRecord): void {
-    const workflow = record.workflow ?? DEFAULT_WORKFLOW;
+  observe(record: RoutingRecord, workflow: string = record.workflow ?? DEFAULT_WORKFLOW): void {
     for (const a of record.attempts) {
       if (a.firstTokenAt !== undefined) this.add(workflow, a.model, a.firstTokenAt - a.startedAt, a.firstTokenAt);
       else if (a.errorClass === FIRST_TOKEN_TIMEOUT && a.endedAt !== undefined)
@@ -115,7 +115,9 @@ export function firstTokenSignal(policy: Policy, stats: FirstTokenStats): Signal
     name: SIGNAL_P95_FIRST_TOKEN_MS,
     type: 'double',
     extract({ record }) {
-      const workflow = record.workflow ?? DEFAULT_WORKFLOW;
+      // Figures are filed under workflows the policy defines; any other label's calls count as `default`.
+      const named = record.workflow;
+      const workflow = named !== undefined && policy.workflows.has(named) ? named : DEFAULT_WORKFLOW;
       const model = defaultModel(policy, record.requestedModel, workflow);
       if (model === undefined) throw new Error(`"${record.requestedModel}" names no model or route`);
       const p95 = stats.p95(workflow, model);
