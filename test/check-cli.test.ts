@@ -154,6 +154,7 @@ describe('every example policy in an empty environment', () => {
     { file: 'examples/existing-app/policy.yaml' },
     { file: 'examples/jaeger/policy.yaml' },
     { file: 'examples/smart-routing/policy.yaml' },
+    { file: 'examples/workflows/policy.yaml' },
     { file: 'bench/bench-policy.yaml' },
   ];
 
@@ -264,3 +265,16 @@ describe('switchyard check --json', () => {
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+describe('examples/workflows', () => {
+  it('should warn of the one contradiction it shows on purpose: a route listing a fallback a workflow blocks', async () => {
+    const run = await cli(['check', 'examples/workflows/policy.yaml', '--json']);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout).warnings).toEqual([
+      expect.objectContaining({
+        message:
+          'route "support" lists fallback "labs-preview", which workflow "support_chat" blocks: its calls never fall back to it',
+      }),
+    ]);
+  });
+});

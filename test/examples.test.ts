@@ -1,5 +1,6 @@
 // The examples as libraries: an existing Express app that mounts the stack on /v1, and the custom-signal
 // plugin routing a code question to its rule. Each example's policy names a fixed mock port (4201, 4301).
+import { readFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +13,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../examples/existing-app/app.js';
 // @ts-expect-error -- plain JavaScript example without type declarations
 import { taskSignal } from '../examples/custom-signal/task-signal.js';
+import { chat as budgetChat, startBudgetGateway, type BudgetGateway } from './helpers/budget-gateway.js';
 import { chat, chatCalls, onlyCall } from './helpers/gateway.js';
 
 const example = (path: string) => fileURLToPath(new URL(`../examples/${path}`, import.meta.url));
@@ -120,5 +122,79 @@ describe('examples/custom-signal', () => {
     expect(r.route).toBe('auto/default');
     expect(r.servedModel).toBe('gpt-4o-mini-2024-07-18');
     expect(chatCalls(mock)).toHaveLength(1);
+  });
+});
+
+describe('examples/workflows', () => {
+  // The policy names fixed mock ports 4601-4604 (anthropic, openai, azure, labs).
+  const KEYS = {
+    WF_ANTHROPIC_KEY: 'sk-ant-wf',
+    WF_OPENAI_KEY: 'sk-openai-wf',
+    WF_AZURE_KEY: 'azure-wf',
+    WF_LABS_KEY: 'labs-wf',
+    WF_SUPPORT_APP_KEY: 'sk-support-app',
+    WF_DATA_JOBS_KEY: 'sk-data-jobs',
+    WF_FINANCE_APP_KEY: 'sk-finance-app',
+  };
+  let mocks: MockProvider[];
+  let g: BudgetGateway;
+  const [anthropic, openai, , labs] = [0, 1, 2, 3];
+
+  beforeAll(async () => {
+    const keys = [KEYS.WF_ANTHROPIC_KEY, KEYS.WF_OPENAI_KEY, KEYS.WF_AZURE_KEY, KEYS.WF_LABS_KEY];
+    mocks = await Promise.all(keys.map((key, i) => startMockProvider({ port: 4601 + i, apiKeys: [key] })));
+    g = await startBudgetGateway({ yaml: await readFile(example('workflows/policy.yaml'), 'utf8'), env: KEYS });
+  });
+  afterAll(async () => {
+    await g?.close();
+    await Promise.all((mocks ?? []).map((m) => m.close()));
+  });
+  beforeEach(() => {
+    for (const m of mocks) m.reset();
+  });
+
+  const call = (workflow: string, key: string, headers: Record<string, string> = {}, body: Record<string, unknown> = {}) =>
+    budgetChat(g.url, { model: 'auto', max_tokens: 1024, ...body }, key, { 'x-switchyard-workflow': workflow, ...headers });
+
+  it('should never call the blocked experimental model, although the support route lists it', async () => {
+    mocks[anthropic]!.script('claude-sonnet-4-6', { status: 503 });
+    const r = await call('support_chat', KEYS.WF_SUPPORT_APP_KEY);
+    expect(r.status).toBe(200);
+    expect(r.headers.get('x-switchyard-served-model')).toBe('gpt-5-mini@openai');
+    expect(mocks[labs]!.calls).toHaveLength(0);
+    // The upstream got its own model ID, not the policy's entry name.
+    expect(mocks[openai]!.calls.at(-1)?.body).toMatchObject({ model: 'gpt-5-mini' });
+  });
+
+  it('should return a finance failure once, escalated, without any fallback', async () => {
+    mocks[openai]!.script('gpt-5', { status: 503 });
+    const r = await call('finance_review', KEYS.WF_FINANCE_APP_KEY);
+    expect(r.status).toBe(503);
+    const record = await g.lastRecord();
+    expect(record.attempts).toHaveLength(1);
+    expect(record.escalate).toBe(true);
+    expect(record.workflowOwner).toBe('finance_ops');
+  });
+
+  it('should hold one support conversation to max_run_usd under concurrent calls', async () => {
+    // Each call holds its reservation for 200 ms: the 40 overlap, and their worst cases pass the ceiling.
+    mocks[anthropic]!.script('claude-sonnet-4-6', { latencyMs: 200 });
+    const run = { 'x-switchyard-run': `conversation-${Date.now()}` };
+    const results = await Promise.all(Array.from({ length: 40 }, () => call('support_chat', KEYS.WF_SUPPORT_APP_KEY, run)));
+    await g.settled();
+    const refused = results.filter((r) => r.status !== 200);
+    expect(refused.length).toBeGreaterThan(0);
+    expect(refused.every((r) => r.status === 429 && r.json.error.code === 'run_budget_exceeded')).toBe(true);
+    const figures = await g.compiled.budget.store.get(
+      g.compiled.budget.runKey('support_platform', 'support_chat', run['x-switchyard-run']),
+    );
+    expect(figures.spendUsd).toBeLessThanOrEqual(0.25);
+    expect(figures.reservedUsd).toBe(0);
+  });
+
+  it('should refuse a call that names no workflow', async () => {
+    const r = await budgetChat(g.url, { model: 'support', max_tokens: 10 }, KEYS.WF_SUPPORT_APP_KEY);
+    expect(r.status).toBe(400);
+    expect(r.json.error.code).toBe('unknown_workflow');
   });
 });

@@ -82,6 +82,14 @@ export const ATTR_WORKFLOW = 'switchyard.workflow';
 export const ATTR_ATTEMPTS = 'switchyard.attempts';
 export const ATTR_FALLBACK_REASON = 'switchyard.fallback.reason';
 export const ATTR_COST_USD = 'switchyard.cost.usd';
+/** On the serving attempt's span: seconds from the attempt's start to its answer's first chunk (GenAI conventions, not yet in the package). */
+export const ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK = 'gen_ai.response.time_to_first_chunk';
+/** On the server span: ms from the request's arrival to the first byte of the answer the client got. */
+export const ATTR_FIRST_TOKEN_MS = 'switchyard.first_token_ms';
+/** Per attempt with a first chunk, in seconds. */
+export const METRIC_GEN_AI_CLIENT_TIME_TO_FIRST_CHUNK = 'gen_ai.client.operation.time_to_first_chunk';
+/** Per chunk after the first of the served attempt's answer, at the average interval, in seconds. */
+export const METRIC_GEN_AI_CLIENT_TIME_PER_OUTPUT_CHUNK = 'gen_ai.client.operation.time_per_output_chunk';
 /** The gateway's own error code (`model_not_found`, `upstream_timeout`, …) when it answered with one. */
 export const ATTR_ERROR_CODE = 'switchyard.error.code';
 export const ATTR_ERROR_KIND = 'switchyard.error.type';

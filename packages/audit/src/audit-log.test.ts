@@ -42,6 +42,11 @@ const stack: RequestHandler = (req, res, next) => {
     errorClass: 'http_503',
   });
   record.fallbackReason = 'http_503';
+  if (req.headers['x-switchyard-workflow'] !== undefined) {
+    record.workflowOwner = 'support-platform';
+    record.runId = 'conversation-7';
+    record.transition = { outcome: 'http_503', action: 'fallback', attempt: 0, from: 'workflow' };
+  }
   answeredAttempt(record, res, { provider: 'openai', model: GPT4O, status: 200 });
   record.usage = { inputTokens: 40, outputTokens: 7, cachedInputTokens: 32 };
   record.costUsd = 0.00017;
@@ -82,6 +87,8 @@ describe('audit() log', () => {
       trace_id: server.spanContext().traceId,
       workflow: 'support-triage',
       owner: 'search-team',
+      workflow_owner: 'support-platform',
+      run_id: 'conversation-7',
       endpoint: 'chat',
       requested_model: 'smart',
       route: 'smart',
@@ -95,6 +102,9 @@ describe('audit() log', () => {
       cached_input_tokens: 32,
       cost_usd: 0.00017,
       fallback_reason: 'http_503',
+      transition_outcome: 'http_503',
+      transition_action: 'fallback',
+      escalate: false,
       attempts: 2,
       duration_ms: expect.any(Number),
     });
@@ -110,6 +120,10 @@ describe('audit() log', () => {
       cost_usd: null,
       attempts: 0,
       workflow: null,
+      workflow_owner: null,
+      run_id: null,
+      transition_outcome: null,
+      escalate: false,
     });
     expect(Object.keys(refused!)).toEqual(Object.keys(served!));
   });

@@ -13,7 +13,12 @@ export interface AuditLogLine {
   /** The trace holding this request's spans, when it was sampled. */
   readonly trace_id: string | null;
   readonly workflow: string | null;
+  /** Who pays: the client key's owner. */
   readonly owner: string;
+  /** Who the workflow's calls are charged back to (its `owner`, else the key's owner). */
+  readonly workflow_owner: string | null;
+  /** The run the call belongs to (`x-switchyard-run`). */
+  readonly run_id: string | null;
   /** Endpoint family: `chat`, `completions`, `embeddings`, `responses`, `messages`, `other`. */
   readonly endpoint: string | null;
   readonly requested_model: string | null;
@@ -32,6 +37,11 @@ export interface AuditLogLine {
   readonly cached_input_tokens: number | null;
   readonly cost_usd: number | null;
   readonly fallback_reason: string | null;
+  /** The outcome and action of the last `on:` transition that decided what followed an attempt (`refusal`, `stop_and_escalate`). */
+  readonly transition_outcome: string | null;
+  readonly transition_action: string | null;
+  /** A `stop_and_escalate` transition ended the call. */
+  readonly escalate: boolean;
   readonly attempts: number;
   readonly duration_ms: number;
   /** A call that minted or followed up on a gateway ID: the ID, what the call did, and where it was minted. */
@@ -53,6 +63,8 @@ export function auditLogLine(facts: RequestFacts, traceId: string | undefined): 
     trace_id: traceId ?? null,
     workflow: facts.workflow ?? null,
     owner: record.owner,
+    workflow_owner: record.workflowOwner ?? null,
+    run_id: record.runId ?? null,
     endpoint: record.endpoint ?? null,
     requested_model: record.requestedModel ?? null,
     route: selection?.kind === 'route' ? selection.route : null,
@@ -66,6 +78,9 @@ export function auditLogLine(facts: RequestFacts, traceId: string | undefined): 
     cached_input_tokens: usage?.cachedInputTokens ?? null,
     cost_usd: record.costUsd ?? null,
     fallback_reason: record.fallbackReason ?? null,
+    transition_outcome: record.transition?.outcome ?? null,
+    transition_action: record.transition?.action ?? null,
+    escalate: record.escalate === true,
     attempts: record.attempts.length,
     duration_ms: Math.max(0, outcome.endedAt - record.startedAt),
     ...(record.task && { task: { ...record.task, route: record.task.route ?? null } }),

@@ -12,6 +12,8 @@ import {
   METRIC_GEN_AI_SERVER_TIME_PER_OUTPUT_TOKEN,
   METRIC_GEN_AI_SERVER_TIME_TO_FIRST_TOKEN,
   METRIC_RATE_LIMIT_REFUSALS,
+  METRIC_GEN_AI_CLIENT_TIME_PER_OUTPUT_CHUNK,
+  METRIC_GEN_AI_CLIENT_TIME_TO_FIRST_CHUNK,
   METRIC_REFUSALS,
   METRIC_RETRIES,
   METRIC_SKIPS,
@@ -35,6 +37,9 @@ export interface Instruments {
   readonly serverDuration: Histogram;
   readonly firstToken: Histogram;
   readonly perOutputToken: Histogram;
+  /** Per attempt: the GenAI client metrics of streamed answers. */
+  readonly firstChunk: Histogram;
+  readonly perOutputChunk: Histogram;
   readonly cost: Counter;
   readonly attempts: Counter;
   readonly retries: Counter;
@@ -73,6 +78,16 @@ export function createInstruments(provider: MeterProvider = metrics.getMeterProv
     perOutputToken: seconds(
       METRIC_GEN_AI_SERVER_TIME_PER_OUTPUT_TOKEN,
       'Time per output token generated after the first token for successful responses.',
+      PER_TOKEN_BUCKETS,
+    ),
+    firstChunk: seconds(
+      METRIC_GEN_AI_CLIENT_TIME_TO_FIRST_CHUNK,
+      "Time from an attempt's start to its answer's first chunk.",
+      FIRST_TOKEN_BUCKETS,
+    ),
+    perOutputChunk: seconds(
+      METRIC_GEN_AI_CLIENT_TIME_PER_OUTPUT_CHUNK,
+      'Time between the chunks of an answer after its first, at the average interval.',
       PER_TOKEN_BUCKETS,
     ),
     cost: meter.createCounter(METRIC_COST, { description: 'What calls cost, priced from their usage.', unit: 'USD' }),

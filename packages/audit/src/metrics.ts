@@ -5,6 +5,7 @@
 import type { Attributes } from '@opentelemetry/api';
 import type { RoutingEvent } from '@switchyard/core';
 import {
+  ATTR_GEN_AI_WORKFLOW_NAME,
   ATTR_ATTEMPT_OUTCOME,
   ATTR_ERROR_CODE,
   ATTR_ERROR_TYPE,
@@ -57,6 +58,20 @@ function recordAttempts(instruments: Instruments, facts: RequestFacts): void {
     const counted: Attributes = { [ATTR_PROVIDER]: view.attempt.provider, [ATTR_GEN_AI_REQUEST_MODEL]: view.attempt.model };
     if (view.outcome !== undefined) counted[ATTR_ATTEMPT_OUTCOME] = view.outcome;
     instruments.attempts.add(1, counted);
+    const first = view.attempt.firstTokenAt;
+    if (first !== undefined && first >= view.attempt.startedAt) {
+      const attrs = attemptMetricAttributes(view, facts);
+      if (facts.workflow !== undefined) attrs[ATTR_GEN_AI_WORKFLOW_NAME] = facts.workflow;
+      instruments.firstChunk.record(seconds(first - view.attempt.startedAt), attrs);
+      // Only the first and last chunk times are kept: each later chunk counts at the average interval.
+      const answer = facts.record.answer;
+      const chunks = view === outcome.served ? (answer?.events ?? 0) : 0;
+      const last = instant(answer?.endedAt);
+      if (chunks > 1 && last !== undefined && answer?.firstTokenAt !== undefined && last >= answer.firstTokenAt) {
+        const interval = seconds(last - answer.firstTokenAt) / (chunks - 1);
+        for (let i = 1; i < chunks; i++) instruments.perOutputChunk.record(interval, attrs);
+      }
+    }
   }
   const served = outcome.served;
   if (record.usage && served) {

@@ -107,7 +107,8 @@ function complete(req: IncomingMessage, res: ServerResponse, ctx: RoutingContext
       providers: done.providers,
       maxTokens: request?.maxOutputTokens,
       finishReasons: record.finishReasons,
-      workflow: request?.workflow,
+      // The workflow the call ran as (workflows() resolved it), else the client's label when nothing resolved it.
+      workflow: record.workflow ?? request?.workflow,
     };
     if (done.server) writeSpans(done.tracer, done.server, facts);
     if (done.instruments) recordMetrics(done.instruments, facts);

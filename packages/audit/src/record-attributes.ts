@@ -8,6 +8,8 @@ import {
   ATTR_ATTEMPT_OUTCOME,
   ATTR_ATTEMPTS,
   ATTR_COST_USD,
+  ATTR_FIRST_TOKEN_MS,
+  ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK,
   ATTR_ENDPOINT,
   ATTR_ERROR_CODE,
   ATTR_ERROR_KIND,
@@ -120,6 +122,7 @@ const ATTEMPT_FIELDS = new Set([
   'provider',
   'model',
   'credentialIndex',
+  'firstTokenAt',
   'startedAt',
   'endedAt',
   'status',
@@ -180,6 +183,8 @@ export function requestAttributes(facts: RequestFacts): Attributes {
   if (record.fallbackReason !== undefined) attrs[ATTR_FALLBACK_REASON] = record.fallbackReason;
   if (record.budget) flattenInto(attrs, BUDGET_PREFIX, record.budget);
   if (record.costUsd !== undefined && Number.isFinite(record.costUsd)) attrs[ATTR_COST_USD] = record.costUsd;
+  const firstAt = record.answer?.firstTokenAt;
+  if (firstAt !== undefined && firstAt >= record.startedAt) attrs[ATTR_FIRST_TOKEN_MS] = firstAt - record.startedAt;
   if (record.error) {
     attrs[ATTR_ERROR_CODE] = record.error.code;
     attrs[ATTR_ERROR_KIND] = record.error.type;
@@ -209,6 +214,8 @@ export function attemptAttributes(view: AttemptView, facts: RequestFacts): Attri
   if (attempt.status !== undefined) attrs[ATTR_HTTP_RESPONSE_STATUS_CODE] = attempt.status;
   if (view.outcome !== undefined) attrs[ATTR_ATTEMPT_OUTCOME] = view.outcome;
   if (view.errorClass !== undefined) attrs[ATTR_ERROR_TYPE] = view.errorClass;
+  if (attempt.firstTokenAt !== undefined && attempt.firstTokenAt >= attempt.startedAt)
+    attrs[ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK] = (attempt.firstTokenAt - attempt.startedAt) / 1000;
   if (view === facts.outcome.served) {
     attrs[ATTR_GEN_AI_RESPONSE_MODEL] = attempt.model;
     responseInto(attrs, facts);

@@ -28,6 +28,32 @@ export function budgetExceeded(f: ExceededFacts): SwitchyardError {
   });
 }
 
+/** 429 `workflow_budget_exceeded`: the workflow's `cost.monthly_usd` with `hard_stop`, whoever's key made the call. */
+export function workflowBudgetExceeded(f: ExceededFacts): SwitchyardError {
+  const inFlight = f.reservedUsd > 0 ? ` and ${usdText(f.reservedUsd)} is reserved by calls in flight` : '';
+  return new SwitchyardError({
+    status: 429,
+    type: 'rate_limit_error',
+    code: 'workflow_budget_exceeded',
+    message:
+      `Workflow "${f.owner}" has spent ${usdText(f.spendUsd)} of its ${usdText(f.limitUsd)} budget for ${f.window} (${f.timeZone})${inFlight}; ` +
+      `this call could cost up to ${usdText(f.estimateUsd)}, which would pass the limit. The budget resets at ${new Date(f.resetsAt).toISOString()}.`,
+  });
+}
+
+/** 429 `run_budget_exceeded`: the calls of one run (`x-switchyard-run`) would pass the workflow's `cost.max_run_usd`. */
+export function runBudgetExceeded(f: ExceededFacts): SwitchyardError {
+  const inFlight = f.reservedUsd > 0 ? ` and ${usdText(f.reservedUsd)} is reserved by its calls in flight` : '';
+  return new SwitchyardError({
+    status: 429,
+    type: 'rate_limit_error',
+    code: 'run_budget_exceeded',
+    message:
+      `Run "${f.owner}" has spent ${usdText(f.spendUsd)} of its ${usdText(f.limitUsd)} ceiling (max_run_usd)${inFlight}; ` +
+      `this call could cost up to ${usdText(f.estimateUsd)}, which would pass it. A run is forgotten 24 hours after its last call.`,
+  });
+}
+
 /** 400 `request_cost_exceeded`: a single call that could cost more than its owner's or route's ceiling. */
 export function requestTooExpensive(
   estimateUsd: number | undefined,

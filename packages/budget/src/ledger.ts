@@ -1,12 +1,17 @@
 // The budget of one policy load: owners and their limits, the month in the policy's zone, and the store,
 // opened on first use only (so that `switchyard check` never connects to Redis).
-import type { BudgetsConfig, OwnerBudget, Policy, StoreErrorMode } from '@switchyard/core';
+import type { BudgetsConfig, OwnerBudget, Policy, StoreErrorMode, WorkflowConfig } from '@switchyard/core';
 import { MemoryStore } from './memory-store.js';
 import { RedisStore } from './redis-store.js';
 import type { BudgetLogger, BudgetStore, ReserveRequest, ReserveResult, SettleRequest, SpendKey } from './types.js';
 import { monthlyWindows, type MonthlyWindows } from './window.js';
 
 export const DEFAULT_RESERVATION_TTL_MS = 15 * 60 * 1000;
+/** How long a run's figures are kept after its last call; then a call naming it starts a new run. */
+export const RUN_TTL_MS = 24 * 3600 * 1000;
+/** Store keys of workflows and runs start with these; owner names cannot (they start with a letter or digit). */
+export const WORKFLOW_KEY_PREFIX = '~workflow/';
+export const RUN_KEY_PREFIX = '~run/';
 /** Settlements kept for a retry while the store is down; older ones are dropped (and logged). */
 export const MAX_PENDING_SETTLEMENTS = 10_000;
 const RETRY_EVERY_MS = 1000;
@@ -95,6 +100,45 @@ export class BudgetLedger {
   /** The owner's key in the window holding `now`. */
   key(owner: string, now = this.now()): SpendKey {
     return { owner, window: this.windows.at(now) };
+  }
+
+  /** The workflow's config, when the policy defines it. */
+  workflow(name: string | undefined): WorkflowConfig | undefined {
+    return name === undefined ? undefined : this.policy.workflows?.get(name);
+  }
+
+  /** The workflow's key in the month holding `now`. */
+  workflowKey(workflow: string, now = this.now()): SpendKey {
+    return { owner: `${WORKFLOW_KEY_PREFIX}${workflow}`, window: this.windows.at(now) };
+  }
+
+  /**
+   * A run's key: the key owner's, within one workflow; its window slides, so a run is forgotten RUN_TTL_MS
+   * after its last call (each reservation and settlement pushes the store's expiry on).
+   */
+  runKey(owner: string, workflow: string, runId: string, now = this.now()): SpendKey {
+    const expiresAt = now + RUN_TTL_MS;
+    return {
+      owner: `${RUN_KEY_PREFIX}${owner}/${workflow}/${runId}`,
+      window: { id: 'run', startsAt: now, endsAt: expiresAt, expiresAt },
+    };
+  }
+
+  /** A workflow's figures this month (its `cost.monthly_usd`, when it has one). */
+  async workflowSpend(workflow: string): Promise<OwnerSpend> {
+    const key = this.workflowKey(workflow);
+    const { spendUsd, reservedUsd } = await this.store.get(key);
+    const cost = this.workflow(workflow)?.cost;
+    const limitUsd = cost?.monthlyUsd;
+    return {
+      owner: workflow,
+      window: key.window.id,
+      spendUsd,
+      reservedUsd,
+      limitUsd,
+      hardStop: cost?.hardStop ?? false,
+      spendPct: pct(spendUsd + reservedUsd, limitUsd),
+    };
   }
 
   async spend(owner: string): Promise<OwnerSpend> {

@@ -16,7 +16,8 @@ interface Entry {
   readonly holds: Map<string, Hold>;
   /** The earliest `expiresAt` among holds, so most calls skip the scan for expired ones. */
   nextExpiry: number;
-  readonly expiresAt: number;
+  /** Pushed on by every write naming a later expiry (a run's window slides). */
+  expiresAt: number;
 }
 
 export interface MemoryStoreOptions {
@@ -46,6 +47,7 @@ export class MemoryStore implements BudgetStore {
     if (request.limitUsd !== undefined && entry.spend + entry.reserved + amount > toNano(request.limitUsd)) {
       return { ok: false, before };
     }
+    entry.expiresAt = Math.max(entry.expiresAt, request.key.window.expiresAt);
     const expiresAt = now + request.ttlMs;
     entry.holds.set(request.id, { amount, expiresAt });
     entry.reserved += amount;
@@ -55,6 +57,7 @@ export class MemoryStore implements BudgetStore {
 
   settle(request: SettleRequest): void {
     const entry = this.#entry(request.key, this.#now());
+    entry.expiresAt = Math.max(entry.expiresAt, request.key.window.expiresAt);
     const hold = entry.holds.get(request.id);
     if (hold) {
       entry.holds.delete(request.id);
@@ -74,6 +77,8 @@ export class MemoryStore implements BudgetStore {
   #entry(key: SpendKey, now: number): Entry {
     const id = `${key.owner}\u0000${key.window.id}`;
     let entry = this.#entries.get(id);
+    // Past its expiry an entry is forgotten, as Redis forgets an expired key, even before the hourly sweep.
+    if (entry && entry.expiresAt <= now) entry = undefined;
     if (!entry) {
       entry = { spend: 0, reserved: 0, holds: new Map(), nextExpiry: Infinity, expiresAt: key.window.expiresAt };
       this.#entries.set(id, entry);

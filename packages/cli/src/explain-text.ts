@@ -7,6 +7,7 @@ export function explanationText(e: Explanation): string {
     `policy    ${e.policy.source ?? '(in memory)'} (version ${e.policy.version})`,
     `request   ${e.endpoint ?? '?'} "${e.requested_model ?? '?'}", owner ${e.owner}${e.key ? ` (key ${e.key.name})` : ''}`,
   ];
+  if (e.workflow) lines.push(`workflow  ${workflow(e)}`);
   if (e.model) lines.push(`decision  ${decision(e)}`);
   if (e.rules.length > 0) lines.push('', `rules of route ${e.route} (first match wins):`, ...e.rules.flatMap(rule));
   if (e.model) lines.push('', ...fallbacks(e));
@@ -16,6 +17,11 @@ export function explanationText(e: Explanation): string {
     e.refusal ? `refused   ${e.refusal.status} ${e.refusal.code} (${e.refusal.by}): ${e.refusal.message}` : outcome(e),
   );
   return lines.join('\n');
+}
+
+function workflow(e: Explanation): string {
+  const chargeback = e.workflow_owner && e.workflow_owner !== e.owner ? `, charged back to ${e.workflow_owner}` : '';
+  return `${e.workflow}${chargeback}${e.run_id ? `, run ${e.run_id}` : ''}`;
 }
 
 function decision(e: Explanation): string {
@@ -83,6 +89,13 @@ function budget(b: BudgetTrace): string {
 function outcome(e: Explanation): string {
   const call = e.call;
   if (!call) return 'answer    (not simulated)';
+  const answer = answerLine(call);
+  if (!call.transition) return answer;
+  const { outcome, action, from } = call.transition;
+  return `${answer}\ntransition ${outcome} -> ${action} (${from} on:)${call.escalate ? ', ESCALATE' : ''}`;
+}
+
+function answerLine(call: NonNullable<Explanation['call']>): string {
   const tries = `${call.attempts.length} attempt${call.attempts.length === 1 ? '' : 's'}`;
   if (call.served)
     return `answer    ${call.status} from ${call.served} after ${tries}${call.fallback_reason ? ` (fallback: ${call.fallback_reason})` : ''}`;

@@ -71,8 +71,13 @@ export interface Attempt {
   /** Upstream HTTP status, when one arrived. */
   readonly status?: number;
   readonly outcome?: AttemptOutcome;
-  /** A short error class for failed attempts (e.g. `http_503`, `ECONNREFUSED`). */
+  /** A short error class for failed attempts (e.g. `http_503`, `ECONNREFUSED`, `first_token_timeout`). */
   readonly errorClass?: string;
+  /**
+   * Epoch ms the attempt's 2xx answer began: its first event for a stream passed on as it comes (time to first
+   * token), its headers for an answer read whole (time to first byte).
+   */
+  readonly firstTokenAt?: number;
 }
 
 /** What the answer the client got looked like, from dispatch()'s one pass over its bytes. */
@@ -225,6 +230,10 @@ export interface RoutingRecord {
   /** What a media answer reported of itself: a transcription's audio `seconds`. */
   mediaUsage?: { readonly seconds?: number };
   budget?: BudgetState;
+  /** The workflow's monthly budget as the budget guard saw it (`owner` holds the workflow's name), when it has one. */
+  workflowBudget?: BudgetState;
+  /** The run's ceiling as the budget guard saw it (`owner` holds the run ID), for a call of a run whose workflow has `max_run_usd`. */
+  runBudget?: BudgetState;
   /** What the rate limiter decided for the call, when the key or its owner has limits. */
   rateLimit?: RateLimitState;
   /** What the call cost, from the upstream's usage and the model's price, when both are known. */
@@ -234,6 +243,8 @@ export interface RoutingRecord {
   error?: RecordedError;
   /** The workflow the call ran as: the one it named (`x-switchyard-workflow`, `metadata.workflow`), else `default`. */
   workflow?: string;
+  /** Who the workflow's calls are charged back to (its `owner`, else the key's owner); the key's owner pays. */
+  workflowOwner?: string;
   /** The workflow's `risk`, as the policy writes it: evidence for whoever reviews the call. */
   workflowRisk?: string;
   /** The run the call belongs to (header `x-switchyard-run`), for jobs of many calls. */

@@ -27,6 +27,11 @@ export class AttemptEntry {
     if (status < 200 || status > 299) this.#attempt.errorClass = `http_${status}`;
   }
 
+  /** The attempt's answer began (its first token, or first byte of an answer read whole). */
+  firstToken(at: number = Date.now()): void {
+    this.#attempt.firstTokenAt ??= at;
+  }
+
   /** Why an answer that arrived is not good (a schema violation, a body that could not be read, a stall). */
   classify(errorClass: string): void {
     this.#attempt.errorClass = errorClass;

@@ -36,7 +36,7 @@ import { withStreamedGatewayId } from './stream-ids.js';
 import { deliver } from './deliver.js';
 import { ATTEMPTS_HEADER, FALLBACK_REASON_HEADER } from './failover-headers.js';
 import { FinishReasons } from './finish-reasons.js';
-import { type AttemptAnswered, type AttemptResult, forwardAttempt } from './forward-attempt.js';
+import { type AttemptAnswered, type AttemptResult, FIRST_TOKEN_TIMEOUT, forwardAttempt } from './forward-attempt.js';
 import type { AttemptTimeouts } from './options.js';
 import type { HeaderFilter } from './outgoing.js';
 import type { Upstream } from './upstream.js';
@@ -177,7 +177,10 @@ function outputCheck(request: ParsedRequest, schemas: SchemaChecker): OutputChec
 
 /** `bodyFormat`: the format of a body read whole (the client's: it is translated first). */
 function upstreamAnswer(result: AttemptResult, format: ProviderFormat, bodyFormat: ProviderFormat): UpstreamAnswer {
-  if (result.kind === 'failed') return { kind: 'failed', outcome: result.outcome };
+  if (result.kind === 'failed')
+    return result.entry.attempt.errorClass === FIRST_TOKEN_TIMEOUT
+      ? { kind: 'failed', outcome: result.outcome, firstToken: true }
+      : { kind: 'failed', outcome: result.outcome };
   const { response, body } = result;
   const status = response.statusCode ?? 0;
   const reasons = body && status >= 200 && status <= 299 ? new FinishReasons(bodyFormat) : undefined;

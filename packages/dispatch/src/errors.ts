@@ -14,10 +14,12 @@ const CONNECT_FAILURES: Readonly<Record<string, string>> = {
   upstream_dropped: 'closed the connection before its answer began',
 };
 
-const TIMEOUTS: Readonly<Record<TimeoutPhase, (ms: number) => string>> = {
+const TIMEOUTS: Readonly<Record<TimeoutPhase | 'first_token' | 'workflow_total', (ms: number) => string>> = {
   connect: (ms) => `did not accept a connection within ${ms} ms`,
   response: (ms) => `did not answer within ${ms} ms`,
   first_byte: (ms) => `did not send a first byte within ${ms} ms (first_byte_ms)`,
+  first_token: (ms) => `did not send a first token within ${ms} ms (the workflow's first_token_ms)`,
+  workflow_total: (ms) => `did not answer within the call's time limit of ${ms} ms (the workflow's timeout_ms)`,
   total: (ms) => `did not answer within the call's time limit of ${ms} ms (total_ms)`,
 };
 
@@ -34,13 +36,25 @@ export function upstreamUnavailable(provider: ProviderConfig, errorClass: string
 }
 
 /** 504: the provider did not accept a connection, or did not answer, in time. */
-export function upstreamTimeout(provider: ProviderConfig, phase: TimeoutPhase, ms: number): SwitchyardError {
+export function upstreamTimeout(
+  provider: ProviderConfig,
+  phase: TimeoutPhase,
+  ms: number,
+  setting?: 'first_byte_ms' | 'first_token_ms' | 'total_ms' | 'timeout_ms',
+): SwitchyardError {
   return new SwitchyardError({
     status: 504,
     type: 'api_error',
     code: 'upstream_timeout',
-    message: `Provider "${provider.name}" ${TIMEOUTS[phase](ms)}.`,
+    message: `Provider "${provider.name}" ${TIMEOUTS[timeoutKind(phase, setting)](ms)}.`,
   });
+}
+
+/** Which message: a workflow's first_token_ms and timeout_ms are named as the workflow's. */
+function timeoutKind(phase: TimeoutPhase, setting: string | undefined): TimeoutPhase | 'first_token' | 'workflow_total' {
+  if (phase === 'first_byte' && setting === 'first_token_ms') return 'first_token';
+  if (phase === 'total' && setting === 'timeout_ms') return 'workflow_total';
+  return phase;
 }
 
 /** 503: every connection to the provider is busy and its queue full (or the wait for one ran out); nothing was sent. */

@@ -119,9 +119,14 @@ export function forwardAttempt(options: AttemptOptions): Promise<AttemptResult> 
         entry.answered(status);
         answered = { kind: 'answered', entry, response, cancel: () => call.cancel() };
         if (status < 200 || status > 299) return settle(answered);
+        // Time to first byte of an answer read whole; a stream's first token is when its answer begins, below.
+        if (options.whole === true) entry.firstToken();
         // Failover ends where the client's answer begins: until then a 2xx answer can still fail over.
         answerStart(response, options.whole === true, (started) => {
-          if (started === true) return settle(answered!);
+          if (started === true) {
+            entry.firstToken();
+            return settle(answered!);
+          }
           if (started) return settle({ ...answered!, body: started });
           if (clientGone) return fail({ kind: 'cancelled' });
           if (expired) return fail({ kind: 'timeout', phase: firstByte!.limit });
@@ -146,6 +151,9 @@ export function forwardAttempt(options: AttemptOptions): Promise<AttemptResult> 
   });
 }
 
+/** The error class of an attempt that passed the workflow's `first_token_ms`. */
+export const FIRST_TOKEN_TIMEOUT = 'first_token_timeout';
+
 interface Failure {
   readonly outcome: AttemptFailed['outcome'];
   readonly errorClass: string;
@@ -164,7 +172,10 @@ function failure(
     case 'timeout': {
       const ms =
         end.phase === 'connect' ? timeouts.connectMs : end.phase === 'response' ? timeouts.idleMs : (firstByte?.limitMs ?? 0);
-      return { outcome: 'timeout', errorClass: `${end.phase}_timeout`, error: upstreamTimeout(provider, end.phase, ms) };
+      const setting = end.phase === 'first_byte' || end.phase === 'total' ? firstByte?.setting : undefined;
+      // A passed first_token_ms is its own class: the plan follows the workflow's on_timeout for it.
+      const errorClass = setting === 'first_token_ms' ? FIRST_TOKEN_TIMEOUT : `${end.phase}_timeout`;
+      return { outcome: 'timeout', errorClass, error: upstreamTimeout(provider, end.phase, ms, setting) };
     }
     case 'error': {
       const code = (end.error as NodeJS.ErrnoException).code;

@@ -27,7 +27,12 @@ export type UpstreamAnswer =
       /** The finish reasons of a 2xx answer read whole, in any wire format's vocabulary. */
       readonly finishReasons?: readonly string[];
     }
-  | { readonly kind: 'failed'; readonly outcome: 'connect_error' | 'timeout' | 'client_aborted' };
+  | {
+      readonly kind: 'failed';
+      readonly outcome: 'connect_error' | 'timeout' | 'client_aborted';
+      /** The attempt passed the workflow's `first_token_ms` deadline. */
+      readonly firstToken?: true;
+    };
 
 /** The request's structured-output schema, compiled, and the checker that runs it. */
 export interface OutputCheck {

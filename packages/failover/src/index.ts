@@ -20,7 +20,7 @@ export {
 } from './events.js';
 export { RequestNeeds, unmetAttributes, workflowUnmet, type Unmet } from './needs.js';
 export { saysUnsupportedInput } from './input-errors.js';
-export { firstByteLimit, type FirstByteLimit } from './first-byte.js';
+export { firstByteLimit, type FirstByteLimit, type FirstByteSetting } from './first-byte.js';
 export { FailoverPlan, type AttemptStep, type FinishStep, type PlanOptions, type Step } from './plan.js';
 export { retryAfterMs } from './retry-after.js';
 export type { SkipReason } from './fallback-queue.js';

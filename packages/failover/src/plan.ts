@@ -9,6 +9,7 @@ import {
   type ProviderCredential,
   type RoutingRecord,
   type Selection,
+  type TimeoutSettings,
   type TransitionOutcome,
   type WorkflowConfig,
 } from '@switchyard/core';
@@ -101,6 +102,11 @@ export class FailoverPlan {
   #round = 0;
   readonly #workflow: WorkflowConfig | undefined;
   readonly #written: TransitionState;
+  /** The failover section's timeouts, `totalMs` the workflow's `timeout_ms` when that is shorter. */
+  readonly #timeouts: TimeoutSettings;
+  readonly #totalSetting: 'total_ms' | 'timeout_ms';
+  /** The workflow's `latency.on_timeout`, for attempts that pass its `first_token_ms`. */
+  readonly #onFirstToken: TransitionState | undefined;
 
   constructor(options: PlanOptions) {
     const { policy, selection, model, record } = options;
@@ -108,11 +114,17 @@ export class FailoverPlan {
     this.#now = options.now ?? Date.now;
     const route = selection.kind === 'route' ? selection.route : undefined;
     this.settings = (route !== undefined && policy.failover.routes.get(route)) || policy.failover.defaults;
-    const total = this.settings.timeouts.totalMs;
-    this.deadlineAt = total === undefined ? undefined : record.startedAt + total;
     this.#primary = model;
     const routeConfig = route === undefined ? undefined : policy.routes.get(route);
     this.#workflow = policy.workflows?.get(record.workflow ?? DEFAULT_WORKFLOW);
+    // The call's deadline: the failover section's total_ms, or the workflow's timeout_ms when that is shorter.
+    const own = this.settings.timeouts.totalMs;
+    const workflowMs = this.#workflow?.latency?.timeoutMs;
+    const byWorkflow = workflowMs !== undefined && (own === undefined || workflowMs < own);
+    const total = byWorkflow ? workflowMs : own;
+    this.#timeouts = byWorkflow ? { ...this.settings.timeouts, totalMs: workflowMs } : this.settings.timeouts;
+    this.#totalSetting = byWorkflow ? 'timeout_ms' : 'total_ms';
+    this.deadlineAt = total === undefined ? undefined : record.startedAt + total;
     this.#queue = new FallbackQueue({
       policy,
       listed: this.#workflow?.fallback.allowed ?? routeConfig?.fallbacks ?? [],
@@ -125,6 +137,10 @@ export class FailoverPlan {
       now: this.#now,
     });
     this.#written = new TransitionState(new TransitionTable(this.#workflow?.on, routeConfig?.on), this.settings.onSchemaError);
+    const onTimeout = this.#workflow?.latency?.onTimeout;
+    this.#onFirstToken = onTimeout
+      ? new TransitionState(new TransitionTable(new Map([['timeout', onTimeout]]), undefined), this.settings.onSchemaError)
+      : undefined;
     this.#model = lookup(policy.models, model, 'model');
     this.#provider = lookup(policy.providers, this.#model.provider, 'provider');
     this.#credentials = new CredentialCursor(this.#provider);
@@ -180,7 +196,9 @@ export class FailoverPlan {
       const violation = report.schemaViolation;
       this.#event(EVENT_SCHEMA_INVALID, { ...this.#where(), path: violation.path, keyword: violation.keyword });
     }
-    const decision = this.#written.decide(report);
+    // Passing first_token_ms is the workflow's on_timeout when it writes one; else the timeout transition.
+    const firstToken = report.kind === 'failed' && report.firstToken ? this.#onFirstToken?.decide(report) : undefined;
+    const decision = firstToken ?? this.#written.decide(report);
     if (decision) return this.#follow(decision, report, now);
     if (verdict.kind !== 'trigger') return FINISH;
     const { trigger } = verdict;
@@ -300,6 +318,7 @@ export class FailoverPlan {
     this.#credentials = new CredentialCursor(provider);
     this.#round = 0;
     this.#written.reset();
+    this.#onFirstToken?.reset();
     return this.#attempt(0, this.#now());
   }
 
@@ -315,7 +334,13 @@ export class FailoverPlan {
       provider: this.#provider,
       credential: this.#credentials.current,
       delayMs,
-      firstByte: firstByteLimit(this.settings.timeouts, this.deadlineAt, now + delayMs),
+      firstByte: firstByteLimit(
+        this.#timeouts,
+        this.deadlineAt,
+        now + delayMs,
+        this.#workflow?.latency?.firstTokenMs,
+        this.#totalSetting,
+      ),
     };
   }
 

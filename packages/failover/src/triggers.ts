@@ -23,7 +23,12 @@ export type AttemptReport =
       /** Set on a 4xx answer whose error says the input's type (an image, a file, …) is not supported. */
       readonly unsupportedInput?: true;
     }
-  | { readonly kind: 'failed'; readonly outcome: 'connect_error' | 'timeout' | 'client_aborted' };
+  | {
+      readonly kind: 'failed';
+      readonly outcome: 'connect_error' | 'timeout' | 'client_aborted';
+      /** Set on a timeout of the workflow's `first_token_ms` deadline: its `on_timeout` decides what follows. */
+      readonly firstToken?: true;
+    };
 
 /** A reason to leave an attempt behind: a failover trigger, or an answer that broke its JSON schema. */
 export type Trigger = FailoverTrigger | 'schema_invalid';

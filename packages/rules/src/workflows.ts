@@ -11,7 +11,7 @@ import {
   WORKFLOW_HEADER,
   type WorkflowConfig,
 } from '@switchyard/core';
-import { type SignalCatalog, signalCatalog } from '@switchyard/signals';
+import { type FirstTokenStats, type SignalCatalog, signalCatalog } from '@switchyard/signals';
 import type { RequestHandler } from 'express';
 import { compileRules } from './compile.js';
 import { evaluateRoute } from './evaluate.js';
@@ -33,7 +33,16 @@ export interface WorkflowsOptions {
   readonly compiled?: CompiledRules;
   /** The signals rules may read, when the rules are compiled here. Default: the built-in and declared signals. */
   readonly catalog?: SignalCatalog;
+  /**
+   * Where each settled call's time to first token goes (per workflow and model), for `p95_first_token_ms` and
+   * `GET /v1/switchyard/workflows`; a call that leaves its workflow's p95 past its objective gets the event
+   * `switchyard.workflow.latency_objective_breached`. Default: nowhere.
+   */
+  readonly firstToken?: FirstTokenStats;
 }
+
+/** The event on a call after which its workflow's rolling p95 time to first token on its model is past the objective. */
+export const EVENT_LATENCY_BREACHED = 'switchyard.workflow.latency_objective_breached';
 
 /**
  * Resolves the workflow a call names (header `x-switchyard-workflow`, else `metadata.workflow`) and records it
@@ -66,9 +75,12 @@ export function workflows(options: WorkflowsOptions): RequestHandler {
       const workflow = resolve(policy, request.workflow, record.events);
       // A policy that declares no workflows has nothing to resolve a name against: the client's label stands.
       record.workflow = workflow?.name ?? (declared ? DEFAULT_WORKFLOW : (request.workflow ?? DEFAULT_WORKFLOW));
+      record.workflowOwner = workflow?.owner ?? record.owner;
       if (workflow?.risk !== undefined) record.workflowRisk = workflow.risk;
       const run = request.header(RUN_HEADER);
       if (run !== undefined) record.runId = runId(run);
+      // Filed under a workflow the policy defines (else `default`): a client's label never grows the figures.
+      if (options.firstToken) observeFirstToken(ctx, options.firstToken, workflow?.name ?? DEFAULT_WORKFLOW, workflow?.latency);
       if (auto && request.model === AUTO_MODEL) {
         const route = workflow?.route === undefined ? undefined : compiled?.routes.get(workflow.route);
         if (!route) throw noRoute(record.workflow);
@@ -80,6 +92,29 @@ export function workflows(options: WorkflowsOptions): RequestHandler {
     }
     next();
   };
+}
+
+/** Once the call settled: its attempts' first-token times into the stats, and an event if the objective is now missed. */
+function observeFirstToken(
+  ctx: ReturnType<typeof routing>,
+  stats: FirstTokenStats,
+  workflow: string,
+  latency: WorkflowConfig['latency'],
+): void {
+  const { record } = ctx;
+  const objectiveMs = latency?.p95FirstTokenMs;
+  ctx.onSettle(() => {
+    stats.observe(record, workflow);
+    const model = record.servedModel ?? record.attempts.at(-1)?.model;
+    if (objectiveMs === undefined || model === undefined) return;
+    const p95 = stats.p95(workflow, model);
+    if (p95 === undefined || p95 <= objectiveMs) return;
+    record.events.push({
+      name: EVENT_LATENCY_BREACHED,
+      at: Date.now(),
+      attributes: { workflow, model, p95_first_token_ms: p95, objective_ms: objectiveMs },
+    });
+  });
 }
 
 /** The workflow `named` runs as; `undefined` for `default` when the policy does not define it. */

@@ -6,3 +6,13 @@ export { DEFAULT_PLUGIN_TIMEOUT_MS, defineSignal, isSignalPlugin } from './defin
 export { signals, type SignalsHandler } from './middleware.js';
 export { signalReader } from './reader.js';
 export { countPromptTokens } from './tokenizer.js';
+export {
+  FIRST_TOKEN_MIN_SAMPLES,
+  FIRST_TOKEN_SAMPLES,
+  FIRST_TOKEN_TIMEOUT,
+  FIRST_TOKEN_WINDOW_MS,
+  FirstTokenStats,
+  firstTokenSignal,
+  SIGNAL_P95_FIRST_TOKEN_MS,
+  type FirstTokenFigures,
+} from './first-token.js';

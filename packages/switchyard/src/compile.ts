@@ -4,7 +4,7 @@ import { BudgetLedger, budgetSignals, type BudgetLedgerOptions } from '@switchya
 import { parsePolicy, type LoadPolicyOptions, type Policy } from '@switchyard/core';
 import { RateLimiter, type RateLimiterOptions } from '@switchyard/keys';
 import { compileRules, type CompiledRules } from '@switchyard/rules';
-import { signalCatalog, type SignalCatalog, type SignalPlugin } from '@switchyard/signals';
+import { FirstTokenStats, firstTokenSignal, signalCatalog, type SignalCatalog, type SignalPlugin } from '@switchyard/signals';
 import { loadedPolicyVersion, policyVersion } from './version.js';
 
 /** A policy ready to serve: validated, its signals catalogued and its rules compiled. */
@@ -23,6 +23,8 @@ export interface CompiledPolicy {
   readonly version: string;
   /** The file the policy was read from; `undefined` for `compilePolicy()`. */
   readonly source?: string;
+  /** Rolling time to first token per workflow and model (this instance's), behind `p95_first_token_ms`. */
+  readonly firstToken: FirstTokenStats;
 }
 
 export interface CompileOptions {
@@ -34,6 +36,8 @@ export interface CompileOptions {
   readonly budget?: BudgetLedgerOptions;
   /** The rate limiter's store (default: the policy's budgets.store, else memory) and logger. */
   readonly limits?: RateLimiterOptions;
+  /** The first-token figures to go on with (a reload passes the previous version's). Default: new, empty. */
+  readonly firstToken?: FirstTokenStats;
   /** The policy's version, when the caller hashed its bytes. Default: `loadPolicy` hashes the file; `compilePolicy` the loaded content. */
   readonly version?: string;
 }
@@ -45,10 +49,12 @@ export type LoadOptions = CompileOptions & Omit<LoadPolicyOptions, 'check'>;
 export function compilePolicy(policy: Policy, options: CompileOptions = {}): CompiledPolicy {
   const { now } = options;
   const budget = new BudgetLedger(policy, { now: now && (() => now().getTime()), ...options.budget });
-  const catalog = signalCatalog(policy, { plugins: [...budgetSignals(budget), ...(options.plugins ?? [])], now });
+  const firstToken = options.firstToken ?? new FirstTokenStats();
+  const plugins = [...budgetSignals(budget), firstTokenSignal(policy, firstToken), ...(options.plugins ?? [])];
+  const catalog = signalCatalog(policy, { plugins, now });
   const limits = new RateLimiter(policy, { now: now && (() => now().getTime()), ...options.limits });
   const version = options.version ?? loadedPolicyVersion(policy);
-  return { policy, catalog, rules: compileRules(policy, catalog.types), budget, limits, version };
+  return { policy, catalog, rules: compileRules(policy, catalog.types), budget, limits, version, firstToken };
 }
 
 /** Reads, validates and compiles a policy file. Throws PolicyError naming file:line and cause. */

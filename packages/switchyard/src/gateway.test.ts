@@ -209,6 +209,23 @@ describe('switchyardGateway', () => {
     await until(async () => (await spend()) > before);
   });
 
+  it('should keep the first-token figures across a reload, as GET /v1/switchyard/workflows shows them', async () => {
+    const { file } = await start(policy('model-a'));
+    expect((await served(await post())).status).toBe(200);
+    const samples = async () => {
+      const report = (await (await admin('/switchyard/workflows')).json()) as {
+        workflows: { workflow: string; latency: { models: { model: string; samples: number }[] } }[];
+      };
+      return (
+        report.workflows.find((w) => w.workflow === 'default')?.latency.models.find((m) => m.model === 'model-a')?.samples ?? 0
+      );
+    };
+    await until(async () => (await samples()) === 1);
+    await writeFile(file, policy('model-b', '# a comment changes the version'));
+    expect((await gateway!.reload()).ok).toBe(true);
+    expect(await samples()).toBe(1);
+  });
+
   it('should write one audit line per call, a call that spans the reload included', async () => {
     const log = join(dir, 'audit.jsonl');
     const { file } = await start(policy('model-a'), { audit: { log: { path: log } } });

@@ -224,7 +224,8 @@ class LiveGateway {
     const compiled = compileBytes(
       bytes,
       this.#file,
-      this.#options,
+      // First-token figures are this instance's measurements, not the policy's: they carry over.
+      { ...this.#options, firstToken: previous?.compiled.firstToken ?? this.#options.firstToken },
       (policy) => ({ ...ledgerOptions, store: (handle = this.#keeper.handleFor(policy, ledgerOptions)) }),
       // Rate counters carry over while the store config stays: a reload gives no client a fresh minute.
       (policy) =>

@@ -21,6 +21,7 @@ import type { CompiledPolicy } from './compile.js';
 import { EXPLAIN_PATH, explainEndpoint } from './explain/endpoint.js';
 import { POLICY_STATUS_PATH, type PolicyStatus } from './policy-status.js';
 import { POLICY_HEADER } from './version.js';
+import { WORKFLOWS_REPORT_PATH, workflowsReportEndpoint } from './workflows-report.js';
 
 /** Anthropic's Messages API: the front door for Anthropic clients, whose errors are answered in Anthropic's shape. */
 export const MESSAGES_PATH = '/messages';
@@ -116,11 +117,12 @@ export function buildStack(compiled: CompiledPolicy, options: SwitchyardOptions,
     router.get(BUDGET_REPORT_PATH, stamp, budgetReport({ ledger }));
     router.get(POLICY_STATUS_PATH, stamp, adminKey, (_req, res) => void res.json(links.status()));
     router.post(EXPLAIN_PATH, stamp, adminKey, explainEndpoint(compiled, options));
+    router.get(WORKFLOWS_REPORT_PATH, stamp, adminKey, workflowsReportEndpoint(compiled));
   }
   const checkKey = keys({ policy });
   const routed = [
     signals({ catalog: compiled.catalog, bodyLimit: options.bodyLimit }),
-    workflows({ policy, compiled: compiled.rules }),
+    workflows({ policy, compiled: compiled.rules, firstToken: compiled.firstToken }),
     rules({ compiled: compiled.rules }),
     pin({ policy, allowedModels: keyAllowList }),
     // After pin(): the chosen model's output cap bounds the tokens; before budget(): a limited call reserves nothing.

@@ -70,6 +70,8 @@ export interface WorkflowCost {
   /** USD per calendar month for the whole workflow, with `hardStop`. */
   readonly monthlyUsd?: number;
   readonly hardStop: boolean;
+  /** A ceiling on one run: the calls of a key owner carrying the same `x-switchyard-run`, kept 24 h after the last. */
+  readonly maxRunUsd?: number;
 }
 
 /** A workflow's latency targets (`latency:`), in milliseconds. */

@@ -129,6 +129,7 @@ function buildWorkflow(
       maxRequestUsd: w.cost.max_request_usd,
       monthlyUsd: w.cost.monthly_usd,
       hardStop: w.cost.hard_stop ?? false,
+      maxRunUsd: w.cost.max_run_usd,
     },
     latency: latency && {
       firstTokenMs: latency.first_token_ms,

@@ -78,6 +78,14 @@ const costSchema = z
     max_request_usd: z.number().positive().finite().optional().describe("A ceiling on one call's worst-case cost."),
     monthly_usd: usd.optional().describe("USD per calendar month for the workflow's calls; goes with hard_stop."),
     hard_stop: z.boolean().optional().describe('true: refuse calls that could take spend past monthly_usd.'),
+    max_run_usd: z
+      .number()
+      .positive()
+      .finite()
+      .optional()
+      .describe(
+        'A ceiling on one run (the calls carrying the same x-switchyard-run, per key owner): the call that could pass it gets 429 run_budget_exceeded.',
+      ),
   })
   .refine((c) => (c.monthly_usd === undefined) === (c.hard_stop === undefined), {
     message: 'monthly_usd and hard_stop go together',

@@ -32,7 +32,7 @@ export interface BudgetTrace {
   /** Settled spend this month and open reservations, as the store (or `--given monthly_spend_pct`) says; `null` without a limit. */
   readonly spend_usd: number | null;
   readonly reserved_usd: number | null;
-  /** The ceiling on one call (`max_request_usd` of the owner or route, the lower), if any. */
+  /** The ceiling on one call (`max_request_usd` of the owner, route or workflow, the lowest), if any. */
   readonly max_request_usd: number | null;
 }
 
@@ -54,7 +54,7 @@ export async function checkBudget(input: BudgetCheckInput): Promise<{ refusal: u
   const limit = owner?.monthlyUsd;
   const given =
     input.spendPct !== undefined && limit !== undefined ? { spendUsd: input.spendPct * limit, reservedUsd: 0 } : undefined;
-  const whatIf = new WhatIfStore(ledger.store, given, ledger.now);
+  const whatIf = new WhatIfStore(ledger.store, given, ledger.now, record.owner);
   const scratch = new BudgetLedger(ledger.policy, { store: whatIf, now: ledger.now, reservationTtlMs: ledger.reservationTtlMs });
   const refusal = await runMiddleware(budget({ ledger: scratch }), input.req, input.res);
   const figures = record.budget ?? (limit !== undefined ? await whatIf.figures(ledger.key(record.owner)) : undefined);
@@ -69,7 +69,7 @@ export async function checkBudget(input: BudgetCheckInput): Promise<{ refusal: u
     hard_stop: owner?.hardStop ?? false,
     spend_usd: figures?.spendUsd ?? null,
     reserved_usd: figures?.reservedUsd ?? null,
-    max_request_usd: ceilingOf(owner, record, ledger.config.routeMaxRequestUsd)?.usd ?? null,
+    max_request_usd: ceilingOf(owner, record, ledger.config.routeMaxRequestUsd, ledger.workflow(record.workflow))?.usd ?? null,
   };
   return { refusal, trace };
 }
@@ -82,13 +82,16 @@ class WhatIfStore implements BudgetStore {
   readonly #live: BudgetStore;
   readonly #given: SpendState | undefined;
   readonly #now: () => number;
-  /** The figures the decision started from. */
+  /** The owner whose figures are `given` (and `seen`); a workflow's or a run's figures are read from the store. */
+  readonly #owner: string;
+  /** The owner's figures the decision started from. */
   seen: SpendState | undefined;
 
-  constructor(live: BudgetStore, given: SpendState | undefined, now: () => number) {
+  constructor(live: BudgetStore, given: SpendState | undefined, now: () => number, owner: string) {
     this.#live = live;
     this.#given = given;
     this.#now = now;
+    this.#owner = owner;
   }
 
   async reserve(request: ReserveRequest) {
@@ -106,6 +109,7 @@ class WhatIfStore implements BudgetStore {
   settle(): void {}
 
   async get(key: SpendKey): Promise<SpendState> {
+    if (key.owner !== this.#owner) return this.#live.get(key);
     this.seen = this.#given ?? (await this.#live.get(key));
     return this.seen;
   }

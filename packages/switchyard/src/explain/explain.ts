@@ -93,6 +93,7 @@ export async function explainRequest(compiled: CompiledPolicy, input: ExplainInp
     reader,
     outcome: (id, n) => script[id]?.[n] ?? 200,
     startedAt: ctx.record.startedAt,
+    workflow: ctx.record.workflow,
   });
   return explained.done();
 }
@@ -125,6 +126,9 @@ class Explained {
       requested_model: record.requestedModel ?? null,
       key: this.key,
       owner: record.owner,
+      workflow: record.workflow ?? null,
+      workflow_owner: record.workflowOwner ?? null,
+      run_id: record.runId ?? null,
       route: selection?.kind === 'route' ? selection.route : null,
       rule: selection?.kind === 'route' ? selection.rule : null,
       model: target?.model ?? selection?.model ?? null,
@@ -168,6 +172,7 @@ async function fallbackChain(
     reader,
     outcome: () => trigger,
     startedAt: ctx.record.startedAt,
+    workflow: ctx.record.workflow,
   });
   return { list: failing.events.flatMap((e) => fallbackTrace(e, selection.model)), note: null };
 }

@@ -11,6 +11,7 @@ import {
   type Selection,
   type SignalReader,
   type Target,
+  type TransitionTaken,
 } from '@switchyard/core';
 import { DEFAULT_TIMEOUT_MS, upstreamTimeout, upstreamUnavailable } from '@switchyard/dispatch';
 import {
@@ -24,8 +25,11 @@ import {
 import { wiresFor } from '@switchyard/formats';
 import { candidateCheck } from './candidates.js';
 
-/** How one scripted upstream attempt ends: an HTTP status, no first byte in time, or no connection. */
-export type UpstreamOutcome = number | 'timeout' | 'connect_error';
+/**
+ * How one scripted upstream attempt ends: an HTTP status, no first byte in time, no connection, or a 200 whose
+ * model refused (finish reason `content_filter`).
+ */
+export type UpstreamOutcome = number | 'timeout' | 'connect_error' | 'refusal';
 
 /** One attempt the plan made. */
 export interface SimulatedAttempt {
@@ -54,6 +58,10 @@ export interface SimulatedCall {
   readonly fallback_reason: string | null;
   /** The plan's decisions, in order: retries, fallbacks, skipped candidates, cooldowns. */
   readonly events: readonly RoutingEvent[];
+  /** The last transition of an `on:` map that decided what followed an attempt (`refusal: stop_and_escalate`…); `null` when none did. */
+  readonly transition: { readonly outcome: string; readonly action: string; readonly from: string } | null;
+  /** A `stop_and_escalate` transition ended the call. */
+  readonly escalate: boolean;
 }
 
 export interface SimulationInput {
@@ -67,6 +75,8 @@ export interface SimulationInput {
   readonly outcome: (model: string, n: number) => UpstreamOutcome;
   /** Epoch ms the call starts at (the `total_ms` clock). Default: now. */
   readonly startedAt?: number;
+  /** The workflow the call runs as (its `on:` map, fallbacks, requirements); default: `default`. */
+  readonly workflow?: string;
 }
 
 /** An upper bound on attempts, against a plan that would never finish. */
@@ -76,6 +86,7 @@ const MAX_ATTEMPTS = 1000;
 export async function simulateCall(input: SimulationInput): Promise<SimulatedCall> {
   const { policy, target } = input;
   const record = createRecord(input.startedAt);
+  record.workflow = input.workflow;
   let clock = record.startedAt;
   const plan = new FailoverPlan({
     policy,
@@ -106,6 +117,7 @@ export async function simulateCall(input: SimulationInput): Promise<SimulatedCal
       code: err.code,
       fallback_reason: null,
       events: record.events,
+      ...verdict(record),
     };
   }
   for (let step = first; step.kind === 'attempt' && attempts.length < MAX_ATTEMPTS; ) {
@@ -124,13 +136,23 @@ export async function simulateCall(input: SimulationInput): Promise<SimulatedCal
       outcome,
     });
     last = { step, outcome };
-    step = await plan.next(judgeAnswer(answerOf(outcome, step.provider), undefined));
+    step = await plan.next(judgeAnswer(answerOf(outcome, step), undefined));
   }
-  return { attempts, ...ending(last, record.fallbackReason, target, input.request), events: record.events };
+  return { attempts, ...ending(last, record.fallbackReason, target, input.request), events: record.events, ...verdict(record) };
 }
 
-function answerOf(outcome: UpstreamOutcome, provider: ProviderConfig): UpstreamAnswer {
+function verdict(record: { transition?: TransitionTaken; escalate?: boolean }): Pick<SimulatedCall, 'transition' | 'escalate'> {
+  const t = record.transition;
+  return { transition: t ? { outcome: t.outcome, action: t.action, from: t.from } : null, escalate: record.escalate === true };
+}
+
+function answerOf(outcome: UpstreamOutcome, step: AttemptStep): UpstreamAnswer {
+  const { provider } = step;
   if (typeof outcome === 'number') return { kind: 'answered', status: outcome, headers: {}, format: provider.format };
+  // A scripted timeout is the attempt's first-byte limit passing: the workflow's first_token_ms when that is the shortest.
+  if (outcome === 'timeout' && step.firstByte?.setting === 'first_token_ms') return { kind: 'failed', outcome, firstToken: true };
+  if (outcome === 'refusal')
+    return { kind: 'answered', status: 200, headers: {}, format: provider.format, finishReasons: ['content_filter'] };
   return { kind: 'failed', outcome };
 }
 
@@ -142,6 +164,7 @@ function attemptOf(step: AttemptStep, outcome: UpstreamOutcome, startedAt: numbe
     startedAt,
     endedAt,
   };
+  if (outcome === 'refusal') return { ...base, status: 200, outcome: 'ok' };
   if (typeof outcome !== 'number') return { ...base, outcome, errorClass: outcome };
   const ok = outcome >= 200 && outcome <= 299;
   return ok
@@ -149,7 +172,7 @@ function attemptOf(step: AttemptStep, outcome: UpstreamOutcome, startedAt: numbe
     : { ...base, status: outcome, outcome: 'http_error', errorClass: `http_${outcome}` };
 }
 
-type Ending = Omit<SimulatedCall, 'attempts' | 'events'>;
+type Ending = Omit<SimulatedCall, 'attempts' | 'events' | 'transition' | 'escalate'>;
 
 /** What the client gets from the last attempt, as dispatch() answers it. */
 function ending(
@@ -169,9 +192,15 @@ function ending(
   }
   if (outcome === 'timeout') {
     const limit = step.firstByte;
-    const error = upstreamTimeout(step.provider, limit?.limit ?? 'response', limit?.limitMs ?? DEFAULT_TIMEOUT_MS);
+    const error = upstreamTimeout(
+      step.provider,
+      limit?.limit ?? 'response',
+      limit?.limitMs ?? DEFAULT_TIMEOUT_MS,
+      limit?.setting,
+    );
     return { served: null, error_model: null, status: error.status, code: error.code, fallback_reason };
   }
+  if (outcome === 'refusal') return { served: model, error_model: null, status: 200, code: null, fallback_reason };
   const ok = outcome >= 200 && outcome <= 299;
   if (ok) return { served: model, error_model: null, status: outcome, code: null, fallback_reason };
   return { served: null, error_model: model, status: clientStatus(request, step.provider, outcome), code: null, fallback_reason };

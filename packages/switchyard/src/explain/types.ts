@@ -24,8 +24,8 @@ export interface ExplainInput {
   /** Signals to assume instead of computing them, e.g. `{ hour_local: 23 }`. `owner` also bills the call to that owner. */
   readonly given?: GivenValues;
   /**
-   * Scripted upstream outcomes by exact model ID, in attempt order (an HTTP status, `timeout` or
-   * `connect_error`); attempts past the script answer 200. Default: every attempt answers 200.
+   * Scripted upstream outcomes by exact model ID, in attempt order (an HTTP status, `timeout`,
+   * `connect_error` or `refusal`); attempts past the script answer 200. Default: every attempt answers 200.
    */
   readonly upstream?: Readonly<Record<string, readonly UpstreamOutcome[]>>;
 }
@@ -65,8 +65,14 @@ export interface Explanation {
   readonly requested_model: string | null;
   /** The client key it is sent with, if the policy knows it. */
   readonly key: { readonly name: string; readonly owner: string } | null;
-  /** Who it is billed to. */
+  /** Who it is billed to: the client key's owner. */
   readonly owner: string;
+  /** The workflow it runs as (`x-switchyard-workflow`, `metadata.workflow`, else `default`); `null` when refused before. */
+  readonly workflow: string | null;
+  /** Who the workflow's calls are charged back to (its `owner`, else the key's owner). */
+  readonly workflow_owner: string | null;
+  /** The run it belongs to (`x-switchyard-run`). */
+  readonly run_id: string | null;
   /** The route the request names; `null` for an exact model ID (or when it was refused before). */
   readonly route: string | null;
   /** The rule that matched, or `default`; `null` for an exact model ID. */

@@ -7,8 +7,8 @@ import type { UpstreamOutcome } from './simulate.js';
 export type UpstreamScript = Readonly<Record<string, readonly UpstreamOutcome[]>>;
 
 /**
- * Checks a script: every key a model of `policy`, every outcome an HTTP status (100–599), `timeout` or
- * `connect_error`. Throws ExplainInputError saying which entry is wrong.
+ * Checks a script: every key a model of `policy`, every outcome an HTTP status (100–599), `timeout`,
+ * `connect_error` or `refusal` (a 200 whose model refused). Throws ExplainInputError saying which entry is wrong.
  */
 export function checkUpstreamScript(script: unknown, policy: Policy): UpstreamScript {
   if (typeof script !== 'object' || script === null || Array.isArray(script)) {
@@ -23,11 +23,11 @@ export function checkUpstreamScript(script: unknown, policy: Policy): UpstreamSc
     }
     const list: unknown[] = Array.isArray(outcomes) ? outcomes : [outcomes];
     checked[model] = list.map((outcome, i) => {
-      if (outcome === 'timeout' || outcome === 'connect_error') return outcome;
+      if (outcome === 'timeout' || outcome === 'connect_error' || outcome === 'refusal') return outcome;
       const status = typeof outcome === 'string' && /^\d{3}$/.test(outcome) ? Number(outcome) : outcome;
       if (typeof status === 'number' && Number.isInteger(status) && status >= 100 && status <= 599) return status;
       throw new ExplainInputError(
-        `upstream: ${model}[${i}] is ${JSON.stringify(outcome)}; write an HTTP status (e.g. 503), timeout or connect_error`,
+        `upstream: ${model}[${i}] is ${JSON.stringify(outcome)}; write an HTTP status (e.g. 503), timeout, connect_error or refusal`,
       );
     });
   }

@@ -9,8 +9,8 @@ import type { ExpectField, PolicyTestCase, PolicyTestSuite } from './suite.js';
 /** One expectation that did not hold. */
 export interface Mismatch {
   readonly field: ExpectField;
-  readonly expected: string | number | null;
-  readonly actual: string | number | null;
+  readonly expected: string | number | boolean | null;
+  readonly actual: string | number | boolean | null;
 }
 
 /** How one case came out. */
@@ -67,7 +67,7 @@ async function runCase(compiled: CompiledPolicy, testCase: PolicyTestCase): Prom
     return { ...base, passed: false, mismatches: [], error: err.message, durationMs: performance.now() - started };
   }
   const mismatches: Mismatch[] = [];
-  for (const [field, expected] of Object.entries(testCase.expect) as [ExpectField, string | number | null][]) {
+  for (const [field, expected] of Object.entries(testCase.expect) as [ExpectField, string | number | boolean | null][]) {
     const actual = actualOf(explanation, field);
     if (actual !== expected) mismatches.push({ field, expected, actual });
   }
@@ -75,7 +75,7 @@ async function runCase(compiled: CompiledPolicy, testCase: PolicyTestCase): Prom
 }
 
 /** The value of `field` in what explain found: the refusal's status and code when refused, the call's otherwise. */
-export function actualOf(e: Explanation, field: ExpectField): string | number | null {
+export function actualOf(e: Explanation, field: ExpectField): string | number | boolean | null {
   switch (field) {
     case 'route':
     case 'rule':
@@ -93,5 +93,12 @@ export function actualOf(e: Explanation, field: ExpectField): string | number | 
       return e.call?.[field] ?? null;
     case 'attempts':
       return e.call?.attempts.length ?? 0;
+    case 'workflow':
+      return e.workflow;
+    case 'transition':
+      // The action the last transition led to, e.g. `stop_and_escalate`; `null` when no `on:` entry decided.
+      return e.call?.transition?.action ?? null;
+    case 'escalate':
+      return e.call?.escalate ?? false;
   }
 }

@@ -52,7 +52,7 @@ describe('parsePolicyTests', () => {
       problems(`cases:
   - name: a
     request: hello
-    expect: { rout: smart, status: "200", rule: 3 }
+    expect: { rout: smart, status: "200", rule: 3, escalate: "yes" }
   - name: a
     request: { model: x }
     expect: {}
@@ -63,10 +63,11 @@ describe('parsePolicyTests', () => {
 `),
     ).toEqual([
       '3:14: a case needs `request:`, the body a client sends (an object with a model)',
-      '4:15: expect: unknown field "rout" (fields: route, rule, model, provider, owner, status, code, served, error_model, fallback_reason, attempts)',
+      '4:15: expect: unknown field "rout" (fields: route, rule, model, provider, owner, status, code, served, error_model, fallback_reason, attempts, workflow, transition, escalate)',
       '4:36: expect.status must be a whole number',
       '4:49: expect.rule must be a name or null',
-      '7:13: a case needs `expect:` with at least one of route, rule, model, provider, owner, status, code, served, error_model, fallback_reason, attempts',
+      '4:62: expect.escalate must be true or false',
+      '7:13: a case needs `expect:` with at least one of route, rule, model, provider, owner, status, code, served, error_model, fallback_reason, attempts, workflow, transition, escalate',
       '8:5: unknown key "extra" (a case has name, request, path, headers, key, given, upstream, expect)',
       '9:5: a case needs a name',
       '10:14: `headers:` maps header names to values',

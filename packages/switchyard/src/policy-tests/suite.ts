@@ -17,12 +17,15 @@ export const EXPECT_FIELDS = [
   'error_model',
   'fallback_reason',
   'attempts',
+  'workflow',
+  'transition',
+  'escalate',
 ] as const;
 
 export type ExpectField = (typeof EXPECT_FIELDS)[number];
 
-/** Expected values: names and codes as strings (`null`: none), `status` and `attempts` as integers. */
-export type Expectations = Partial<Readonly<Record<ExpectField, string | number | null>>>;
+/** Expected values: names and codes as strings (`null`: none), `status` and `attempts` as integers, `escalate` true or false. */
+export type Expectations = Partial<Readonly<Record<ExpectField, string | number | boolean | null>>>;
 
 /** One case: a request, how it is sent, and what the policy must do with it. */
 export interface PolicyTestCase {
@@ -48,6 +51,7 @@ export interface PolicyTestSuite {
 
 const CASE_KEYS = new Set(['name', 'request', 'path', 'headers', 'key', 'given', 'upstream', 'expect']);
 const INTEGER_FIELDS: ReadonlySet<ExpectField> = new Set(['status', 'attempts']);
+const BOOLEAN_FIELDS: ReadonlySet<ExpectField> = new Set(['escalate']);
 
 /** Reads and checks a test file. Throws PolicyError listing every problem with its position. */
 export async function loadPolicyTests(file: string): Promise<PolicyTestSuite> {
@@ -146,17 +150,23 @@ function checkExpect(expect: unknown, at: PolicyPath, problem: Problem): Expecta
     if (!(EXPECT_FIELDS as readonly string[]).includes(field)) {
       problem(at, `expect: unknown field "${field}" (fields: ${EXPECT_FIELDS.join(', ')})`, field);
       ok = false;
-    } else if (
-      INTEGER_FIELDS.has(field as ExpectField) ? !Number.isInteger(value) : value !== null && typeof value !== 'string'
-    ) {
-      problem(
-        [...at, field],
-        `expect.${field} must be ${INTEGER_FIELDS.has(field as ExpectField) ? 'a whole number' : 'a name or null'}`,
-      );
+    } else if (!fits(field as ExpectField, value)) {
+      const what = INTEGER_FIELDS.has(field as ExpectField)
+        ? 'a whole number'
+        : BOOLEAN_FIELDS.has(field as ExpectField)
+          ? 'true or false'
+          : 'a name or null';
+      problem([...at, field], `expect.${field} must be ${what}`);
       ok = false;
     }
   }
   return ok ? (expect as Expectations) : undefined;
+}
+
+function fits(field: ExpectField, value: unknown): boolean {
+  if (INTEGER_FIELDS.has(field)) return Number.isInteger(value);
+  if (BOOLEAN_FIELDS.has(field)) return typeof value === 'boolean';
+  return value === null || typeof value === 'string';
 }
 
 function isScalarMap(value: unknown): boolean {
