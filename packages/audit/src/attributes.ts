@@ -102,6 +102,11 @@ export const ATTR_ERROR_KIND = 'switchyard.error.type';
 export const SIGNAL_PREFIX = 'switchyard.signal.';
 export const SIGNAL_AT_MOST_SUFFIX = '.at_most';
 export const SIGNAL_ABSENT_SUFFIX = '.absent';
+/** For a signal recorded by presence only (prompt text): that it was there, and a string's length. */
+export const SIGNAL_PRESENT_SUFFIX = '.present';
+export const SIGNAL_LENGTH_SUFFIX = '.length';
+/** The longest string signal value a span holds, in characters; longer ones are cut and end in "…". */
+export const SIGNAL_VALUE_MAX = 256;
 
 /** Every field of the record's budget state, snake_cased: `switchyard.budget.owner`, `.spend_pct`, … */
 export const BUDGET_PREFIX = 'switchyard.budget.';

@@ -11,7 +11,7 @@ import {
   type TimeInput,
   type Tracer,
 } from '@opentelemetry/api';
-import { routing, type RoutingContext } from '@switchyard/core';
+import { type Policy, routing, type RoutingContext } from '@switchyard/core';
 import type { RequestHandler } from 'express';
 import { ATTR_HTTP_REQUEST_METHOD, ATTR_HTTP_ROUTE, ATTR_URL_PATH } from './attributes.js';
 import { auditLogLine, logWriter, type LogWriter } from './audit-log.js';
@@ -25,7 +25,9 @@ import type { AuditHandler, AuditOptions } from './types.js';
 
 const KNOWN = new Set<string>(['policy', 'tracerProvider', 'meterProvider', 'metrics', 'useActiveSpan', 'log']);
 /** Requests some audit() already records: mounted twice (an app's and the stack's), it writes once. */
-const audited = new WeakSet<IncomingMessage>();
+/** Marks a request audit() has taken (a symbol property: a WeakSet costs every GC an entry per request). */
+const AUDITED: unique symbol = Symbol('switchyard.audited');
+type Audited = IncomingMessage & { [AUDITED]?: true };
 
 /**
  * Mount first, so it sees every outcome, errors included. When the response closes (finished, failed or
@@ -42,6 +44,7 @@ export function audit(options: AuditOptions = {}): AuditHandler {
     if (!KNOWN.has(key)) throw new TypeError(`audit(): unknown option "${key}" (options: ${[...KNOWN].join(', ')})`);
   }
   const providers = providerFacts(options.policy);
+  const presenceOnly = presenceOnlySignals(options.policy);
   const tracer = (options.tracerProvider ?? trace.getTracerProvider()).getTracer(SCOPE_NAME, SCOPE_VERSION);
   const useActiveSpan = options.useActiveSpan ?? true;
   const log = options.log === undefined ? undefined : logWriter(options.log);
@@ -50,8 +53,8 @@ export function audit(options: AuditOptions = {}): AuditHandler {
   let instruments: Instruments | undefined | null = wantsMetrics ? null : undefined;
 
   const handler: RequestHandler = function switchyardAudit(req, res, next) {
-    if (audited.has(req)) return next();
-    audited.add(req);
+    if ((req as Audited)[AUDITED]) return next();
+    (req as Audited)[AUDITED] = true;
     if (instruments === null) instruments = createInstruments(options.meterProvider);
 
     let server: ServerSpan | undefined;
@@ -77,7 +80,7 @@ export function audit(options: AuditOptions = {}): AuditHandler {
     }
 
     if (server || instruments || log) {
-      const done = { server, instruments, log, tracer, providers };
+      const done = { server, instruments, log, tracer, providers, presenceOnly };
       const ctx = routing(req, res);
       pending++;
       // The record is complete once the call has settled: dispatch() finished it, budget() settled its cost.
@@ -95,6 +98,7 @@ interface Completion {
   readonly log: LogWriter | undefined;
   readonly tracer: Tracer;
   readonly providers: ReadonlyMap<string, ProviderFacts>;
+  readonly presenceOnly: ReadonlySet<string>;
 }
 
 function complete(req: IncomingMessage, res: ServerResponse, ctx: RoutingContext, done: Completion, closedAt: number): void {
@@ -103,6 +107,7 @@ function complete(req: IncomingMessage, res: ServerResponse, ctx: RoutingContext
     const facts: RequestFacts = {
       record,
       signalNames: Object.keys(record.signals),
+      presenceOnly: done.presenceOnly,
       outcome: requestOutcome(record, res, closedAt),
       providers: done.providers,
       maxTokens: request?.maxOutputTokens,
@@ -148,4 +153,11 @@ function holdEnd(span: Span): () => void {
     span.end = end;
     if (endTime !== undefined) span.end(endTime);
   };
+}
+
+/** The declared signals whose values spans must not hold (prompt text): `record: presence`. */
+function presenceOnlySignals(policy: Policy | undefined): ReadonlySet<string> {
+  const names = new Set<string>();
+  for (const signal of policy?.signals.values() ?? []) if (signal.record === 'presence') names.add(signal.name);
+  return names;
 }

@@ -1,6 +1,7 @@
 // Prompt and completion text, the client's key and provider credentials never reach a span, an event, a
 // metric or the audit log: every exported string is searched for each of them.
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { parsePolicy } from '@switchyard/core';
 import type { RequestHandler } from 'express';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
@@ -16,6 +17,7 @@ import {
   testPolicy,
   until,
 } from '../test/support.js';
+import { SIGNAL_VALUE_MAX } from './attributes.js';
 
 const MINI = 'gpt-4o-mini-2024-07-18';
 const COMPLETION = 'The vault combination is 31-41-59';
@@ -115,5 +117,54 @@ describe('audit() privacy', () => {
         secret,
       ).toEqual([]);
     }
+  });
+});
+
+describe('audit() and declared signals', () => {
+  it('should record a signal over the prompt by presence and length, unless the policy says record: value', async () => {
+    const policy = parsePolicy(
+      `version: 1
+providers:
+  openai: { format: openai, base_url: "https://api.openai.example/v1", credentials: [{ env: KEY }] }
+models:
+  gpt-4o-mini-2024-07-18: { provider: openai }
+signals:
+  last_user: { from: "$.messages[-1:].content", type: string }
+  note: { from: "$.metadata.note", type: string, record: presence }
+  tier: { from: "$.metadata.tier", type: string }
+  quoted: { from: "$..quote", type: string, record: value }
+routes:
+  smart: { default: gpt-4o-mini-2024-07-18 }
+`,
+      'signals.yaml',
+      { env: { KEY: PROVIDER_KEY } },
+    );
+    const long = 'x'.repeat(SIGNAL_VALUE_MAX + 100);
+    const withSignals: RequestHandler = (req, res, next) => {
+      const record = parseLikeSignals(req);
+      record.signals.last_user = { kind: 'value', value: PROMPT };
+      record.signals.note = { kind: 'value', value: PROMPT };
+      record.signals.tier = { kind: 'value', value: long };
+      record.signals.quoted = { kind: 'value', value: 'gold' };
+      stack(req, res, next);
+    };
+    const app = await startAuditApp({ policy, tracerProvider: telemetry.tracerProvider, metrics: false }, [withSignals]);
+    telemetry.spans.reset();
+    try {
+      await post(`${app.url}/chat/completions`, { model: 'smart', stream: true, messages: [{ role: 'user', content: PROMPT }] });
+    } finally {
+      await app.close();
+    }
+    const [server] = (await telemetry.finished(2)).filter((s) => s.attributes['switchyard.signal.tier'] !== undefined);
+    expect(server!.attributes).toMatchObject({
+      'switchyard.signal.last_user.present': true,
+      'switchyard.signal.last_user.length': PROMPT.length,
+      'switchyard.signal.note.present': true,
+      'switchyard.signal.tier': `${'x'.repeat(SIGNAL_VALUE_MAX)}…`,
+      'switchyard.signal.quoted': 'gold',
+    });
+    expect(server!.attributes).not.toHaveProperty('switchyard.signal.last_user');
+    expect(server!.attributes).not.toHaveProperty('switchyard.signal.note');
+    expect(exported(server!).filter((s) => s.includes(PROMPT))).toEqual([]);
   });
 });

@@ -50,6 +50,9 @@ import {
   GEN_AI_OPERATION_TEXT_COMPLETION,
   RECORD_PREFIX,
   SIGNAL_ABSENT_SUFFIX,
+  SIGNAL_LENGTH_SUFFIX,
+  SIGNAL_PRESENT_SUFFIX,
+  SIGNAL_VALUE_MAX,
   SIGNAL_AT_MOST_SUFFIX,
   SIGNAL_PREFIX,
 } from './attributes.js';
@@ -63,6 +66,8 @@ export interface RequestFacts {
   readonly record: RoutingRecord;
   /** The signals rules read (`record.signals` may hold more by the time attributes are built). */
   readonly signalNames: readonly string[];
+  /** Signals recorded by presence only (`record: presence`: prompt text). Default: none. */
+  readonly presenceOnly?: ReadonlySet<string>;
   readonly outcome: RequestOutcome;
   readonly providers: ReadonlyMap<string, ProviderFacts>;
   /** The request's output limit (core's `ParsedRequest.maxOutputTokens`). */
@@ -164,7 +169,7 @@ export function requestAttributes(facts: RequestFacts): Attributes {
   }
   for (const name of facts.signalNames) {
     const reading = record.signals[name];
-    if (reading) signalInto(attrs, name, reading);
+    if (reading) signalInto(attrs, name, reading, facts.presenceOnly?.has(name) === true);
   }
 
   const provider = callProvider(facts);
@@ -258,17 +263,27 @@ function responseInto(attrs: Attributes, facts: RequestFacts): void {
   if (facts.finishReasons?.length) attrs[ATTR_GEN_AI_RESPONSE_FINISH_REASONS] = [...facts.finishReasons];
 }
 
-function signalInto(attrs: Attributes, name: string, reading: SignalReading): void {
+function signalInto(attrs: Attributes, name: string, reading: SignalReading, presenceOnly: boolean): void {
   // Signal names are the policy's own identifiers: written as they are, never re-cased.
   const key = SIGNAL_PREFIX + name;
   switch (reading.kind) {
-    case 'value':
-      attrs[key] = reading.value;
+    case 'value': {
+      const { value } = reading;
+      if (presenceOnly) {
+        attrs[key + SIGNAL_PRESENT_SUFFIX] = true;
+        if (typeof value === 'string') attrs[key + SIGNAL_LENGTH_SUFFIX] = value.length;
+      } else attrs[key] = typeof value === 'string' ? capped(value) : value;
       return;
+    }
     case 'at_most':
       attrs[key + SIGNAL_AT_MOST_SUFFIX] = reading.value;
       return;
     case 'absent':
       attrs[key + SIGNAL_ABSENT_SUFFIX] = reading.reason;
   }
+}
+
+/** A string signal's value as spans hold it: at most SIGNAL_VALUE_MAX characters. */
+function capped(value: string): string {
+  return value.length <= SIGNAL_VALUE_MAX ? value : `${value.slice(0, SIGNAL_VALUE_MAX)}…`;
 }

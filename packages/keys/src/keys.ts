@@ -15,7 +15,9 @@ interface KnownKey {
   readonly key: ClientKey;
 }
 
-const granted = new WeakMap<IncomingMessage, ClientKey>();
+/** The client key a request presented (a symbol property: a WeakMap costs every GC an entry per request). */
+const GRANTED: unique symbol = Symbol('switchyard.key');
+type Granted = IncomingMessage & { [GRANTED]?: ClientKey };
 
 /**
  * Reads the client's key from `Authorization: Bearer <key>` or `x-api-key`, finds it among the policy's
@@ -40,7 +42,7 @@ export function keys(options: KeysOptions): RequestHandler {
     if (presented === undefined) return next(missingKey());
     const found = match(known, presented);
     if (!found) return next(invalidKey());
-    granted.set(req, found.key);
+    (req as Granted)[GRANTED] = found.key;
     routing(req).record.owner = found.key.owner;
     next();
   };
@@ -51,12 +53,12 @@ export function keys(options: KeysOptions): RequestHandler {
  * `undefined` (everything) for a key without `allow`, or when no key was checked.
  */
 export function keyAllowList(req: IncomingMessage): ReadonlySet<string> | undefined {
-  return granted.get(req)?.allow;
+  return (req as Granted)[GRANTED]?.allow;
 }
 
 /** The policy key that authenticated the request, if any. */
 export function clientKey(req: IncomingMessage): ClientKey | undefined {
-  return granted.get(req);
+  return (req as Granted)[GRANTED];
 }
 
 /**

@@ -113,9 +113,29 @@ describe('parsePolicy with a valid policy', () => {
 
   it('should load declared signals as JSONPath or lower-cased header sources', () => {
     expect([...policy.signals.values()]).toEqual([
-      { name: 'priority', type: 'string', from: { kind: 'jsonpath', path: '$.metadata.priority' } },
-      { name: 'user_tier', type: 'string', from: { kind: 'header', header: 'x-user-tier' } },
+      { name: 'priority', type: 'string', from: { kind: 'jsonpath', path: '$.metadata.priority' }, record: 'value' },
+      { name: 'user_tier', type: 'string', from: { kind: 'header', header: 'x-user-tier' }, record: 'value' },
     ]);
+  });
+
+  it('should record a signal read from the prompt by presence unless the policy says value', () => {
+    const signals = (yaml: string) =>
+      [...parsePolicy(`version: 1\nproviders: {}\nmodels: {}\nsignals:\n${yaml}`, 'p.yaml', { env: {} }).signals.values()].map(
+        (s) => `${s.name}:${s.record}`,
+      );
+    expect(
+      signals(
+        [
+          '  a: { from: "$.messages[0].content", type: string }',
+          '  b: { from: "$..priority", type: string }',
+          '  c: { from: "$.input", type: string }',
+          '  d: { from: "$.metadata.tier", type: string }',
+          '  e: { from: "$.messages[0].content", type: string, record: value }',
+          '  f: { from: "$.metadata.note", type: string, record: presence }',
+          '  g: { from: "$.messagesCount", type: int }',
+        ].join('\n'),
+      ),
+    ).toEqual(['a:presence', 'b:presence', 'c:presence', 'd:value', 'e:value', 'f:presence', 'g:value']);
   });
 
   it('should load routes with their rules in order, default and fallbacks', () => {

@@ -133,6 +133,12 @@ const signalSchema = z
       .union([z.boolean(), z.number(), z.string()])
       .optional()
       .describe("The value rules see when the request does not carry the signal; of the signal's type. Default: none (absent)."),
+    record: z
+      .enum(['value', 'presence'])
+      .optional()
+      .describe(
+        "What spans record of it: its value, or only that it was present (and a string's length). Default: presence for a JSONPath into the prompt (messages, input, prompt, contents, system, instructions, or any recursive descent), else value.",
+      ),
   })
   .describe('A signal read from the request, which rules can use by its name.');
 

@@ -80,6 +80,8 @@ export interface DeclaredSignal {
   readonly from: SignalSource;
   /** What rules see when the request does not carry the signal (`default:`); of `type`. */
   readonly default?: SignalValue;
+  /** What spans record: its value, or only its presence (and a string's length): prompts are never recorded. */
+  readonly record: 'value' | 'presence';
 }
 
 export interface RuleConfig {

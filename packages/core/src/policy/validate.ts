@@ -109,7 +109,8 @@ export function buildPolicy(
     if (s.default !== undefined && !ofType(s.default, type)) {
       problem(['signals', name, 'default'], `signal "${name}": default ${JSON.stringify(s.default)} is not of its type, ${type}`);
     }
-    signals.set(name, { name, type, from: signalSource(s.from), default: s.default });
+    const from = signalSource(s.from);
+    signals.set(name, { name, type, from, default: s.default, record: s.record ?? recordedAs(from) });
   }
 
   const failover = buildFailover(doc.failover, routes, problem);
@@ -182,4 +183,12 @@ function ofType(value: boolean | number | string, type: DeclaredSignal['type']):
 
 function list(names: Iterable<string>): string {
   return [...names].join(', ') || 'none';
+}
+
+/** The prompt's fields, in every wire format: a signal read from them is prompt text. */
+const PROMPT_FIELD = /^\$(?:\.\.|\[|\.(?:messages|input|prompt|contents|system|systemInstruction|instructions)\b)/;
+
+/** A JSONPath into the prompt (or one that may reach it) is recorded by presence; anything else by value. */
+function recordedAs(from: SignalSource): DeclaredSignal['record'] {
+  return from.kind === 'jsonpath' && PROMPT_FIELD.test(from.path) ? 'presence' : 'value';
 }

@@ -114,6 +114,7 @@ workflows:
       type: 'string',
       from: { kind: 'jsonpath', path: '$.metadata.priority' },
       default: 'normal',
+      record: 'value',
     });
   });
 });
