@@ -74,6 +74,6 @@ describe("FailoverPlan with the workflow's timeout_ms", () => {
     const longer = drive({ extra: `failover: { timeouts: { total_ms: 3000 } }\n${w('{ timeout_ms: 5000 }')}`, workflow: 'w' });
     expect(longer.plan.deadlineAt).toBe(longer.record.startedAt + 3000);
     const other = drive({ extra: w('{ timeout_ms: 5000 }') });
-    expect(other.plan.deadlineAt).toBeUndefined();
+    expect(other.plan.deadlineAt).toBe(other.record.startedAt + 600_000); // the default total_ms
   });
 });
