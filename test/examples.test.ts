@@ -12,6 +12,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 // @ts-expect-error -- plain JavaScript example without type declarations
 import { createApp } from '../examples/existing-app/app.js';
 // @ts-expect-error -- plain JavaScript example without type declarations
+import { createApp as createPiecewiseApp } from '../examples/piecewise/app.js';
+// @ts-expect-error -- plain JavaScript example without type declarations
 import { taskSignal } from '../examples/custom-signal/task-signal.js';
 import { chat as budgetChat, startBudgetGateway, type BudgetGateway } from './helpers/budget-gateway.js';
 import { chat, chatCalls, onlyCall } from './helpers/gateway.js';
@@ -78,6 +80,59 @@ describe('examples/existing-app', () => {
     const models = [];
     for await (const m of client.models.list()) models.push(m.id);
     expect(models).toEqual(expect.arrayContaining(['assistant', 'gpt-4o-mini-2024-07-18', 'gpt-4o-2024-08-06']));
+  });
+});
+
+describe('examples/piecewise', () => {
+  const key = 'sk-piecewise-e2e';
+  let mock: MockProvider;
+  let server: Server;
+  let client: OpenAI;
+
+  beforeAll(async () => {
+    process.env.PIECEWISE_OPENAI_KEY = key;
+    mock = await startMockProvider({ port: 4401, apiKeys: [key] });
+    const app = (await createPiecewiseApp(example('piecewise/policy.yaml'))) as import('express').Express;
+    server = await new Promise<Server>((resolve) => {
+      const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    client = new OpenAI({
+      apiKey: 'unused',
+      baseURL: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`,
+      maxRetries: 0,
+    });
+  });
+  afterAll(async () => {
+    server?.closeAllConnections();
+    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    await mock?.close();
+    delete process.env.PIECEWISE_OPENAI_KEY;
+  });
+  beforeEach(() => mock.reset());
+
+  it("should let the team's own handler call the model the rules chose", async () => {
+    const plain = await client.chat.completions
+      .create({ model: 'assistant', messages: [{ role: 'user', content: 'Hi' }] })
+      .withResponse();
+    expect(plain.data.choices[0]?.message.content).toBeTruthy();
+    expect(plain.response.headers.get('x-chosen-model')).toBe('gpt-4o-mini-2024-07-18');
+
+    const tools = [
+      { type: 'function' as const, function: { name: 'search_notes', parameters: { type: 'object', properties: {} } } },
+    ];
+    const withTools = await client.chat.completions
+      .create({ model: 'assistant', messages: [{ role: 'user', content: 'Find my notes about milk.' }], tools })
+      .withResponse();
+    expect(withTools.response.headers.get('x-chosen-model')).toBe('gpt-4o-2024-08-06');
+    expect(mock.calls.map((c) => (c.body as { model: string }).model)).toEqual(['gpt-4o-mini-2024-07-18', 'gpt-4o-2024-08-06']);
+  });
+
+  it("should answer an unknown model with a 404 in OpenAI's shape, before the handler runs", async () => {
+    const err = await client.chat.completions
+      .create({ model: 'no-such-model', messages: [{ role: 'user', content: 'Hi' }] })
+      .catch((e) => e);
+    expect(err).toBeInstanceOf(OpenAI.NotFoundError);
+    expect(mock.calls).toHaveLength(0);
   });
 });
 
