@@ -1,10 +1,10 @@
-import { once } from 'node:events';
-import { IncomingMessage } from 'node:http';
+import { EventEmitter, once } from 'node:events';
+import { IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Socket } from 'node:net';
 import express from 'express';
 import { describe, expect, it } from 'vitest';
-import { routing, type RoutingContext } from './context.js';
+import { RoutingContext, routing } from './context.js';
 import { createRecord } from './record.js';
 
 const newRequest = () => new IncomingMessage(new Socket());
@@ -81,5 +81,58 @@ describe('routing', () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }
+  });
+});
+
+describe('the end of a call', () => {
+  /** A response that closes when told: what RoutingContext watches. */
+  function response() {
+    const res = new EventEmitter() as EventEmitter & { closed: boolean; writableFinished: boolean };
+    res.closed = false;
+    res.writableFinished = false;
+    return Object.assign(res, {
+      close(finished: boolean) {
+        res.closed = true;
+        res.writableFinished = finished;
+        res.emit('close');
+      },
+    });
+  }
+
+  it('should run answer hooks, then settle hooks once closed and released, then resolve settled, in that order', async () => {
+    const ctx = new RoutingContext();
+    const res = response();
+    ctx.watch(res as unknown as ServerResponse);
+    const order: string[] = [];
+    ctx.onAnswer(() => {
+      order.push('answer: budget prices');
+      return { 'x-switchyard-cost-usd': '0.01' };
+    });
+    ctx.onSettle(async () => {
+      order.push('settle: budget settles');
+    });
+    void ctx.settled.then((closed) => order.push(`settled: audit ends the span (finished ${closed.finished})`));
+    const release = ctx.hold(); // dispatch, still completing the record
+
+    expect(ctx.answered({ model: 'm', usage: undefined })).toEqual({ 'x-switchyard-cost-usd': '0.01' });
+    res.close(true);
+    await Promise.resolve();
+    expect(order).toEqual(['answer: budget prices']); // held: nothing settles yet
+    release();
+    release(); // idempotent
+    await ctx.settled;
+    expect(order).toEqual(['answer: budget prices', 'settle: budget settles', 'settled: audit ends the span (finished true)']);
+  });
+
+  it('should settle a call whose hook throws or rejects, and one abandoned before any answer', async () => {
+    const ctx = new RoutingContext();
+    const res = response();
+    ctx.watch(res as unknown as ServerResponse);
+    ctx.onSettle(() => {
+      throw new Error('store down');
+    });
+    ctx.onSettle(() => Promise.reject(new Error('store down')));
+    res.close(false);
+    await expect(ctx.settled).resolves.toMatchObject({ finished: false });
   });
 });
