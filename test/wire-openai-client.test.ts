@@ -180,3 +180,21 @@ describe('failover across formats, end to end', () => {
     expect(anthropic.calls[0]!.stream).toBe(true);
   });
 });
+
+describe('who a provider bills', () => {
+  it("should never forward the official client's organization and project, nor its key", async () => {
+    const client = h.newClient({ organization: 'org-chosen-by-client', project: 'proj-chosen-by-client' });
+    // Passed through to an OpenAI-format provider (its script's 503 lifted for this call), and translated.
+    await client.chat.completions.create({ model: GPT, messages: ASK }, { headers: { 'x-mock-status': '200' } });
+    await client.chat.completions.create({ model: CLAUDE, messages: ASK });
+    await client.chat.completions.create({ model: GEMINI, messages: ASK });
+    const sent = [...openai.calls, ...anthropic.calls, ...google.calls].map((c) => c.headers);
+    expect(sent).toHaveLength(3);
+    for (const headers of sent) {
+      expect(headers['openai-organization']).toBeUndefined();
+      expect(headers['openai-project']).toBeUndefined();
+      expect(JSON.stringify(headers)).not.toContain(CLIENT_KEY);
+      expect(JSON.stringify(headers)).not.toContain('chosen-by-client');
+    }
+  });
+});
