@@ -30,6 +30,17 @@ describe('costOf()', () => {
     expect(costOf(u, { ...SONNET, cachedInput: 0.3 })).toBeCloseTo((500 * 3 + 5000 * 0.3 + 200 * 15) / 1e6, 12);
   });
 
+  it('should price cache writes at cache_write, Anthropic-style (1.25x input)', () => {
+    const u = usage({ input_tokens: 100, cache_creation_input_tokens: 400, cache_read_input_tokens: 5000, output_tokens: 200 });
+    const priced = { ...SONNET, cachedInput: 0.3, cacheWrite: 3.75 };
+    expect(costOf(u, priced)).toBeCloseTo((100 * 3 + 400 * 3.75 + 5000 * 0.3 + 200 * 15) / 1e6, 12);
+  });
+
+  it('should reserve input at the dearer of the input and cache-write prices, so a cache write cannot overspend', () => {
+    const priced = model({ price: { input: 3, output: 15, cacheWrite: 3.75 }, maxOutputTokens: 100 });
+    expect(worstCase({ inputTokens: 1000, endpoint: 'chat' }, priced)).toBeCloseTo((1000 * 3.75 + 100 * 15) / 1e6, 12);
+  });
+
   it('should never let cached tokens above the input count make the cost negative', () => {
     expect(costOf({ inputTokens: 10, outputTokens: 0, cachedInputTokens: 50 }, GPT4O)).toBeCloseTo((10 * 1.25) / 1e6, 12);
   });

@@ -5,13 +5,20 @@ import { imageTokens } from './images.js';
 const PER_MILLION = 1e6;
 
 /**
- * USD for `usage` at `price` (USD per 1M tokens). Cached input tokens are part of `inputTokens` and
- * priced at `cachedInput` (the input price when the model has none).
+ * USD for `usage` at `price` (USD per 1M tokens). Cached input tokens and tokens written to the cache are
+ * part of `inputTokens`, priced at `cachedInput` and `cacheWrite` (the input price when the model has none).
  */
 export function costOf(usage: Usage, price: ModelPrice): number {
   const cached = Math.min(usage.cachedInputTokens ?? 0, usage.inputTokens);
-  const fresh = usage.inputTokens - cached;
-  return (fresh * price.input + cached * (price.cachedInput ?? price.input) + usage.outputTokens * price.output) / PER_MILLION;
+  const written = Math.min(usage.cacheCreationInputTokens ?? 0, usage.inputTokens - cached);
+  const fresh = usage.inputTokens - cached - written;
+  const input = fresh * price.input + cached * (price.cachedInput ?? price.input) + written * (price.cacheWrite ?? price.input);
+  return (input + usage.outputTokens * price.output) / PER_MILLION;
+}
+
+/** The most one input token can cost: a cache write may cost more than a plain read. */
+function dearestInput(price: ModelPrice): number {
+  return Math.max(price.input, price.cacheWrite ?? 0);
 }
 
 /** What a request can make a model read and write, at most. */
@@ -49,7 +56,7 @@ export function worstCase(size: RequestSize, model: ModelConfig): number | undef
   const perImage = imageTokens(model);
   const images = (size.images?.low ?? 0) * perImage.low + (size.images?.high ?? 0) * perImage.high;
   const output = cap * (size.completions ?? 1) + (size.extraOutputTokens ?? 0);
-  return ((size.inputTokens + images) * price.input + output * price.output) / PER_MILLION;
+  return ((size.inputTokens + images) * dearestInput(price) + output * price.output) / PER_MILLION;
 }
 
 function outputCap(size: RequestSize, model: ModelConfig): number | undefined {

@@ -101,6 +101,11 @@ const modelSchema = z
           .describe('USD per 1M input tokens. Default 0 (a media model priced per image, second, …).'),
         output: usdPerMillion.default(0).describe('USD per 1M output tokens. Default 0.'),
         cached_input: usdPerMillion.optional().describe('USD per 1M cached input tokens; default: the input price.'),
+        cache_write: usdPerMillion
+          .optional()
+          .describe(
+            "USD per 1M input tokens written to the provider's prompt cache (Anthropic's cache_creation_input_tokens, e.g. 1.25x input); default: the input price.",
+          ),
         image: z
           .record(z.string().min(1), z.number().nonnegative())
           .optional()

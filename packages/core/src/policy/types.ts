@@ -43,6 +43,8 @@ export interface ModelPrice {
   readonly output: number;
   /** USD per 1M cached input tokens. */
   readonly cachedInput?: number;
+  /** USD per 1M input tokens written to the prompt cache. */
+  readonly cacheWrite?: number;
   /** USD per image by `SIZE/QUALITY`, `SIZE`, `QUALITY` or `default` (see @switchyard/budget's media prices). */
   readonly image?: Readonly<Record<string, number>>;
   /** USD per second of generated video. */

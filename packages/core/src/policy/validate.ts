@@ -57,6 +57,7 @@ export function buildPolicy(
       input: m.price.input,
       output: m.price.output,
       cachedInput: m.price.cached_input,
+      cacheWrite: m.price.cache_write,
       image: m.price.image,
       videoSecond: m.price.video_second,
       speechCharacters: m.price.speech_characters,
