@@ -4,6 +4,7 @@
 //   node bench/alloc-profile.js [routed|pinned|bare] [N]      allocation by function
 //   CPU=time node bench/alloc-profile.js [routed|pinned|bare] [N]   server CPU µs per request
 //   CPU=1 node bench/alloc-profile.js ...                     CPU profile to /tmp/prof/stack.cpuprofile
+//   TRACING=1 ...                                            with spans and metrics exported over OTLP
 import { fork } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
@@ -48,6 +49,15 @@ if (process.env.ALLOC_ROLE === 'mock') {
   const self = new URL(import.meta.url).pathname;
   const mockProc = fork(self, [], { env: { ...process.env, ALLOC_ROLE: 'mock' } });
   const mockUrl = await new Promise((r) => mockProc.once('message', r));
+  if (process.env.TRACING === '1') {
+    // As the bench's traced target: every span and metric exported over OTLP/HTTP to a sink that drops them.
+    const sink = createServer((req, res) => req.resume().on('end', () => res.writeHead(200).end()));
+    await new Promise((r) => sink.listen(0, '127.0.0.1', r));
+    sink.unref();
+    process.env.OTEL_EXPORTER_OTLP_ENDPOINT = `http://127.0.0.1:${sink.address().port}`;
+    const { setupTracing } = await import('switchyard');
+    await setupTracing();
+  }
   const template = await readFile(new URL('./bench-policy.yaml', import.meta.url), 'utf8');
   const compiled = compilePolicy(
     // biome-ignore lint/suspicious/noTemplateCurlyInString: the policy's placeholder, not a template
