@@ -17,26 +17,22 @@ export interface ExceededFacts {
 
 /** 429 `budget_exceeded`: the owner's hard stop; says what was spent, what the call could cost and when it resets. */
 export function budgetExceeded(f: ExceededFacts): SwitchyardError {
-  const inFlight = f.reservedUsd > 0 ? ` and ${usdText(f.reservedUsd)} is reserved by calls in flight` : '';
-  return new SwitchyardError({
-    status: 429,
-    type: 'rate_limit_error',
-    code: 'budget_exceeded',
-    message:
-      `Owner "${f.owner}" has spent ${usdText(f.spendUsd)} of its ${usdText(f.limitUsd)} budget for ${f.window} (${f.timeZone})${inFlight}; ` +
-      `this call could cost up to ${usdText(f.estimateUsd)}, which would pass the limit. The budget resets at ${new Date(f.resetsAt).toISOString()}.`,
-  });
+  return monthExceeded(f, 'budget_exceeded', `Owner "${f.owner}"`);
 }
 
 /** 429 `workflow_budget_exceeded`: the workflow's `cost.monthly_usd` with `hard_stop`, whoever's key made the call. */
 export function workflowBudgetExceeded(f: ExceededFacts): SwitchyardError {
+  return monthExceeded(f, 'workflow_budget_exceeded', `Workflow "${f.owner}"`);
+}
+
+function monthExceeded(f: ExceededFacts, code: string, whose: string): SwitchyardError {
   const inFlight = f.reservedUsd > 0 ? ` and ${usdText(f.reservedUsd)} is reserved by calls in flight` : '';
   return new SwitchyardError({
     status: 429,
     type: 'rate_limit_error',
-    code: 'workflow_budget_exceeded',
+    code,
     message:
-      `Workflow "${f.owner}" has spent ${usdText(f.spendUsd)} of its ${usdText(f.limitUsd)} budget for ${f.window} (${f.timeZone})${inFlight}; ` +
+      `${whose} has spent ${usdText(f.spendUsd)} of its ${usdText(f.limitUsd)} budget for ${f.window} (${f.timeZone})${inFlight}; ` +
       `this call could cost up to ${usdText(f.estimateUsd)}, which would pass the limit. The budget resets at ${new Date(f.resetsAt).toISOString()}.`,
   });
 }

@@ -125,34 +125,28 @@ export class BudgetLedger {
   }
 
   /** A workflow's figures this month (its `cost.monthly_usd`, when it has one). */
-  async workflowSpend(workflow: string): Promise<OwnerSpend> {
-    const key = this.workflowKey(workflow);
-    const { spendUsd, reservedUsd } = await this.store.get(key);
-    const cost = this.workflow(workflow)?.cost;
-    const limitUsd = cost?.monthlyUsd;
-    return {
-      owner: workflow,
-      window: key.window.id,
-      spendUsd,
-      reservedUsd,
-      limitUsd,
-      hardStop: cost?.hardStop ?? false,
-      spendPct: pct(spendUsd + reservedUsd, limitUsd),
-    };
+  workflowSpend(workflow: string): Promise<OwnerSpend> {
+    return this.#figures(workflow, this.workflowKey(workflow), this.workflow(workflow)?.cost);
   }
 
-  async spend(owner: string): Promise<OwnerSpend> {
-    const key = this.key(owner);
+  spend(owner: string): Promise<OwnerSpend> {
+    return this.#figures(owner, this.key(owner), this.owner(owner));
+  }
+
+  async #figures(
+    name: string,
+    key: SpendKey,
+    limit: { readonly monthlyUsd?: number; readonly hardStop?: boolean } | undefined,
+  ): Promise<OwnerSpend> {
     const { spendUsd, reservedUsd } = await this.store.get(key);
-    const budget = this.owner(owner);
-    const limitUsd = budget?.monthlyUsd;
+    const limitUsd = limit?.monthlyUsd;
     return {
-      owner,
+      owner: name,
       window: key.window.id,
       spendUsd,
       reservedUsd,
       limitUsd,
-      hardStop: budget?.hardStop ?? false,
+      hardStop: limit?.hardStop ?? false,
       spendPct: pct(spendUsd + reservedUsd, limitUsd),
     };
   }
