@@ -56,6 +56,12 @@ describe('estimateProgramSize', () => {
     );
   });
 
+  it('should count empty branches, which RE2 compiles to an instruction each', () => {
+    for (const p of ['|(?P<n>)|', '|()|', '||', '(|)', 'a||b', '(?:|a)|']) {
+      expect(estimateProgramSize(p), p).toBeGreaterThanOrEqual(programSize(p)!);
+    }
+  });
+
   it('should stay close for everyday rule patterns', () => {
     for (const p of ['^gpt-4o', '(?i)\\b(urgent|asap|critical)\\b', '^[a-z][a-z0-9-]{2,40}$', '^(translate|summari[sz]e):']) {
       const actual = programSize(p) as number;

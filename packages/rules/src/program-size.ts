@@ -15,7 +15,7 @@ interface Frame {
  * An upper bound on `RE2JS.compile(pattern).programSize()` for a pattern that compiles, in time linear in
  * its length. Compiling is what costs (about 10 µs per instruction), so a pattern computed per request is
  * measured with this before RE2 sees it. Counts every literal, class, escape and assertion as one
- * instruction, two more per group, one per `|`, `*`, `+`, `?`, and `x{n,m}` as `m + 1` copies of `x`
+ * instruction, two more per group, two per `|` (an empty branch costs one), one per `*`, `+`, `?`, and `x{n,m}` as `m + 1` copies of `x`
  * plus `m`; RE2's simplifier only ever makes the program smaller. Malformed patterns get some number:
  * RE2 rejects them while parsing, before building a program.
  */
@@ -60,7 +60,8 @@ export function estimateProgramSize(pattern: string): number {
       atom(inner.total + 2);
       i++;
     } else if (c === '|') {
-      top().total += 1;
+      // The alternation, and the empty-match instruction a branch left empty (`|(a)|`) compiles to.
+      top().total += 2;
       top().last = 0;
       i++;
     } else if (c === '*' || c === '+' || c === '?') {
