@@ -190,3 +190,44 @@ workflows:
     });
   });
 });
+
+describe('a key granted some workflows', () => {
+  it("should refuse a call as another workflow with 403 before anything is reserved or sent, so it cannot spend that workflow's budget", async () => {
+    const workflow = `finance-${++n}-${Date.now()}`;
+    const yaml = `version: 1
+providers:
+  alpha: { format: openai, base_url: ${mock.url}, credentials: [{ env: ALPHA_KEY }] }
+models:
+  big-model: { provider: alpha, max_output_tokens: 1000, price: { input: 10, output: 10 } }
+workflows:
+  ${workflow}: { owner: finance, cost: { monthly_usd: 1, hard_stop: true } }
+  default: {}
+budgets:
+  store: { redis: { url: { env: REDIS_URL } }, on_store_error: fail_closed }
+  owners: { team-a: {}, team-b: {} }
+keys:
+  - { name: a, secret: { env: CLIENT_A }, owner: team-a, workflows: [${workflow}] }
+  - { name: b, secret: { env: CLIENT_B }, owner: team-b, workflows: [default] }
+`;
+    const g = await start(yaml);
+    const calls = mock.calls.length;
+    const intruder = await chat(g.url, CALL, CLIENT_B, { 'x-switchyard-workflow': workflow });
+    expect(intruder.status).toBe(403);
+    expect(intruder.json.error).toMatchObject({ type: 'permission_error', code: 'workflow_not_allowed' });
+    expect(intruder.json.error.message).toContain(`may not run calls as workflow "${workflow}"`);
+    expect(intruder.json.error.message).toContain('it may run as: default');
+    // A name the policy does not define runs as default, which key a is not granted.
+    const unnamed = await chat(g.url, CALL, CLIENT_A, { 'x-switchyard-workflow': 'typo' });
+    expect(unnamed.status).toBe(403);
+    expect(unnamed.json.error.message).toContain('workflow "default" (it names "typo", which is not defined)');
+    expect(mock.calls.length).toBe(calls);
+    const figures = await g.compiled.budget.workflowSpend(workflow);
+    expect(figures).toMatchObject({ spendUsd: 0, reservedUsd: 0 });
+    expect((await g.lastRecord()).error).toMatchObject({ status: 403, code: 'workflow_not_allowed' });
+
+    expect((await chat(g.url, CALL, CLIENT_A, { 'x-switchyard-workflow': workflow })).status).toBe(200);
+    expect((await chat(g.url, CALL, CLIENT_B)).status).toBe(200);
+    await g.settled();
+    expect((await g.compiled.budget.workflowSpend(workflow)).spendUsd).toBeGreaterThan(0);
+  });
+});

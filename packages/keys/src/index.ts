@@ -9,7 +9,16 @@ export {
   rateStoreUnavailable,
   type RateRefusal,
 } from './errors.js';
-export { clientKey, digestBytes, keyAllowList, keys, match, presentedKey, type KeysOptions } from './keys.js';
+export {
+  clientKey,
+  digestBytes,
+  keyAllowList,
+  keys,
+  keyWorkflowList,
+  match,
+  presentedKey,
+  type KeysOptions,
+} from './keys.js';
 export { gcraAdjust, gcraStep, type GcraStep } from './gcra.js';
 export { durationText, rateLimitHeaders } from './rate-headers.js';
 export { rateLimits, type RateLimitsHandler, type RateLimitsOptions } from './rate-limit.js';

@@ -56,6 +56,14 @@ export function keyAllowList(req: IncomingMessage): ReadonlySet<string> | undefi
   return (req as Granted)[GRANTED]?.allow;
 }
 
+/**
+ * The workflows the request's key may run as, for `workflows({ allowedWorkflows })`: `undefined` (every one)
+ * for a key without `workflows:`, or when no key was checked.
+ */
+export function keyWorkflowList(req: IncomingMessage): ReadonlySet<string> | undefined {
+  return (req as Granted)[GRANTED]?.workflows;
+}
+
 /** The policy key that authenticated the request, if any. */
 export function clientKey(req: IncomingMessage): ClientKey | undefined {
   return (req as Granted)[GRANTED];

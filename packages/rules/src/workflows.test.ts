@@ -7,7 +7,7 @@ import express, { type RequestHandler } from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
 import { compileRules } from './compile.js';
 import { rules } from './middleware.js';
-import { workflows } from './workflows.js';
+import { workflows, type WorkflowsOptions } from './workflows.js';
 
 function policyWith(extra: string): Policy {
   return parsePolicy(
@@ -45,11 +45,12 @@ const report: RequestHandler = (req, res) => {
 let server: Server | undefined;
 afterEach(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())));
 
-async function start(policy: Policy): Promise<string> {
+async function start(policy: Policy, allowedWorkflows?: WorkflowsOptions['allowedWorkflows']): Promise<string> {
   const catalog = signalCatalog(policy);
   const compiled = compileRules(policy, catalog.types);
   const app = express();
-  app.post('/v1/chat/completions', signals({ catalog }), workflows({ policy, compiled }), rules({ compiled }), report);
+  const wf = workflows({ policy, compiled, allowedWorkflows });
+  app.post('/v1/chat/completions', signals({ catalog }), wf, rules({ compiled }), report);
   app.use(errorHandler({ onInternalError: () => {} }));
   server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
@@ -108,6 +109,36 @@ describe('workflows()', () => {
       'This gateway needs each call to name its workflow, in the header x-switchyard-workflow or in metadata.workflow (workflows: support, batch).',
     );
     expect((await post(url, { model: 'smart', metadata: { workflow: 'batch' } })).status).toBe(200);
+  });
+
+  it('should refuse with 403 a call that would run as a workflow its key is not granted, unnamed and unknown ones as default', async () => {
+    const grants: Record<string, ReadonlySet<string>> = { support: new Set(['support']), batch: new Set(['batch', 'default']) };
+    const url = await start(policyWith(WORKFLOWS), (req) => grants[String(req.headers['x-test-key'])]);
+    const as = (key: string | undefined, workflow?: string) =>
+      post(
+        url,
+        { model: 'smart' },
+        { ...(key && { 'x-test-key': key }), ...(workflow && { 'x-switchyard-workflow': workflow }) },
+      );
+    const refused = await as('support', 'batch');
+    expect(refused.status).toBe(403);
+    expect(refused.json).toEqual({
+      error: {
+        message:
+          'This API key may not run calls as workflow "batch"; it may run as: support. Name one in the header x-switchyard-workflow or in metadata.workflow.',
+        type: 'permission_error',
+        param: null,
+        code: 'workflow_not_allowed',
+      },
+    });
+    expect((await as('support')).status).toBe(403);
+    expect((await as('support', 'supprot')).json.error).toMatchObject({
+      message: expect.stringContaining('workflow "default" (it names "supprot", which is not defined)'),
+    });
+    expect((await as('support', 'support')).json).toMatchObject({ workflow: 'support' });
+    expect((await as('batch')).json).toMatchObject({ workflow: 'default' });
+    expect((await as('batch', 'supprot')).json).toMatchObject({ workflow: 'default' });
+    expect((await as(undefined, 'support')).json).toMatchObject({ workflow: 'support' });
   });
 
   it("should take the workflow's route, rules included, for the generic model auto", async () => {

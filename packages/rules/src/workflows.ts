@@ -12,6 +12,7 @@ import {
   type WorkflowConfig,
 } from '@switchyard/core';
 import { type FirstTokenStats, type SignalCatalog, signalCatalog } from '@switchyard/signals';
+import type { IncomingMessage } from 'node:http';
 import type { RequestHandler } from 'express';
 import { compileRules } from './compile.js';
 import { evaluateRoute } from './evaluate.js';
@@ -39,6 +40,12 @@ export interface WorkflowsOptions {
    * `switchyard.workflow.latency_objective_breached`. Default: nowhere.
    */
   readonly firstToken?: FirstTokenStats;
+  /**
+   * The workflows a request may run as (its client key's `workflows:`), `undefined` for every one. A call
+   * that would run as another gets 403 `workflow_not_allowed`: a key cannot spend a workflow's budget, or take
+   * its route, unless granted. Default: every one.
+   */
+  readonly allowedWorkflows?: (req: IncomingMessage) => ReadonlySet<string> | undefined;
 }
 
 /** The event on a call after which its workflow's rolling p95 time to first token on its model is past the objective. */
@@ -73,6 +80,9 @@ export function workflows(options: WorkflowsOptions): RequestHandler {
     try {
       const request = ctx.request ?? (await readRequest(req));
       const workflow = resolve(policy, request.workflow, record.events);
+      const allowed = options.allowedWorkflows?.(req);
+      const runsAs = workflow?.name ?? DEFAULT_WORKFLOW;
+      if (allowed && !allowed.has(runsAs)) throw workflowNotAllowed(runsAs, request.workflow, allowed);
       // A policy that declares no workflows has nothing to resolve a name against: the client's label stands.
       record.workflow = workflow?.name ?? (declared ? DEFAULT_WORKFLOW : (request.workflow ?? DEFAULT_WORKFLOW));
       record.workflowOwner = workflow?.owner ?? record.owner;
@@ -80,7 +90,7 @@ export function workflows(options: WorkflowsOptions): RequestHandler {
       const run = request.header(RUN_HEADER);
       if (run !== undefined) record.runId = runId(run);
       // Filed under a workflow the policy defines (else `default`): a client's label never grows the figures.
-      if (options.firstToken) observeFirstToken(ctx, options.firstToken, workflow?.name ?? DEFAULT_WORKFLOW, workflow?.latency);
+      if (options.firstToken) observeFirstToken(ctx, options.firstToken, runsAs, workflow?.latency);
       if (auto && request.model === AUTO_MODEL) {
         const route = workflow?.route === undefined ? undefined : compiled?.routes.get(workflow.route);
         if (!route) throw noRoute(record.workflow);
@@ -148,6 +158,17 @@ export function unknownWorkflow(named: string | undefined, known: readonly strin
       named === undefined
         ? `This gateway needs each call to name its workflow, in the header ${WORKFLOW_HEADER} or in metadata.workflow (${which}).`
         : `Unknown workflow ${shown(named)} (${which}).`,
+  });
+}
+
+/** 403: the client's key is not granted the workflow the call would run as. */
+export function workflowNotAllowed(runsAs: string, named: string | undefined, allowed: ReadonlySet<string>): SwitchyardError {
+  const asked = named === undefined || named === runsAs ? '' : ` (it names ${shown(named)}, which is not defined)`;
+  return new SwitchyardError({
+    status: 403,
+    type: 'permission_error',
+    code: 'workflow_not_allowed',
+    message: `This API key may not run calls as workflow "${runsAs}"${asked}; it may run as: ${[...allowed].join(', ')}. Name one in the header ${WORKFLOW_HEADER} or in metadata.workflow.`,
   });
 }
 

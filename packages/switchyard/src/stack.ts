@@ -1,7 +1,7 @@
 // switchyard(policy): the whole stack of one compiled policy as one Express router, for teams that want it all.
 import { audit, type AuditHandler, type AuditOptions } from '@switchyard/audit';
 import { budget, budgetReport } from '@switchyard/budget';
-import { adminOnly, keyAllowList, keys, rateLimits } from '@switchyard/keys';
+import { adminOnly, keyAllowList, keys, keyWorkflowList, rateLimits } from '@switchyard/keys';
 import {
   errorHandler,
   GatewayIds,
@@ -16,7 +16,7 @@ import { modelList, pin } from '@switchyard/pinning';
 import { dispatch, type DispatchHandler } from '@switchyard/dispatch';
 import { rules, workflows } from '@switchyard/rules';
 import { signals } from '@switchyard/signals';
-import express, { type RequestHandler, type Router } from 'express';
+import express, { type RequestHandler } from 'express';
 import type { CompiledPolicy } from './compile.js';
 import { chain } from './chain.js';
 import { EXPLAIN_PATH, explainEndpoint } from './explain/endpoint.js';
@@ -124,7 +124,7 @@ export function buildStack(compiled: CompiledPolicy, options: SwitchyardOptions,
   const checkKey = keys({ policy });
   const routed = [
     signals({ catalog: compiled.catalog, bodyLimit: options.bodyLimit }),
-    workflows({ policy, compiled: compiled.rules, firstToken: compiled.firstToken }),
+    workflows({ policy, compiled: compiled.rules, firstToken: compiled.firstToken, allowedWorkflows: keyWorkflowList }),
     rules({ compiled: compiled.rules }),
     pin({ policy, allowedModels: keyAllowList }),
     // After pin(): the chosen model's output cap bounds the tokens; before budget(): a limited call reserves nothing.

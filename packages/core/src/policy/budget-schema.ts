@@ -123,6 +123,13 @@ export const keysSchema = z
           .optional()
           .describe('Routes and exact model IDs the key may call; omitted: every one.'),
         limits: limitsSchema.optional().describe("What this key may send per minute; its owner's limits apply too."),
+        workflows: z
+          .array(z.string().min(1))
+          .min(1)
+          .optional()
+          .describe(
+            'Workflows the key may run as (a call naming none runs as default); omitted: every one. Another gets 403 workflow_not_allowed.',
+          ),
       })
       .describe('A client key of this gateway.'),
   )
@@ -221,7 +228,14 @@ export function buildBudgets(
         problem([...at, 'secret'], `keys "${other}" and "${k.name}" have the same secret; a call could not tell whose it is`);
       digests.set(hex, k.name);
     }
-    return { name: k.name, digest, owner: k.owner, allow: k.allow && new Set(k.allow), limits: k.limits };
+    return {
+      name: k.name,
+      digest,
+      owner: k.owner,
+      allow: k.allow && new Set(k.allow),
+      workflows: k.workflows && new Set(k.workflows),
+      limits: k.limits,
+    };
   });
   return { budgets, keys };
 }

@@ -59,6 +59,8 @@ export interface ClientKey {
   readonly owner: string;
   /** Routes and exact model IDs the key may call; `undefined` = everything the policy serves. */
   readonly allow?: ReadonlySet<string>;
+  /** The workflows the key's calls may run as (`default` for a call naming none); `undefined` = every one. */
+  readonly workflows?: ReadonlySet<string>;
   /** What this key may send per minute (its owner's `limits` apply too). */
   readonly limits?: RateLimits;
 }

@@ -24,6 +24,7 @@ export function policyWarnings(policy: Policy): PolicyProblem[] {
     }
   }
   for (const workflow of policy.workflows.values()) workflowWarnings(policy, workflow, warn);
+  for (const workflow of policy.workflows.values()) ungrantedBudget(policy, workflow, warn);
   for (const route of policy.routes.values()) {
     if (route.on && route.fallbacks.length === 0) {
       for (const outcome of fallingBack(route.on))
@@ -34,6 +35,17 @@ export function policyWarnings(policy: Policy): PolicyProblem[] {
 }
 
 type Warn = (path: PolicyPath, message: string) => void;
+
+/** A workflow's own month is a shared pot: keys that may run as any workflow can spend it for its owner. */
+function ungrantedBudget(policy: Policy, workflow: WorkflowConfig, warn: Warn): void {
+  if (workflow.cost?.monthlyUsd === undefined || !policy.keys) return;
+  const open = policy.keys.filter((key) => key.workflows === undefined).map((key) => `"${key.name}"`);
+  if (open.length === 0) return;
+  warn(
+    ['workflows', workflow.name, 'cost', 'monthly_usd'],
+    `workflow "${workflow.name}" has a monthly budget that any key without a workflows list (${open.join(', ')}) can spend: list the workflows each key may run as (keys[].workflows)`,
+  );
+}
 
 function workflowWarnings(policy: Policy, workflow: WorkflowConfig, warn: Warn): void {
   const { name, fallback } = workflow;

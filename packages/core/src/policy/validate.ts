@@ -6,7 +6,7 @@ import { isNeverForwarded } from './headers.js';
 import type { PolicyProblem } from './policy-error.js';
 import type { PolicyDocument } from './schema.js';
 import type { PolicyPath, PolicySource } from './source.js';
-import { buildTransitions, buildWorkflows } from './workflows-build.js';
+import { buildTransitions, buildWorkflows, checkKeyWorkflows } from './workflows-build.js';
 import type { DeclaredSignal, ModelConfig, Policy, ProviderConfig, RouteConfig, SecretsMode, SignalSource } from './types.js';
 
 export function buildPolicy(
@@ -117,6 +117,7 @@ export function buildPolicy(
   const failover = buildFailover(doc.failover, routes, problem);
   const { budgets, keys } = buildBudgets(doc, policyEnv, models, routes, problem);
   const workflows = buildWorkflows(doc, models, routes, problem);
+  checkKeyWorkflows(doc.keys, workflows, problem);
   const policy: Policy = {
     version: 1,
     timezone: doc.timezone,

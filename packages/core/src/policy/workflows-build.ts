@@ -6,6 +6,7 @@ import type { Transition, TransitionOutcome, Transitions, WorkflowConfig } from 
 import {
   AUTO_MODEL,
   type ActionDocument,
+  DEFAULT_WORKFLOW,
   type TransitionsDocument,
   type WorkflowDocument,
   type WorkflowsDocument,
@@ -51,6 +52,34 @@ export function buildTransitions(
 export interface WorkflowSections {
   readonly workflows?: WorkflowsDocument;
   readonly workflows_required: boolean;
+}
+
+/**
+ * Each key's `workflows:` names a workflow the policy defines, or `default` (what a call naming none runs as).
+ * A policy without workflows has none to grant: there the list is a mistake, not a restriction.
+ */
+export function checkKeyWorkflows(
+  keys: readonly { readonly name: string; readonly workflows?: readonly string[] }[] | undefined,
+  workflows: ReadonlyMap<string, WorkflowConfig>,
+  problem: Problem,
+): void {
+  const known = [...workflows.keys()];
+  if (!known.includes(DEFAULT_WORKFLOW)) known.push(DEFAULT_WORKFLOW);
+  keys?.forEach((key, i) => {
+    if (key.workflows === undefined) return;
+    if (workflows.size === 0) {
+      problem(['keys', i, 'workflows'], `key "${key.name}" lists workflows, but the policy defines none (workflows:)`);
+      return;
+    }
+    key.workflows.forEach((name, j) => {
+      if (!known.includes(name)) {
+        problem(
+          ['keys', i, 'workflows', j],
+          `key "${key.name}" lists workflow "${name}", which is not defined (workflows: ${known.join(', ')})`,
+        );
+      }
+    });
+  });
 }
 
 /** The workflows, their names resolved and checked against the models and routes. */

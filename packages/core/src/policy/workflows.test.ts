@@ -194,6 +194,18 @@ describe('workflow problems, each at its file and line', () => {
     ]);
   });
 
+  it("should load a key's workflows, and refuse one the policy does not define or a list without workflows", () => {
+    const key = (workflows: string) =>
+      `keys:\n  - { name: k, owner: o, secret: { sha256: "${'a'.repeat(64)}" }, workflows: ${workflows} }\n`;
+    expect(load(`${key('[w, default]')}workflows:\n  w: {}\n`).keys?.[0]?.workflows).toEqual(new Set(['w', 'default']));
+    expect(problems(`${key('[w, typo]')}workflows:\n  w: {}\n`)).toEqual([
+      'policy.yaml:15:129: key "k" lists workflow "typo", which is not defined (workflows: w, default)',
+    ]);
+    expect(problems(key('[default]'))).toEqual([
+      'policy.yaml:15:125: key "k" lists workflows, but the policy defines none (workflows:)',
+    ]);
+  });
+
   it('should refuse a route named auto when a workflow has a route', () => {
     expect(problems('  auto: { default: big }\nworkflows:\n  w: { route: smart }\n')).toEqual([
       'policy.yaml:14:3: "auto" is the model name that asks for a workflow\'s route (workflows.<name>.route); give this route another name',
@@ -263,6 +275,19 @@ describe('policyWarnings', () => {
     expect(policyWarnings(policy).map(formatProblem)).toEqual([
       'policy.yaml:7:10: model "small" states no capabilities: no call offering tools, asking for a JSON schema or a stream, or holding images is sent to it',
     ]);
+  });
+
+  it("should warn when keys that list no workflows can spend a workflow's own monthly budget", () => {
+    const key = (name: string, workflows: string) =>
+      `  - { name: ${name}, owner: o, secret: { sha256: "${name.repeat(64)}" }${workflows} }\n`;
+    const policy = (second: string) =>
+      load(
+        `keys:\n${key('a', ', workflows: [w]')}${key('b', second)}workflows:\n  w: { cost: { monthly_usd: 5, hard_stop: false } }\n  v: {}\n`,
+      );
+    expect(policyWarnings(policy('')).map(formatProblem)).toEqual([
+      'policy.yaml:18:29: workflow "w" has a monthly budget that any key without a workflows list ("b") can spend: list the workflows each key may run as (keys[].workflows)',
+    ]);
+    expect(policyWarnings(policy(', workflows: [v]'))).toEqual([]);
   });
 
   it('should find nothing to say about a consistent policy', () => {

@@ -3,7 +3,7 @@
 import { routing, SwitchyardError, type RoutingContext, type RoutingEvent, type Selection } from '@switchyard/core';
 import { SIGNAL_MONTHLY_SPEND_PCT } from '@switchyard/budget';
 import { EVENT_FALLBACK, EVENT_FALLBACK_SKIPPED } from '@switchyard/failover';
-import { keyAllowList, keys, presentedKey } from '@switchyard/keys';
+import { keyAllowList, keys, keyWorkflowList, presentedKey } from '@switchyard/keys';
 import { pin } from '@switchyard/pinning';
 import { rules, workflows } from '@switchyard/rules';
 import { signals, SIGNAL_OWNER } from '@switchyard/signals';
@@ -54,7 +54,11 @@ export async function explainRequest(compiled: CompiledPolicy, input: ExplainInp
   const reader = new GivenSignals(ctx.signals!, given);
   ctx.signals = reader;
   // The workflow a call runs as (and, for `auto`, its route's selection), as the stack decides it.
-  const workflowRefusal = await runMiddleware(workflows({ policy: compiled.policy, compiled: compiled.rules }), req, res);
+  const workflowRefusal = await runMiddleware(
+    workflows({ policy: compiled.policy, compiled: compiled.rules, allowedWorkflows: keyWorkflowList }),
+    req,
+    res,
+  );
   if (workflowRefusal) return explained.refused(workflowRefusal, 'request');
 
   const route = compiled.rules.routes.get(ctx.record.requestedModel!);
