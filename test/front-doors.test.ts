@@ -152,7 +152,7 @@ describe('token counting', () => {
     });
     expect(exact.status).toBe(200);
     expect(exact.headers.get('x-switchyard-token-count')).toBeNull();
-    expect((await exact.json()).totalTokens).toBeGreaterThan(0);
+    expect(((await exact.json()) as { totalTokens: number }).totalTokens).toBeGreaterThan(0);
 
     const counted = await google().models.countTokens({ model: 'to-openai', contents: 'Hello there, general.' });
     expect(counted.totalTokens).toBeGreaterThan(0);

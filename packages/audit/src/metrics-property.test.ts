@@ -21,6 +21,8 @@ function fakeInstruments(log: Recorded[]): Instruments {
     serverDuration: histogram('serverDuration'),
     firstToken: histogram('firstToken'),
     perOutputToken: histogram('perOutputToken'),
+    firstChunk: histogram('firstChunk'),
+    perOutputChunk: histogram('perOutputChunk'),
     cost: counter('cost'),
     attempts: counter('attempts'),
     retries: counter('retries'),

@@ -154,7 +154,8 @@ export function answeredAttempt(
   res: Response,
   init: Pick<Attempt, 'provider' | 'model'> & { status: number; credentialIndex?: number },
 ): Attempt {
-  const attempt: Attempt = {
+  // Written here as dispatch's attempt log writes it: field by field as the answer goes out.
+  const attempt: { -readonly [K in keyof Attempt]: Attempt[K] } = {
     provider: init.provider,
     model: init.model,
     credentialIndex: init.credentialIndex ?? 0,

@@ -37,7 +37,7 @@ afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
 async function post(path: string, body: string | Buffer, headers: Record<string, string> = {}) {
   const res = await fetch(url + path, { method: 'POST', headers, body });
-  return { status: res.status, json: await res.json() };
+  return { status: res.status, json: (await res.json()) as Record<string, unknown> };
 }
 
 const CHAT = JSON.stringify({ model: 'smart', messages: [{ role: 'user', content: 'hi' }] });

@@ -1,23 +1,25 @@
 // A reasoning model's output cap: `max_completion_tokens` on every wire to an OpenAI-format provider,
 // and nothing else about the body changed; other models keep `max_tokens`.
-import type { Endpoint, ModelConfig, ParsedRequest, ProviderConfig } from '@switchyard/core';
+import type { ModelConfig, ParsedRequest, ProviderConfig } from '@switchyard/core';
 import { describe, expect, it } from 'vitest';
 // Through the package's entry, as its users load it: answers.ts and wires.ts depend on each other's order there.
 import { capAsCompletionTokens, requestBody, toChatRequestFromGemini, toOpenAIRequest, wiresFor } from './index.js';
 import type { JsonObject } from './json.js';
+import { parsedRequest } from '../test/parsed.js';
 
-const OPENAI: ProviderConfig = { name: 'openai', format: 'openai', baseUrl: 'https://api.openai.com/v1', credentials: [] };
+const OPENAI: ProviderConfig = {
+  name: 'openai',
+  format: 'openai',
+  baseUrl: 'https://api.openai.com/v1',
+  credentials: [],
+  forwardHeaders: [],
+};
 const model = (id: string, reasoning: boolean): ModelConfig => ({
   id,
   provider: 'openai',
   capabilities: new Set(reasoning ? (['tools', 'reasoning'] as const) : (['tools'] as const)),
 });
-const parsed = (endpoint: Endpoint, path: string, body: JsonObject): ParsedRequest => ({
-  endpoint,
-  path,
-  body,
-  raw: Buffer.from(JSON.stringify(body)),
-});
+const parsed = (path: string, body: JsonObject): ParsedRequest => parsedRequest(path, body);
 const decode = (body: Buffer) => JSON.parse(body.toString('utf8')) as JsonObject;
 const MESSAGES = [{ role: 'user', content: 'Hi' }];
 
@@ -53,7 +55,7 @@ describe('the output cap of a reasoning model', () => {
   });
 
   it("should re-serialise a chat client's body for a reasoning model only when it sets max_tokens", () => {
-    const capped = parsed('chat', '/chat/completions', { model: 'o3', messages: MESSAGES, max_tokens: 16, stream: true });
+    const capped = parsed('/chat/completions', { model: 'o3', messages: MESSAGES, max_tokens: 16, stream: true });
     expect(decode(requestBody(capped, 'o3', { reasoning: true }))).toStrictEqual({
       model: 'o3',
       messages: MESSAGES,
@@ -61,11 +63,11 @@ describe('the output cap of a reasoning model', () => {
       stream: true,
       stream_options: { include_usage: true },
     });
-    const uncapped = parsed('chat', '/chat/completions', { model: 'o3', messages: MESSAGES, max_completion_tokens: 16 });
+    const uncapped = parsed('/chat/completions', { model: 'o3', messages: MESSAGES, max_completion_tokens: 16 });
     expect(requestBody(uncapped, 'o3', { reasoning: true })).toBe(uncapped.raw);
     expect(requestBody(capped, 'o3')).not.toContain('max_completion_tokens');
     // Legacy completions keep their `max_tokens`: it is that endpoint's only cap.
-    const completion = parsed('completions', '/completions', { model: 'o3', prompt: 'Hi', max_tokens: 16 });
+    const completion = parsed('/completions', { model: 'o3', prompt: 'Hi', max_tokens: 16 });
     expect(requestBody(completion, 'o3', { reasoning: true })).toBe(completion.raw);
   });
 
@@ -79,10 +81,10 @@ describe('the output cap of a reasoning model', () => {
     ],
   ] as const)('should send the %s wire to an OpenAI reasoning model with max_completion_tokens', (endpoint, path, body) => {
     const wire = wiresFor(endpoint).get('openai')!;
-    const reasoning = decode(wire.outgoing(parsed(endpoint, path, body), model('o3', true), OPENAI).body);
+    const reasoning = decode(wire.outgoing(parsed(path, body), model('o3', true), OPENAI).body);
     expect(reasoning).toMatchObject({ model: 'o3', max_completion_tokens: 8 });
     expect(reasoning).not.toHaveProperty('max_tokens');
-    const plain = decode(wire.outgoing(parsed(endpoint, path, body), model('gpt-4o', false), OPENAI).body);
+    const plain = decode(wire.outgoing(parsed(path, body), model('gpt-4o', false), OPENAI).body);
     expect(plain).toMatchObject({ model: 'gpt-4o', max_tokens: 8 });
   });
 });

@@ -4,13 +4,14 @@ import type { Transform } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 // Through the package's entry point, as its users load it: answers.ts and wires.ts import each other.
 import { GEMINI_FRONT_ANTHROPIC_ANSWERS, GEMINI_FRONT_OPENAI_ANSWERS, GEMINI_FRONT_WIRES, toAnthropicRequest } from '../index.js';
+import { parsedRequest } from '../../test/parsed.js';
 import { anthropicEvents, dataEvents } from '../../test/sse.js';
 
 const HI = [{ role: 'user', parts: [{ text: 'Hi' }] }];
 const BODY = { contents: HI, generationConfig: { temperature: 0.5 } };
 
 function request(path: string, body: Record<string, unknown> = BODY): ParsedRequest {
-  return { endpoint: 'other', path, body, raw: Buffer.from(JSON.stringify(body)) };
+  return parsedRequest(path, body);
 }
 const model = (id: string, maxOutputTokens?: number): ModelConfig => ({
   id,
@@ -18,7 +19,13 @@ const model = (id: string, maxOutputTokens?: number): ModelConfig => ({
   capabilities: new Set(),
   maxOutputTokens,
 });
-const provider = (format: ProviderFormat, baseUrl: string): ProviderConfig => ({ name: 'p', format, baseUrl, credentials: [] });
+const provider = (format: ProviderFormat, baseUrl: string): ProviderConfig => ({
+  name: 'p',
+  format,
+  baseUrl,
+  credentials: [],
+  forwardHeaders: [],
+});
 const wire = (format: ProviderFormat) => GEMINI_FRONT_WIRES.get(format)!;
 const json = (buffer: Buffer) => JSON.parse(buffer.toString('utf8'));
 
@@ -74,7 +81,9 @@ describe('GEMINI_FRONT_WIRES', () => {
     expect(() => wire('openai').outgoing(request('/models/smart:countTokens'), model('gpt-4o'), openai)).toThrow(
       expect.objectContaining({ status: 400, param: 'countTokens' }),
     );
-    expect(() => wire('gemini').outgoing(request('/chat/completions'), model('gemini-2.5-pro'), openai)).toThrow(
+    // No client request reaches the Gemini wires on another path: the gateway would not; the wire still refuses.
+    const elsewhere = { ...request('/models/smart:generateContent'), path: '/chat/completions' };
+    expect(() => wire('gemini').outgoing(elsewhere, model('gemini-2.5-pro'), openai)).toThrow(
       expect.objectContaining({ status: 400, param: 'path' }),
     );
   });

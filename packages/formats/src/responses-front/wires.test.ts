@@ -3,6 +3,7 @@
 import type { ModelConfig, ParsedRequest, ProviderConfig, ProviderFormat } from '@switchyard/core';
 import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
+import { parsedRequest } from '../../test/parsed.js';
 import { anthropicEvents, dataEvents, everySplit, piped, runPieces, serveTranslated } from '../../test/sse.js';
 // Through the package's entry, as its users load it: answers.ts and wires.ts depend on each other's order there.
 import { ANTHROPIC_TO_RESPONSES_ANSWERS, GEMINI_TO_RESPONSES_ANSWERS, wiresFor } from '../index.js';
@@ -13,7 +14,7 @@ const GEMINI = 'gemini-2.5-pro';
 const RESP_ID = /^resp_[0-9a-f]{48}$/;
 
 function parsed(body: JsonObject): ParsedRequest {
-  return { endpoint: 'responses', path: '/responses', body, raw: Buffer.from(JSON.stringify(body)) };
+  return parsedRequest('/responses', body);
 }
 const model = (id: string, maxOutputTokens?: number): ModelConfig => ({
   id,
@@ -21,7 +22,13 @@ const model = (id: string, maxOutputTokens?: number): ModelConfig => ({
   capabilities: new Set(),
   maxOutputTokens,
 });
-const provider = (format: ProviderFormat, baseUrl: string): ProviderConfig => ({ name: 'p', format, baseUrl, credentials: [] });
+const provider = (format: ProviderFormat, baseUrl: string): ProviderConfig => ({
+  name: 'p',
+  format,
+  baseUrl,
+  credentials: [],
+  forwardHeaders: [],
+});
 const wire = (format: ProviderFormat) => wiresFor('responses').get(format)!;
 const decode = (body: Buffer) => JSON.parse(body.toString('utf8')) as JsonObject;
 
