@@ -105,6 +105,55 @@ keys:
       const metrics = (await telemetry.metrics()).scopeMetrics.flatMap((s) => s.metrics);
       const firstChunk = metrics.find((m) => m.descriptor.name === 'gen_ai.client.operation.time_to_first_chunk');
       expect(firstChunk?.dataPoints.map((p) => p.attributes['gen_ai.request.model'])).toEqual(['backup']);
+      expect(firstChunk?.dataPoints.map((p) => p.attributes['gen_ai.workflow.name'])).toEqual(['support_chat']);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+      await telemetry.shutdown();
+      await compiled.budget.shutdown();
+    }
+  });
+});
+
+describe('the workflow as a metric label', () => {
+  it("should be left off for a policy without workflows, where it is the client's free label: spans and the log keep it", async () => {
+    const yaml = `version: 1
+providers: { alpha: { format: openai, base_url: "${mock.url}" } }
+models:
+  plain: { provider: alpha, max_output_tokens: 100, capabilities: [streaming] }
+`;
+    const telemetry = memoryTelemetry();
+    const lines: string[] = [];
+    const compiled = compilePolicy(parsePolicy(yaml, 'policy.yaml', { env: {} }));
+    const app = express().use(
+      '/v1',
+      switchyard(compiled, {
+        audit: { tracerProvider: telemetry.tracerProvider, meterProvider: telemetry.meterProvider, log: (l) => lines.push(l) },
+      }),
+    );
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+    try {
+      // Each a new label: were they metric attributes, every one would be a new series kept for good.
+      for (const label of ['label-1', 'label-2', 'label-3']) {
+        const res = await fetch(`${url}/chat/completions`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-switchyard-workflow': label },
+          body: JSON.stringify({ model: 'plain', max_tokens: 5, messages: [{ role: 'user', content: 'Hi' }] }),
+        });
+        expect(res.status).toBe(200);
+        await res.text();
+      }
+      const spans = await telemetry.finished(6);
+      await expect.poll(() => lines.length).toBe(3);
+      expect(lines.map((l) => JSON.parse(l).workflow)).toEqual(['label-1', 'label-2', 'label-3']);
+      const calls = spans.filter((s) => s.kind === SpanKind.SERVER);
+      expect(calls.map((s) => s.attributes['switchyard.workflow']).sort()).toEqual(['label-1', 'label-2', 'label-3']);
+      const metrics = (await telemetry.metrics()).scopeMetrics.flatMap((s) => s.metrics);
+      const firstChunk = metrics.find((m) => m.descriptor.name === 'gen_ai.client.operation.time_to_first_chunk');
+      expect(firstChunk?.dataPoints).toHaveLength(1);
+      expect(firstChunk?.dataPoints[0]?.attributes).not.toHaveProperty('gen_ai.workflow.name');
     } finally {
       server.closeAllConnections();
       server.close();

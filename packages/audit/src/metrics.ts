@@ -61,7 +61,7 @@ function recordAttempts(instruments: Instruments, facts: RequestFacts): void {
     const first = view.attempt.firstTokenAt;
     if (first !== undefined && first >= view.attempt.startedAt) {
       const attrs = attemptMetricAttributes(view, facts);
-      if (facts.workflow !== undefined) attrs[ATTR_GEN_AI_WORKFLOW_NAME] = facts.workflow;
+      if (facts.workflowLabel !== undefined) attrs[ATTR_GEN_AI_WORKFLOW_NAME] = facts.workflowLabel;
       instruments.firstChunk.record(seconds(first - view.attempt.startedAt), attrs);
       // Only the first and last chunk times are kept: each later chunk counts at the average interval.
       const answer = facts.record.answer;

@@ -11,7 +11,7 @@ import {
   type TimeInput,
   type Tracer,
 } from '@opentelemetry/api';
-import { type Policy, routing, type RoutingContext } from '@switchyard/core';
+import { DEFAULT_WORKFLOW, type Policy, routing, type RoutingContext } from '@switchyard/core';
 import type { RequestHandler } from 'express';
 import { ATTR_HTTP_REQUEST_METHOD, ATTR_HTTP_ROUTE, ATTR_URL_PATH } from './attributes.js';
 import { auditLogLine, logWriter, type LogWriter } from './audit-log.js';
@@ -45,6 +45,7 @@ export function audit(options: AuditOptions = {}): AuditHandler {
   }
   const providers = providerFacts(options.policy);
   const presenceOnly = presenceOnlySignals(options.policy);
+  const workflowLabels = definedWorkflows(options.policy);
   const tracer = (options.tracerProvider ?? trace.getTracerProvider()).getTracer(SCOPE_NAME, SCOPE_VERSION);
   const useActiveSpan = options.useActiveSpan ?? true;
   const log = options.log === undefined ? undefined : logWriter(options.log);
@@ -80,7 +81,7 @@ export function audit(options: AuditOptions = {}): AuditHandler {
     }
 
     if (server || instruments || log) {
-      const done = { server, instruments, log, tracer, providers, presenceOnly };
+      const done = { server, instruments, log, tracer, providers, presenceOnly, workflowLabels };
       const ctx = routing(req, res);
       pending++;
       // The record is complete once the call has settled: dispatch() finished it, budget() settled its cost.
@@ -99,11 +100,14 @@ interface Completion {
   readonly tracer: Tracer;
   readonly providers: ReadonlyMap<string, ProviderFacts>;
   readonly presenceOnly: ReadonlySet<string>;
+  readonly workflowLabels: ReadonlySet<string>;
 }
 
 function complete(req: IncomingMessage, res: ServerResponse, ctx: RoutingContext, done: Completion, closedAt: number): void {
   try {
     const { record, request } = ctx;
+    // The workflow the call ran as (workflows() resolved it), else the client's label when nothing resolved it.
+    const workflow = record.workflow ?? request?.workflow;
     const facts: RequestFacts = {
       record,
       signalNames: Object.keys(record.signals),
@@ -112,8 +116,8 @@ function complete(req: IncomingMessage, res: ServerResponse, ctx: RoutingContext
       providers: done.providers,
       maxTokens: request?.maxOutputTokens,
       finishReasons: record.finishReasons,
-      // The workflow the call ran as (workflows() resolved it), else the client's label when nothing resolved it.
-      workflow: record.workflow ?? request?.workflow,
+      workflow,
+      workflowLabel: workflow !== undefined && done.workflowLabels.has(workflow) ? workflow : undefined,
     };
     if (done.server) writeSpans(done.tracer, done.server, facts);
     if (done.instruments) recordMetrics(done.instruments, facts);
@@ -156,6 +160,16 @@ function holdEnd(span: Span): () => void {
 }
 
 /** The declared signals whose values spans must not hold (prompt text): `record: presence`. */
+/**
+ * The workflow names a metric may carry: those the policy defines, and `default`. A client's free label (a
+ * policy without `workflows:`, or a call refused before its workflow was resolved) would grow the metrics
+ * by a series per name it sends: it stays in spans and the log only.
+ */
+function definedWorkflows(policy: Policy | undefined): ReadonlySet<string> {
+  if (!policy || policy.workflows.size === 0) return new Set();
+  return new Set([...policy.workflows.keys(), DEFAULT_WORKFLOW]);
+}
+
 function presenceOnlySignals(policy: Policy | undefined): ReadonlySet<string> {
   const names = new Set<string>();
   for (const signal of policy?.signals.values() ?? []) if (signal.record === 'presence') names.add(signal.name);

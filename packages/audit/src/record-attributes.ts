@@ -73,7 +73,10 @@ export interface RequestFacts {
   /** The request's output limit (core's `ParsedRequest.maxOutputTokens`). */
   readonly maxTokens: number | undefined;
   readonly finishReasons: readonly string[] | undefined;
+  /** The workflow the call ran as, or the label its client sent when none was resolved: for spans and the log. */
   readonly workflow: string | undefined;
+  /** The workflow as a metric label: a name the policy defines (or `default`), never a client's free label. */
+  readonly workflowLabel?: string | undefined;
 }
 
 const OPERATIONS: Readonly<Record<Endpoint, string | undefined>> = {
