@@ -14,6 +14,7 @@ export {
   explainRequest,
   ExplainInputError,
   givenPairs,
+  type BudgetFigures,
   type BudgetTrace,
   type ExplainInput,
   type Explanation,
