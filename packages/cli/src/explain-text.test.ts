@@ -28,6 +28,9 @@ describe('explain text: a workflow', () => {
     expect(out).toContain('at most $0.50 per call (workflow "support_chat")');
     expect(out).toContain('run conv-1: limit $0.25/run (hard stop), spent $0.10, reserved $0.00');
     expect(out).not.toContain('workflow support_chat: limit');
+    // `auto` is the workflow's route: its rules are traced as for a call naming it.
+    expect(out).toContain('rules of route support (first match wins):');
+    expect(out).toContain('1. slow-first-token -> gpt-5-mini@openai: no match');
   });
 
   it("should show the workflow's month and the refusal it leads to", async () => {

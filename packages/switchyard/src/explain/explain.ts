@@ -68,9 +68,11 @@ export async function explainRequest(compiled: CompiledPolicy, input: ExplainInp
   const workflowRefusal = await runMiddleware(workflows({ policy: compiled.policy, compiled: compiled.rules }), req, res);
   if (workflowRefusal) return explained.refused(workflowRefusal, 'request');
 
-  const route = compiled.rules.routes.get(ctx.record.requestedModel!);
+  // `auto` runs the workflow's route, whose rules workflows() has evaluated already; any other name, its own.
+  const made = ctx.record.selection;
+  const route = compiled.rules.routes.get(made?.kind === 'route' ? made.route : ctx.record.requestedModel!);
   if (route) {
-    const ruleFailure = await runMiddleware(rules({ compiled: compiled.rules }), req, res);
+    const ruleFailure = made ? undefined : await runMiddleware(rules({ compiled: compiled.rules }), req, res);
     if (ruleFailure) throw ruleFailure;
     explained.rules = await traceRules(compiled.rules, route, reader);
     explained.signals = Object.entries(ctx.record.signals).map(([name, reading]) => signalTrace(name, reading, reader));
