@@ -172,7 +172,9 @@ describe('switchyard budget', () => {
     expect(lines[at]).toMatch(/^workflow\s+spent\s+reserved\s+limit\s+used\s+hard stop\s+per call\s+per run$/);
     expect(lines[at + 1]).toMatch(/^chat\s+-\s+-\s+-\s+-\s+-\s+-\s+\$0\.25$/);
     expect(lines[at + 2]).toMatch(
-      new RegExp(`^summaries\\s+\\$${spent.toFixed(6).replace('.', '\\.')}\\s+\\$0\\.00\\s+\\$3\\.00\\s+\\d+\\.\\d%\\s+yes\\s+\\$0\\.50\\s+-$`),
+      new RegExp(
+        `^summaries\\s+\\$${spent.toFixed(6).replace('.', '\\.')}\\s+\\$0\\.00\\s+\\$3\\.00\\s+\\d+\\.\\d%\\s+yes\\s+\\$0\\.50\\s+-$`,
+      ),
     );
   });
 
@@ -184,7 +186,9 @@ describe('switchyard budget', () => {
     const withWorkflows = await file(policy('', 'workflows:\n  summaries: { cost: { monthly_usd: 3, hard_stop: true } }\n'));
     const text = await run(process.execPath, [CLI, 'budget', '--policy', withWorkflows], { env: ENV });
     expect(text.stdout).toMatch(/^summaries\s+\$3\.00\s+yes\s+-\s+-$/m);
-    const json = JSON.parse((await run(process.execPath, [CLI, 'budget', '--policy', withWorkflows, '--json'], { env: ENV })).stdout);
+    const json = JSON.parse(
+      (await run(process.execPath, [CLI, 'budget', '--policy', withWorkflows, '--json'], { env: ENV })).stdout,
+    );
     expect(json.workflows).toEqual([
       {
         workflow: 'summaries',

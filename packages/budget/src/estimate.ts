@@ -31,9 +31,7 @@ const shapes = new WeakMap<ParsedRequest, RequestSize>();
  * route's `fallbacks`, or the workflow's `fallback.allowed`, less its `blocked`: core's `allowedFallbacks`,
  * which failover reads too). Each list is built once per policy and workflow.
  */
-export function servingModels(
-  policy: Policy,
-): (selection: Selection, workflow?: WorkflowConfig) => readonly ModelConfig[] {
+export function servingModels(policy: Policy): (selection: Selection, workflow?: WorkflowConfig) => readonly ModelConfig[] {
   const lists = new Map<string, readonly ModelConfig[]>();
   return (selection, workflow) => {
     const route = selection.kind === 'route' ? selection.route : '';

@@ -43,7 +43,10 @@ function table(file: string, report: SpendReport, workflows: readonly WorkflowBu
   const rows = [['owner', 'spent', 'reserved', 'limit', 'used', 'hard stop'], ...report.owners.map(row)];
   const lines = [head, ...columns(rows)];
   if (workflows.length > 0) {
-    const wf = [['workflow', 'spent', 'reserved', 'limit', 'used', 'hard stop', 'per call', 'per run'], ...workflows.map(workflowRow)];
+    const wf = [
+      ['workflow', 'spent', 'reserved', 'limit', 'used', 'hard stop', 'per call', 'per run'],
+      ...workflows.map(workflowRow),
+    ];
     lines.push('', ...columns(wf));
   }
   return lines.join('\n');
@@ -91,7 +94,11 @@ async function inMemory(file: string, compiled: CompiledPolicy, json: boolean): 
     ['owner', 'limit', 'hard stop'],
     ...owners.map((o) => [o.owner, o.limit_usd === null ? '-' : usd(o.limit_usd), o.hard_stop ? 'yes' : 'no']),
   ];
-  const lines = [`${file}: ${note}`, `timezone ${policy.timezone}`, ...(owners.length > 0 ? columns(rows) : ['no owners with budgets'])];
+  const lines = [
+    `${file}: ${note}`,
+    `timezone ${policy.timezone}`,
+    ...(owners.length > 0 ? columns(rows) : ['no owners with budgets']),
+  ];
   if (workflows.length > 0) {
     const wf = [
       ['workflow', 'limit', 'hard stop', 'per call', 'per run'],

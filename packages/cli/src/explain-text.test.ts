@@ -45,7 +45,11 @@ describe('explain text: a workflow', () => {
   });
 
   it("should say a workflow's fallback.allowed: [] leaves a route without fallbacks, and list a blocked route's others", async () => {
-    const finance = await text({ body: BODY('auto'), key: 'finance-app', headers: { 'x-switchyard-workflow': 'finance_review' } });
+    const finance = await text({
+      body: BODY('auto'),
+      key: 'finance-app',
+      headers: { 'x-switchyard-workflow': 'finance_review' },
+    });
     expect(finance).toContain('fallbacks none: workflow "finance_review" allows no fallbacks');
     const support = await text({ body: BODY('auto'), key: 'support-app', headers: { 'x-switchyard-workflow': 'support_chat' } });
     expect(support).toContain('1. labs-preview (labs): skipped, blocked');

@@ -92,7 +92,9 @@ function budget(b: BudgetTrace): string {
 
 function figures(f: BudgetFigures, per: string): string {
   const known =
-    f.spend_usd === null ? 'figures unknown (the store did not answer)' : `spent ${usd(f.spend_usd)}, reserved ${usd(f.reserved_usd ?? 0)}`;
+    f.spend_usd === null
+      ? 'figures unknown (the store did not answer)'
+      : `spent ${usd(f.spend_usd)}, reserved ${usd(f.reserved_usd ?? 0)}`;
   return `limit ${usd(f.limit_usd)}/${per} (${f.hard_stop ? 'hard stop' : 'soft'}), ${known}`;
 }
 

@@ -173,7 +173,8 @@ async function fallbackChain(
   const { policy } = compiled;
   const workflow = ctx.record.workflow === undefined ? undefined : policy.workflows.get(ctx.record.workflow);
   // The same list the plan draws from: the workflow's `fallback.allowed` in place of the route's, less its blocked models.
-  if (allowedFallbacks(policy, selection, workflow).length === 0) return { list: [], note: noFallbackNote(policy, selection, workflow) };
+  if (allowedFallbacks(policy, selection, workflow).length === 0)
+    return { list: [], note: noFallbackNote(policy, selection, workflow) };
   const route = selection.kind === 'route' ? selection.route : undefined;
   const settings = (route !== undefined && policy.failover.routes.get(route)) || policy.failover.defaults;
   const triggers = [...settings.fallback.on];

@@ -58,7 +58,7 @@ function explain(model: string, workflow: string | undefined, input: Partial<Exp
   });
 }
 
-describe('explain: a workflow\'s fallbacks', () => {
+describe("explain: a workflow's fallbacks", () => {
   it("should not call a strict route strict when the workflow's fallback.allowed lists fallbacks", async () => {
     const e = await explain('strict', 'widened');
     expect(e.fallback_note).toBeNull();
@@ -79,7 +79,10 @@ describe('explain: a workflow\'s fallbacks', () => {
 
   it('should say when the workflow blocks every fallback the route lists, or allows none', async () => {
     const guarded = await explain('chat', 'guarded');
-    expect(guarded).toMatchObject({ fallbacks: [], fallback_note: 'workflow "guarded" blocks every fallback route "chat" lists' });
+    expect(guarded).toMatchObject({
+      fallbacks: [],
+      fallback_note: 'workflow "guarded" blocks every fallback route "chat" lists',
+    });
     expect(guarded.budget?.worst_cases.map((w) => w.model)).toEqual(['m-main']);
     const shut = await explain('chat', 'shut');
     expect(shut.fallback_note).toMatch(/^workflow "shut" allows no fallbacks/);
@@ -89,7 +92,10 @@ describe('explain: a workflow\'s fallbacks', () => {
 
 describe("explain: a workflow's budget", () => {
   it('should show the lowest ceiling of owner, route and workflow, and whose it is', async () => {
-    expect((await explain('chat', 'metered')).budget).toMatchObject({ max_request_usd: 0.05, max_request_by: 'workflow "metered"' });
+    expect((await explain('chat', 'metered')).budget).toMatchObject({
+      max_request_usd: 0.05,
+      max_request_by: 'workflow "metered"',
+    });
     expect((await explain('chat', undefined)).budget).toMatchObject({ max_request_usd: 0.2, max_request_by: 'route "chat"' });
     expect((await explain('strict', undefined)).budget).toMatchObject({ max_request_usd: 0.5, max_request_by: 'owner "team-a"' });
     const capped = await explain('capped', 'metered');
