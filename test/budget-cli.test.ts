@@ -27,14 +27,14 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-function policy(store: string): string {
+function policy(store: string, workflows = ''): string {
   return `version: 1
 timezone: Asia/Tokyo
 providers:
   alpha: { format: openai, base_url: ${mock.url}, credentials: [{ env: ALPHA_KEY }] }
 models:
   m: { provider: alpha, max_output_tokens: 100, price: { input: 10, output: 10 } }
-budgets:
+${workflows}budgets:
 ${store}  owners:
     search-team: { monthly_usd: 5, hard_stop: true }
     lab: {}
@@ -114,11 +114,96 @@ describe('switchyard budget', () => {
     });
   });
 
+  it("should print each workflow's month from the same store, in the workflows report's shape", async () => {
+    const workflows = `workflows:
+  summaries: { owner: lab, cost: { monthly_usd: 3, hard_stop: true, max_request_usd: 0.5 } }
+  chat: { cost: { max_run_usd: 0.25 } }
+`;
+    const yaml = policy('  store: { redis: { url: { env: REDIS_URL } } }\n', workflows);
+    const env = { ...ENV, REDIS_URL: redis.url };
+    const g = await startBudgetGateway({ yaml, env });
+    let spent: number;
+    try {
+      const call = await chat(g.url, { model: 'm', max_tokens: 5 }, 'sk-lab', { 'x-switchyard-workflow': 'summaries' });
+      expect(call.status).toBe(200);
+      await g.settled();
+      spent = (await g.compiled.budget.workflowSpend('summaries')).spendUsd;
+    } finally {
+      await g.close();
+    }
+    expect(spent).toBeGreaterThan(0);
+
+    const path = await file(yaml);
+    const json = JSON.parse((await run(process.execPath, [CLI, 'budget', '--policy', path, '--json'], { env })).stdout);
+    expect(json.workflows).toEqual([
+      {
+        workflow: 'chat',
+        owner: null,
+        cost: {
+          max_request_usd: null,
+          max_run_usd: 0.25,
+          monthly_usd: null,
+          hard_stop: false,
+          spend_usd: null,
+          reserved_usd: null,
+          spend_pct: null,
+        },
+      },
+      {
+        workflow: 'summaries',
+        owner: 'lab',
+        cost: {
+          max_request_usd: 0.5,
+          max_run_usd: null,
+          monthly_usd: 3,
+          hard_stop: true,
+          spend_usd: spent,
+          reserved_usd: 0,
+          spend_pct: spent / 3,
+        },
+      },
+    ]);
+    // The key's owner paid the same: one call, counted on both.
+    expect(json.owners).toContainEqual(expect.objectContaining({ owner: 'lab', spend_usd: spent }));
+
+    const { stdout } = await run(process.execPath, [CLI, 'budget', '--policy', path], { env });
+    const lines = stdout.trim().split('\n');
+    const at = lines.findIndex((l) => l.startsWith('workflow '));
+    expect(lines[at]).toMatch(/^workflow\s+spent\s+reserved\s+limit\s+used\s+hard stop\s+per call\s+per run$/);
+    expect(lines[at + 1]).toMatch(/^chat\s+-\s+-\s+-\s+-\s+-\s+-\s+\$0\.25$/);
+    expect(lines[at + 2]).toMatch(
+      new RegExp(
+        `^summaries\\s+\\$${spent.toFixed(6).replace('.', '\\.')}\\s+\\$0\\.00\\s+\\$3\\.00\\s+\\d+\\.\\d%\\s+yes\\s+\\$0\\.50\\s+-$`,
+      ),
+    );
+  });
+
   it('should say where to look when the policy keeps spend in memory', async () => {
     const path = await file(policy(''));
     const { stdout } = await run(process.execPath, [CLI, 'budget', '--policy', path], { env: ENV });
     expect(stdout).toContain('the policy keeps spend in memory');
     expect(stdout).toMatch(/search-team\s+\$5\.00\s+yes/);
+    const withWorkflows = await file(policy('', 'workflows:\n  summaries: { cost: { monthly_usd: 3, hard_stop: true } }\n'));
+    const text = await run(process.execPath, [CLI, 'budget', '--policy', withWorkflows], { env: ENV });
+    expect(text.stdout).toMatch(/^summaries\s+\$3\.00\s+yes\s+-\s+-$/m);
+    const json = JSON.parse(
+      (await run(process.execPath, [CLI, 'budget', '--policy', withWorkflows, '--json'], { env: ENV })).stdout,
+    );
+    expect(json.workflows).toEqual([
+      {
+        workflow: 'summaries',
+        owner: null,
+        cost: {
+          max_request_usd: null,
+          max_run_usd: null,
+          monthly_usd: 3,
+          hard_stop: true,
+          spend_usd: null,
+          reserved_usd: null,
+          spend_pct: null,
+        },
+      },
+    ]);
   });
 
   it("should fail with the store's error when Redis cannot be reached", async () => {

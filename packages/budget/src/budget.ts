@@ -40,7 +40,7 @@ interface Call {
 }
 
 /**
- * Mount after `pin()` (it prices the chosen model and the route's fallbacks) and before `dispatch()`.
+ * Mount after `pin()` (it prices the chosen model and the fallbacks the call's workflow allows) and before `dispatch()`.
  *
  * Before the call: 400 `request_cost_exceeded` when its worst case passes the owner's, the route's or the
  * workflow's `max_request_usd`. Then it reserves the worst case on each budget the call falls under, one
@@ -84,7 +84,7 @@ export function budget(options: BudgetOptions): BudgetHandler {
       ? undefined
       : media
         ? mediaWorstCase(ctx.request, media)
-        : highestWorstCase(requestSize(ctx)!, candidates(record.selection));
+        : highestWorstCase(requestSize(ctx)!, candidates(record.selection, workflow));
     if (ceiling && (estimate === undefined || estimate > ceiling.usd))
       return next(requestTooExpensive(estimate, ceiling.usd, ceiling.whose, requestSize(ctx)?.unbounded));
     if (estimate === undefined && holds.some((h) => h.hardStop))

@@ -1,6 +1,6 @@
 // `switchyard explain` for people: the decision, each rule with its signals, the fallbacks, the budget and
 // how the call would end.
-import type { BudgetTrace, Explanation, FallbackTrace, RuleTrace, SignalTrace } from 'switchyard';
+import type { BudgetFigures, BudgetTrace, Explanation, FallbackTrace, RuleTrace, SignalTrace } from 'switchyard';
 
 export function explanationText(e: Explanation): string {
   const lines = [
@@ -82,8 +82,20 @@ function budget(b: BudgetTrace): string {
       `          limit ${usd(b.limit_usd)}/month (${b.hard_stop ? 'hard stop' : 'soft'}), spent ${usd(b.spend_usd ?? 0)}, reserved ${usd(b.reserved_usd ?? 0)}`,
     );
   }
-  if (b.max_request_usd !== null) parts.push(`          at most ${usd(b.max_request_usd)} per call`);
+  if (b.max_request_usd !== null) {
+    parts.push(`          at most ${usd(b.max_request_usd)} per call${b.max_request_by ? ` (${b.max_request_by})` : ''}`);
+  }
+  if (b.workflow) parts.push(`          workflow ${b.workflow.name}: ${figures(b.workflow, 'month')}`);
+  if (b.run) parts.push(`          run ${b.run.name}: ${figures(b.run, 'run')}`);
   return parts.join('\n');
+}
+
+function figures(f: BudgetFigures, per: string): string {
+  const known =
+    f.spend_usd === null
+      ? 'figures unknown (the store did not answer)'
+      : `spent ${usd(f.spend_usd)}, reserved ${usd(f.reserved_usd ?? 0)}`;
+  return `limit ${usd(f.limit_usd)}/${per} (${f.hard_stop ? 'hard stop' : 'soft'}), ${known}`;
 }
 
 function outcome(e: Explanation): string {

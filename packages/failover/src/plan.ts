@@ -2,6 +2,7 @@
 // one stands. The caller makes the attempts and reports how each ended; every decision lands in the record.
 import {
   DEFAULT_WORKFLOW,
+  listedFallbacks,
   type FailoverSettings,
   type ModelConfig,
   type Policy,
@@ -127,7 +128,7 @@ export class FailoverPlan {
     this.deadlineAt = total === undefined ? undefined : record.startedAt + total;
     this.#queue = new FallbackQueue({
       policy,
-      listed: this.#workflow?.fallback.allowed ?? routeConfig?.fallbacks ?? [],
+      listed: listedFallbacks(policy, selection, this.#workflow),
       primary: model,
       blocked: this.#workflow?.fallback.blocked,
       cooldowns: options.cooldowns,

@@ -14,6 +14,7 @@ export {
   explainRequest,
   ExplainInputError,
   givenPairs,
+  type BudgetFigures,
   type BudgetTrace,
   type ExplainInput,
   type Explanation,
@@ -34,4 +35,10 @@ export type { WatchOptions } from './policy-watch.js';
 export { EVENT_POLICY_PROBLEM, reloadLog, SPAN_POLICY_RELOAD, type ReloadResult, type ReloadTrigger } from './reload-report.js';
 export { switchyard, BUDGET_REPORT_PATH, GEMINI_PATH, ROUTED_PATHS, type SwitchyardOptions } from './stack.js';
 export { POLICY_HEADER, policyVersion } from './version.js';
-export { WORKFLOWS_REPORT_PATH, workflowsReport, workflowsReportEndpoint, type WorkflowReport } from './workflows-report.js';
+export {
+  WORKFLOWS_REPORT_PATH,
+  workflowCost,
+  workflowsReport,
+  workflowsReportEndpoint,
+  type WorkflowReport,
+} from './workflows-report.js';

@@ -1,6 +1,7 @@
 // GET /v1/switchyard/workflows: each workflow's limits, its spend this month and its rolling time to first
 // token per model, against its objective. For the admin key, like the budget report.
 import { DEFAULT_WORKFLOW } from '@switchyard/core';
+import type { BudgetLedger } from '@switchyard/budget';
 import type { FirstTokenFigures } from '@switchyard/signals';
 import type { RequestHandler } from 'express';
 import type { CompiledPolicy } from './compile.js';
@@ -43,8 +44,7 @@ export async function workflowsReport(compiled: CompiledPolicy): Promise<Workflo
   return Promise.all(
     [...names].sort().map(async (name): Promise<WorkflowReport> => {
       const w = policy.workflows.get(name);
-      const cost = w?.cost;
-      const spend = cost?.monthlyUsd !== undefined ? await budget.workflowSpend(name) : undefined;
+      const cost = await workflowCost(budget, name);
       const models = firstToken.figures(name);
       const objective = w?.latency?.p95FirstTokenMs;
       return {
@@ -52,15 +52,7 @@ export async function workflowsReport(compiled: CompiledPolicy): Promise<Workflo
         owner: w?.owner ?? null,
         route: w?.route ?? null,
         risk: w?.risk ?? null,
-        cost: {
-          max_request_usd: cost?.maxRequestUsd ?? null,
-          max_run_usd: cost?.maxRunUsd ?? null,
-          monthly_usd: cost?.monthlyUsd ?? null,
-          hard_stop: cost?.hardStop ?? false,
-          spend_usd: spend?.spendUsd ?? null,
-          reserved_usd: spend?.reservedUsd ?? null,
-          spend_pct: spend?.spendPct ?? null,
-        },
+        cost,
         latency: {
           first_token_ms: w?.latency?.firstTokenMs ?? null,
           p95_first_token_ms: objective ?? null,
@@ -71,6 +63,25 @@ export async function workflowsReport(compiled: CompiledPolicy): Promise<Workflo
       };
     }),
   );
+}
+
+/**
+ * A workflow's cost limits and, when it has `cost.monthly_usd`, this month's figures, read from the budget's
+ * store (`BudgetLedger.workflowSpend`): what this report and `switchyard budget` show of it. `read: false`
+ * leaves the figures `null` (a store this process cannot see into).
+ */
+export async function workflowCost(budget: BudgetLedger, name: string, read = true): Promise<WorkflowReport['cost']> {
+  const cost = budget.workflow(name)?.cost;
+  const spend = read && cost?.monthlyUsd !== undefined ? await budget.workflowSpend(name) : undefined;
+  return {
+    max_request_usd: cost?.maxRequestUsd ?? null,
+    max_run_usd: cost?.maxRunUsd ?? null,
+    monthly_usd: cost?.monthlyUsd ?? null,
+    hard_stop: cost?.hardStop ?? false,
+    spend_usd: spend?.spendUsd ?? null,
+    reserved_usd: spend?.reservedUsd ?? null,
+    spend_pct: spend?.spendPct ?? null,
+  };
 }
 
 /** `GET` → `{ object: "workflows.report", workflows: [...] }`; mount it behind the admin key. A store that fails goes to `next(err)`. */

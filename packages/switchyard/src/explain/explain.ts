@@ -1,7 +1,18 @@
 // explainRequest(): what the gateway would do with a request, decided by the stack's own middlewares and
 // failover plan, without calling any provider.
-import { routing, SwitchyardError, type RoutingContext, type RoutingEvent, type Selection } from '@switchyard/core';
-import { SIGNAL_MONTHLY_SPEND_PCT } from '@switchyard/budget';
+import {
+  allowedFallbacks,
+  listedFallbacks,
+  routing,
+  SwitchyardError,
+  type Policy,
+  type RoutingContext,
+  type RoutingEvent,
+  type Selection,
+  type SignalValue,
+  type WorkflowConfig,
+} from '@switchyard/core';
+import { SIGNAL_MONTHLY_SPEND_PCT, SIGNAL_WORKFLOW_SPEND_PCT } from '@switchyard/budget';
 import { EVENT_FALLBACK, EVENT_FALLBACK_SKIPPED } from '@switchyard/failover';
 import { keyAllowList, keys, keyWorkflowList, presentedKey } from '@switchyard/keys';
 import { pin } from '@switchyard/pinning';
@@ -11,7 +22,7 @@ import type { Request } from 'express';
 import type { CompiledPolicy } from '../compile.js';
 import { checkBudget, type BudgetTrace } from './budget-check.js';
 import { formatRefusal } from './candidates.js';
-import { GivenSignals, parseGiven } from './given.js';
+import { GIVEN_RUN_SPEND_USD, GivenSignals, parseGiven } from './given.js';
 import { keyView } from './key-view.js';
 import { signalTrace, traceRules, type RuleTrace } from './rule-trace.js';
 import { simulateCall, type SimulatedCall, type UpstreamOutcome } from './simulate.js';
@@ -51,7 +62,7 @@ export async function explainRequest(compiled: CompiledPolicy, input: ExplainInp
 
   const parseRefusal = await runMiddleware(signals({ catalog: compiled.catalog }), req, res);
   if (parseRefusal) return explained.refused(parseRefusal, 'request');
-  const reader = new GivenSignals(ctx.signals!, given);
+  const reader = new GivenSignals(ctx.signals!, given, compiled.catalog.types);
   ctx.signals = reader;
   // The workflow a call runs as (and, for `auto`, its route's selection), as the stack decides it.
   const workflowRefusal = await runMiddleware(
@@ -61,9 +72,11 @@ export async function explainRequest(compiled: CompiledPolicy, input: ExplainInp
   );
   if (workflowRefusal) return explained.refused(workflowRefusal, 'request');
 
-  const route = compiled.rules.routes.get(ctx.record.requestedModel!);
+  // `auto` runs the workflow's route, whose rules workflows() has evaluated already; any other name, its own.
+  const made = ctx.record.selection;
+  const route = compiled.rules.routes.get(made?.kind === 'route' ? made.route : ctx.record.requestedModel!);
   if (route) {
-    const ruleFailure = await runMiddleware(rules({ compiled: compiled.rules }), req, res);
+    const ruleFailure = made ? undefined : await runMiddleware(rules({ compiled: compiled.rules }), req, res);
     if (ruleFailure) throw ruleFailure;
     explained.rules = await traceRules(compiled.rules, route, reader);
     explained.signals = Object.entries(ctx.record.signals).map(([name, reading]) => signalTrace(name, reading, reader));
@@ -71,13 +84,16 @@ export async function explainRequest(compiled: CompiledPolicy, input: ExplainInp
   const modelRefusal = await runMiddleware(pin({ policy: compiled.policy, allowedModels: keyAllowList }), req, res);
   if (modelRefusal) return explained.refused(modelRefusal, 'model');
 
-  const spendPct = given.get(SIGNAL_MONTHLY_SPEND_PCT);
   const budget = await checkBudget({
     ledger: compiled.budget,
     ctx,
     req,
     res,
-    spendPct: typeof spendPct === 'number' ? spendPct : undefined,
+    given: {
+      ownerPct: numberOf(given, SIGNAL_MONTHLY_SPEND_PCT),
+      workflowPct: numberOf(given, SIGNAL_WORKFLOW_SPEND_PCT),
+      runUsd: numberOf(given, GIVEN_RUN_SPEND_USD),
+    },
   });
   explained.budget = budget.trace;
   const { selection, target } = ctx.record;
@@ -159,12 +175,12 @@ async function fallbackChain(
   reader: GivenSignals,
 ): Promise<{ list: FallbackTrace[]; note: string | null }> {
   const { policy } = compiled;
-  if (selection.kind === 'exact') return { list: [], note: 'an exact model ID is never moved to another model' };
-  const route = policy.routes.get(selection.route)!;
-  if (route.fallbacks.every((id) => id === selection.model)) {
-    return { list: [], note: `route "${route.name}" lists no fallbacks: it is strict` };
-  }
-  const settings = policy.failover.routes.get(route.name) ?? policy.failover.defaults;
+  const workflow = ctx.record.workflow === undefined ? undefined : policy.workflows.get(ctx.record.workflow);
+  // The same list the plan draws from: the workflow's `fallback.allowed` in place of the route's, less its blocked models.
+  if (allowedFallbacks(policy, selection, workflow).length === 0)
+    return { list: [], note: noFallbackNote(policy, selection, workflow) };
+  const route = selection.kind === 'route' ? selection.route : undefined;
+  const settings = (route !== undefined && policy.failover.routes.get(route)) || policy.failover.defaults;
   const triggers = [...settings.fallback.on];
   const trigger: UpstreamOutcome | undefined = settings.fallback.on.has(503) ? 503 : triggers[0];
   if (trigger === undefined) return { list: [], note: 'failover.fallback.on is empty: no failure moves the call' };
@@ -179,6 +195,24 @@ async function fallbackChain(
     workflow: ctx.record.workflow,
   });
   return { list: failing.events.flatMap((e) => fallbackTrace(e, selection.model)), note: null };
+}
+
+/** Why a call has nowhere to fall back to, naming what says so: the exact model ID, the route, the workflow. */
+function noFallbackNote(policy: Policy, selection: Selection, workflow: WorkflowConfig | undefined): string {
+  const listed = listedFallbacks(policy, selection, workflow).filter((id) => id !== selection.model);
+  if (workflow?.fallback.allowed !== undefined) {
+    return listed.length === 0
+      ? `workflow "${workflow.name}" allows no fallbacks (fallback.allowed lists none but the chosen model)`
+      : `workflow "${workflow.name}" blocks every model its fallback.allowed lists`;
+  }
+  if (selection.kind === 'exact') return 'an exact model ID is never moved to another model';
+  if (listed.length > 0) return `workflow "${workflow!.name}" blocks every fallback route "${selection.route}" lists`;
+  return `route "${selection.route}" lists no fallbacks: it is strict`;
+}
+
+function numberOf(given: ReadonlyMap<string, SignalValue>, name: string): number | undefined {
+  const value = given.get(name);
+  return typeof value === 'number' ? value : undefined;
 }
 
 function fallbackTrace(event: RoutingEvent, primary: string): FallbackTrace[] {

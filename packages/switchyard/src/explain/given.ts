@@ -5,16 +5,30 @@ import { ExplainInputError } from './input-error.js';
 /** Signal values to assume, by name: typed, or as written on a command line (`hour_local=23`). */
 export type GivenValues = Readonly<Record<string, string | number | boolean>>;
 
+/** A run's settled spend in USD, for the budget check of a call carrying `x-switchyard-run`. */
+export const GIVEN_RUN_SPEND_USD = 'run_spend_usd';
+
 /**
- * The given values, checked against the signals rules can read (`catalog.types`): an unknown name or a
- * value of the wrong type is an ExplainInputError that says what is expected.
+ * Givens that are no signal a rule can read, only a figure explain's budget check starts from (the
+ * spend-share signals `monthly_spend_pct` and `workflow_spend_pct` are both: a rule reads them, and the
+ * check starts from them).
+ */
+export const BUDGET_GIVENS: ReadonlyMap<string, SignalType> = new Map([[GIVEN_RUN_SPEND_USD, 'double']]);
+
+/**
+ * The given values, checked against the signals rules can read (`catalog.types`) and the budget's own
+ * givens (`BUDGET_GIVENS`): an unknown name or a value of the wrong type is an ExplainInputError that says
+ * what is expected.
  */
 export function parseGiven(given: GivenValues, types: ReadonlyMap<string, SignalType>): ReadonlyMap<string, SignalValue> {
   const values = new Map<string, SignalValue>();
   for (const [name, raw] of Object.entries(given)) {
-    const type = types.get(name);
+    const type = types.get(name) ?? BUDGET_GIVENS.get(name);
     if (!type) {
-      throw new ExplainInputError(`given ${name}: no such signal; rules can read ${[...types.keys()].sort().join(', ')}`);
+      const budgetOnly = [...BUDGET_GIVENS.keys()].filter((n) => !types.has(n));
+      throw new ExplainInputError(
+        `given ${name}: no such signal; rules can read ${[...types.keys()].sort().join(', ')}${budgetOnly.length > 0 ? `; the budget check also takes ${budgetOnly.join(', ')}` : ''}`,
+      );
     }
     const value = typed(type, raw);
     if (value === undefined) throw new ExplainInputError(`given ${name}=${String(raw)}: ${name} is ${article(type)} ${type}`);
@@ -67,9 +81,11 @@ export class GivenSignals implements SignalReader {
   readonly #inner: SignalReader;
   readonly #given: ReadonlyMap<string, SignalReading>;
 
-  constructor(inner: SignalReader, given: ReadonlyMap<string, SignalValue>) {
+  /** `types`: the signals rules can read; a given that is none of them (a budget-only given) is not a signal here. */
+  constructor(inner: SignalReader, given: ReadonlyMap<string, SignalValue>, types?: ReadonlyMap<string, SignalType>) {
     this.#inner = inner;
-    this.#given = new Map([...given].map(([name, value]) => [name, { kind: 'value', value }] as const));
+    const signals = [...given].filter(([name]) => !types || types.has(name));
+    this.#given = new Map(signals.map(([name, value]) => [name, { kind: 'value', value }] as const));
   }
 
   /** Whether `name` reads as a given value. */

@@ -1,5 +1,5 @@
 // Explain: what the gateway would do with a request, without calling any provider.
-export { checkBudget, type BudgetTrace } from './budget-check.js';
+export { checkBudget, type BudgetFigures, type BudgetTrace } from './budget-check.js';
 export { DEFAULT_EXPLAIN_PATH, explainRequest } from './explain.js';
 export { EXPLAIN_PATH, explainEndpoint } from './endpoint.js';
 export { givenPairs, parseGiven, type GivenValues } from './given.js';

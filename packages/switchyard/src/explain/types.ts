@@ -1,12 +1,12 @@
 // What explain takes and what it answers: the same object for `switchyard explain --json`, the admin
 // endpoint and policy tests.
 import type { Endpoint } from '@switchyard/core';
-import type { BudgetTrace } from './budget-check.js';
+import type { BudgetFigures, BudgetTrace } from './budget-check.js';
 import type { GivenValues } from './given.js';
 import type { RuleTrace, SignalTrace } from './rule-trace.js';
 import type { SimulatedCall, UpstreamOutcome } from './simulate.js';
 
-export type { BudgetTrace, GivenValues, RuleTrace, SignalTrace, SimulatedCall, UpstreamOutcome };
+export type { BudgetFigures, BudgetTrace, GivenValues, RuleTrace, SignalTrace, SimulatedCall, UpstreamOutcome };
 
 /** A request to explain, as a client would send it. */
 export interface ExplainInput {
