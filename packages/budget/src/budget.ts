@@ -2,7 +2,7 @@
 // prices the answer when it is complete, and settles the real cost once the call is over.
 import { randomUUID } from 'node:crypto';
 import type { ClosedCall, ModelConfig, OwnerBudget, RoutingContext, RoutingRecord, WorkflowConfig } from '@switchyard/core';
-import { routing } from '@switchyard/core';
+import { routing, servingModels } from '@switchyard/core';
 import type { RequestHandler } from 'express';
 import {
   budgetExceeded,
@@ -13,7 +13,7 @@ import {
   workflowBudgetExceeded,
 } from './errors.js';
 import { type HoldSpec, reserveAll } from './holds.js';
-import { highestWorstCase, requestSize, servingModels } from './estimate.js';
+import { highestWorstCase, requestSize } from './estimate.js';
 import { BudgetLedger, pct } from './ledger.js';
 import { costOf, usdHeader } from './pricing.js';
 import { isMediaPriced, mediaCostOfRecord, mediaSettlement, mediaWorstCase } from './media-pricing.js';

@@ -1,8 +1,8 @@
 // servingModels: what the budget prices before a call is every model that may serve it, the workflow's
 // allowed fallbacks in place of the route's.
-import { parsePolicy } from '@switchyard/core';
+import { parsePolicy, servingModels } from '@switchyard/core';
 import { describe, expect, it } from 'vitest';
-import { highestWorstCase, servingModels } from './estimate.js';
+import { highestWorstCase } from './estimate.js';
 import { requestShape } from './shape.js';
 
 const POLICY = parsePolicy(

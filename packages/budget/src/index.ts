@@ -1,7 +1,7 @@
 // @switchyard/budget: owners, prices, monthly windows, reservations, stores (memory, Redis).
 export * from './types.js';
 export { budget, ceilingOf, COST_HEADER, type BudgetHandler } from './budget.js';
-export { highestWorstCase, requestSize, servingModels } from './estimate.js';
+export { highestWorstCase, requestSize } from './estimate.js';
 export {
   BudgetLedger,
   DEFAULT_RESERVATION_TTL_MS,

@@ -10,7 +10,7 @@ export { loadPolicyFile, parsePolicy, type LoadPolicyOptions } from './policy/lo
 export { PolicyError, formatProblem, type PolicyProblem } from './policy/policy-error.js';
 export { CAPABILITIES } from './policy/capabilities.js';
 export { AUTO_MODEL, DEFAULT_WORKFLOW } from './policy/workflows-schema.js';
-export { allowedFallbacks, listedFallbacks } from './policy/fallbacks.js';
+export { allowedFallbacks, listedFallbacks, servingModels } from './policy/fallbacks.js';
 export { policyWarnings } from './policy/policy-warnings.js';
 export { Secret } from './policy/secret.js';
 export { PolicySource, type PolicyPath, type SourcePosition } from './policy/source.js';

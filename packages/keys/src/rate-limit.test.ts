@@ -23,6 +23,7 @@ providers: { p: { format: openai, base_url: "http://127.0.0.1:9/v1" } }
 models:
   m: { provider: p, max_output_tokens: 100 }
   open-ended: { provider: p }
+  wide: { provider: p, max_output_tokens: 5000 }
 routes: { smart: { default: m } }
 budgets:
   owners:
@@ -65,7 +66,13 @@ async function start(options: Partial<RateLimitsOptions> & { extra?: string } = 
     exchanges.push({ record: ctx.record, settled: ctx.settled });
     next();
   });
-  app.use(keys({ policy }), signals({ policy }), pin({ policy }), rateLimits({ policy, ...rest } as RateLimitsOptions));
+  // The workflow as workflows() would resolve it (x-test-workflow), without the rules package.
+  const workflow: express.RequestHandler = (req, _res, next) => {
+    const name = req.headers['x-test-workflow'];
+    if (typeof name === 'string') routing(req).record.workflow = name;
+    next();
+  };
+  app.use(keys({ policy }), signals({ policy }), workflow, pin({ policy }), rateLimits({ policy, ...rest } as RateLimitsOptions));
   app.use((req, res) => {
     const { record } = routing(req, res);
     const status = Number(req.headers['x-test-status'] ?? 200);
@@ -191,6 +198,16 @@ describe('rateLimits()', () => {
     );
     expect(r.headers.get('retry-after')).toBeNull();
     expect(r.headers.get('x-ratelimit-remaining-tokens')).toBe('1000');
+  });
+
+  it("should bound the output by every model the call's workflow may fall back to", async () => {
+    const app = await start({ extra: 'workflows:\n  wide-open: { fallback: { allowed: [wide] } }\n  plain: {}\n' });
+    expect((await call(app, ENV.K2, {}, { 'x-test-workflow': 'plain' })).record.rateLimit?.tokensReserved).toBe(
+      PROMPT_TOKENS + 100,
+    );
+    const r = await call(app, ENV.K2, {}, { 'x-test-workflow': 'wide-open' });
+    expect(r.status).toBe(400);
+    expect(r.json.error.message).toContain(`requested ${PROMPT_TOKENS + 5000}`);
   });
 
   it('should leave calls that no limit applies to untouched', async () => {

@@ -1,13 +1,13 @@
 // rateLimits(): requests and tokens per minute per client key and per owner, checked before dispatch,
 // corrected from the real usage once the call is over.
 import type { Policy, RateLimitState, RoutingContext, RoutingRecord } from '@switchyard/core';
-import { routing } from '@switchyard/core';
+import { routing, servingModels } from '@switchyard/core';
 import type { RequestHandler, Response } from 'express';
 import { rateLimitExceeded, rateStoreUnavailable } from './errors.js';
 import { clientKey } from './keys.js';
 import { bindingCounter, rateLimitHeaders, type CheckedCounter } from './rate-headers.js';
 import { type LimitCounter, RateLimiter, type RateLimiterOptions } from './rate-limiter.js';
-import { servingModels, tokenBound } from './rate-tokens.js';
+import { tokenBound } from './rate-tokens.js';
 import type { RateResult } from './rate-types.js';
 
 /** Options of `rateLimits()`: the policy (a limiter is built on it) or a limiter built already. */
@@ -49,7 +49,8 @@ export function rateLimits(options: RateLimitsOptions): RateLimitsHandler {
     if (!ctx.request || !record.selection)
       return next(new Error('switchyard: rateLimits() needs signals() and pin() mounted before it'));
 
-    const tokens = tokenBound(ctx, candidates(record.selection));
+    const workflow = record.workflow === undefined ? undefined : limiter.policy.workflows.get(record.workflow);
+    const tokens = tokenBound(ctx, candidates(record.selection, workflow));
     const charges = applied.map((a) => ({ counter: a.counter, cost: a.kind === 'requests' ? 1 : tokens }));
     // The call stays open until the store answered, so that the correction below is in place before it settles.
     const release = ctx.hold();

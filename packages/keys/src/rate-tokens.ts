@@ -1,5 +1,5 @@
 // How many tokens a call is counted for before it runs: the prompt's bound and the output the call may ask for.
-import type { ModelConfig, Policy, RoutingContext, Selection } from '@switchyard/core';
+import type { ModelConfig, RoutingContext } from '@switchyard/core';
 
 /**
  * The most tokens a call can use: its prompt's bound (UTF-8 bytes plus framing, what the `input_tokens` rules
@@ -26,17 +26,6 @@ function promptBound(ctx: RoutingContext): number | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** Every model that may serve a selection: the chosen one, then its route's fallbacks. Built once per policy. */
-export function servingModels(policy: Policy): (selection: Selection) => readonly ModelConfig[] {
-  const fallbacks = new Map<string, ModelConfig[]>();
-  const models = (ids: readonly string[]) => ids.flatMap((id) => policy.models.get(id) ?? []);
-  for (const route of policy.routes.values()) fallbacks.set(route.name, models(route.fallbacks));
-  return (selection) => [
-    ...models([selection.model]),
-    ...(selection.kind === 'route' ? (fallbacks.get(selection.route) ?? []) : []),
-  ];
 }
 
 /** The highest output cap among `models`; `undefined` when one of them has none. */

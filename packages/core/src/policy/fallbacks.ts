@@ -1,8 +1,8 @@
 // Where a call's fallbacks may go: the one reading of a route's `fallbacks` and its workflow's
 // `fallback.allowed` / `blocked`, shared by failover (which tries them), the budget (which prices them) and
-// explain (which shows them).
+// explain (which shows them), and the rate limits (which count their output caps).
 import type { Selection } from '../record.js';
-import type { Policy } from './types.js';
+import type { ModelConfig, Policy } from './types.js';
 import type { WorkflowConfig } from './workflow-types.js';
 
 /**
@@ -22,4 +22,23 @@ export function allowedFallbacks(policy: Policy, selection: Selection, workflow:
   const blocked = workflow?.fallback.blocked;
   const listed = listedFallbacks(policy, selection, workflow);
   return listed.filter((id, i) => id !== selection.model && listed.indexOf(id) === i && !blocked?.has(id));
+}
+
+/**
+ * Every model that may serve a selection: the chosen one, then the fallbacks its workflow allows
+ * (`allowedFallbacks`). Each list is built once per policy, workflow and selection.
+ */
+export function servingModels(policy: Policy): (selection: Selection, workflow?: WorkflowConfig) => readonly ModelConfig[] {
+  const lists = new Map<string, readonly ModelConfig[]>();
+  return (selection, workflow) => {
+    const route = selection.kind === 'route' ? selection.route : '';
+    const key = `${workflow?.name ?? ''}\0${route}\0${selection.model}`;
+    let models = lists.get(key);
+    if (!models) {
+      const ids = [selection.model, ...allowedFallbacks(policy, selection, workflow)];
+      models = ids.map((id) => policy.models.get(id)).filter((m): m is ModelConfig => m !== undefined);
+      lists.set(key, models);
+    }
+    return models;
+  };
 }

@@ -7,14 +7,13 @@ import {
   highestWorstCase,
   MemoryStore,
   requestSize,
-  servingModels,
   worstCase,
   type BudgetStore,
   type ReserveRequest,
   type SpendKey,
   type SpendState,
 } from '@switchyard/budget';
-import type { RoutingContext } from '@switchyard/core';
+import { type RoutingContext, servingModels } from '@switchyard/core';
 import type { Request, Response } from 'express';
 import { runMiddleware } from './synthetic.js';
 
