@@ -120,7 +120,9 @@ function report(m) {
       `  first chunk:     p50 ${m.firsts[Math.floor(m.firsts.length / 2)].toFixed(0)} ms, max ${m.firsts.at(-1).toFixed(0)} ms`,
     );
   log(`  RSS idle:        ${mb(m.idle.rss)} MB  (heap in use ${mb(m.idle.heapUsed)} MB)`);
-  log(`  RSS peak (open): ${mb(m.peak.rss)} MB  (+${mb(m.peak.rss - m.idle.rss)} MB over idle)`);
+  log(
+    `  RSS peak (open): ${mb(m.peak.rss)} MB  (+${mb(m.peak.rss - m.idle.rss)} MB over idle; heap in use ${mb(m.peak.heapUsed)} MB)`,
+  );
   const sign = m.end.rss >= m.idle.rss ? '+' : '';
   log(
     `  RSS settled:     ${mb(m.end.rss)} MB  (${sign}${mb(m.end.rss - m.idle.rss)} MB over idle; heap in use ${mb(m.end.heapUsed)} MB)`,
