@@ -16,6 +16,23 @@ beforeAll(async () => {
 });
 afterAll(() => mock?.close());
 
+/** The stack on `yaml`, its spans, metrics and audit log lines kept in memory. */
+async function start(yaml: string) {
+  const telemetry = memoryTelemetry();
+  const lines: string[] = [];
+  const compiled = compilePolicy(parsePolicy(yaml, 'policy.yaml', { env: { CLIENT_KEY } }));
+  const app = express().use(
+    '/v1',
+    switchyard(compiled, {
+      audit: { tracerProvider: telemetry.tracerProvider, meterProvider: telemetry.meterProvider, log: (l) => lines.push(l) },
+    }),
+  );
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+  return { telemetry, lines, compiled, server, url };
+}
+
 describe('evidence of a workflow call', () => {
   it('should be the same in the audit log line, on the spans and in the metrics', async () => {
     const yaml = `version: 1
@@ -33,18 +50,7 @@ workflows:
 keys:
   - { name: app, secret: { env: CLIENT_KEY }, owner: team-a }
 `;
-    const telemetry = memoryTelemetry();
-    const lines: string[] = [];
-    const compiled = compilePolicy(parsePolicy(yaml, 'policy.yaml', { env: { CLIENT_KEY } }));
-    const app = express().use(
-      '/v1',
-      switchyard(compiled, {
-        audit: { tracerProvider: telemetry.tracerProvider, meterProvider: telemetry.meterProvider, log: (l) => lines.push(l) },
-      }),
-    );
-    const server = app.listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+    const { telemetry, lines, compiled, server, url } = await start(yaml);
     try {
       mock.script('primary', { status: 503 });
       mock.script('backup', { finishReason: 'content_filter' });
@@ -122,18 +128,7 @@ providers: { alpha: { format: openai, base_url: "${mock.url}" } }
 models:
   plain: { provider: alpha, max_output_tokens: 100, capabilities: [streaming] }
 `;
-    const telemetry = memoryTelemetry();
-    const lines: string[] = [];
-    const compiled = compilePolicy(parsePolicy(yaml, 'policy.yaml', { env: {} }));
-    const app = express().use(
-      '/v1',
-      switchyard(compiled, {
-        audit: { tracerProvider: telemetry.tracerProvider, meterProvider: telemetry.meterProvider, log: (l) => lines.push(l) },
-      }),
-    );
-    const server = app.listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+    const { telemetry, lines, compiled, server, url } = await start(yaml);
     try {
       // Each a new label: were they metric attributes, every one would be a new series kept for good.
       for (const label of ['label-1', 'label-2', 'label-3']) {

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 // Through the package's entry, as its users load it: answers.ts and wires.ts depend on each other's order there.
 import { capAsCompletionTokens, requestBody, toChatRequestFromGemini, toOpenAIRequest, wiresFor } from './index.js';
 import type { JsonObject } from './json.js';
-import { parsedRequest } from '../test/parsed.js';
+import { parsedRequest } from '../test/fixtures.js';
 
 const OPENAI: ProviderConfig = {
   name: 'openai',

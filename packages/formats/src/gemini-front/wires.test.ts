@@ -1,10 +1,10 @@
 // The Gemini front door's wires: what goes up to each provider format, and how each answer comes back.
-import type { ModelConfig, ParsedRequest, ProviderConfig, ProviderFormat } from '@switchyard/core';
+import type { ParsedRequest, ProviderFormat } from '@switchyard/core';
 import type { Transform } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 // Through the package's entry point, as its users load it: answers.ts and wires.ts import each other.
 import { GEMINI_FRONT_ANTHROPIC_ANSWERS, GEMINI_FRONT_OPENAI_ANSWERS, GEMINI_FRONT_WIRES, toAnthropicRequest } from '../index.js';
-import { parsedRequest } from '../../test/parsed.js';
+import { modelConfig, parsedRequest, providerConfig } from '../../test/fixtures.js';
 import { anthropicEvents, dataEvents } from '../../test/sse.js';
 
 const HI = [{ role: 'user', parts: [{ text: 'Hi' }] }];
@@ -13,19 +13,8 @@ const BODY = { contents: HI, generationConfig: { temperature: 0.5 } };
 function request(path: string, body: Record<string, unknown> = BODY): ParsedRequest {
   return parsedRequest(path, body);
 }
-const model = (id: string, maxOutputTokens?: number): ModelConfig => ({
-  id,
-  provider: 'p',
-  capabilities: new Set(),
-  maxOutputTokens,
-});
-const provider = (format: ProviderFormat, baseUrl: string): ProviderConfig => ({
-  name: 'p',
-  format,
-  baseUrl,
-  credentials: [],
-  forwardHeaders: [],
-});
+const model = modelConfig;
+const provider = providerConfig;
 const wire = (format: ProviderFormat) => GEMINI_FRONT_WIRES.get(format)!;
 const json = (buffer: Buffer) => JSON.parse(buffer.toString('utf8'));
 

@@ -1,9 +1,9 @@
 // The Responses API's wires end to end inside formats: the request through the chat pivot to Anthropic and
 // Gemini, and their answers (JSON, errors, streams) back through chat into the Responses shape.
-import type { ModelConfig, ParsedRequest, ProviderConfig, ProviderFormat } from '@switchyard/core';
+import type { ParsedRequest, ProviderFormat } from '@switchyard/core';
 import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
-import { parsedRequest } from '../../test/parsed.js';
+import { modelConfig, parsedRequest, providerConfig } from '../../test/fixtures.js';
 import { anthropicEvents, dataEvents, everySplit, piped, runPieces, serveTranslated } from '../../test/sse.js';
 // Through the package's entry, as its users load it: answers.ts and wires.ts depend on each other's order there.
 import { ANTHROPIC_TO_RESPONSES_ANSWERS, GEMINI_TO_RESPONSES_ANSWERS, wiresFor } from '../index.js';
@@ -16,19 +16,8 @@ const RESP_ID = /^resp_[0-9a-f]{48}$/;
 function parsed(body: JsonObject): ParsedRequest {
   return parsedRequest('/responses', body);
 }
-const model = (id: string, maxOutputTokens?: number): ModelConfig => ({
-  id,
-  provider: 'p',
-  capabilities: new Set(),
-  maxOutputTokens,
-});
-const provider = (format: ProviderFormat, baseUrl: string): ProviderConfig => ({
-  name: 'p',
-  format,
-  baseUrl,
-  credentials: [],
-  forwardHeaders: [],
-});
+const model = modelConfig;
+const provider = providerConfig;
 const wire = (format: ProviderFormat) => wiresFor('responses').get(format)!;
 const decode = (body: Buffer) => JSON.parse(body.toString('utf8')) as JsonObject;
 
