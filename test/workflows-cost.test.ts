@@ -231,3 +231,33 @@ keys:
     expect((await g.compiled.budget.workflowSpend(workflow)).spendUsd).toBeGreaterThan(0);
   });
 });
+
+describe("a workflow's allowed fallbacks", () => {
+  it('should be priced in the worst case, as failover may serve them', async () => {
+    const yaml = `version: 1
+providers:
+  alpha: { format: openai, base_url: ${mock.url}, credentials: [{ env: ALPHA_KEY }] }
+models:
+  cheap: { provider: alpha, max_output_tokens: 1000, price: { input: 1, output: 1 } }
+  pricey: { provider: alpha, max_output_tokens: 1000, price: { input: 100, output: 100 } }
+routes:
+  strict: { default: cheap }
+workflows:
+  narrow: {}
+  wide: { fallback: { allowed: [pricey] } }
+budgets:
+  owners: { team-a: { max_request_usd: 0.001 } }
+keys:
+  - { name: a, secret: { env: CLIENT_A }, owner: team-a }
+`;
+    const g = await start(yaml);
+    const call = { model: 'strict', max_tokens: 8 };
+    // The route alone: cheap's worst case is far under the ceiling.
+    expect((await chat(g.url, call, CLIENT_A, { 'x-switchyard-workflow': 'narrow' })).status).toBe(200);
+    // The same call as "wide" may be served by pricey, whose worst case passes it.
+    const wide = await chat(g.url, call, CLIENT_A, { 'x-switchyard-workflow': 'wide' });
+    expect(wide.status).toBe(400);
+    expect(wide.json.error.code).toBe('request_cost_exceeded');
+    expect(wide.json.error.message).toMatch(/^This call could cost up to \$0\.0089;/);
+  });
+});

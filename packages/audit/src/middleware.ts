@@ -159,7 +159,6 @@ function holdEnd(span: Span): () => void {
   };
 }
 
-/** The declared signals whose values spans must not hold (prompt text): `record: presence`. */
 /**
  * The workflow names a metric may carry: those the policy defines, and `default`. A client's free label (a
  * policy without `workflows:`, or a call refused before its workflow was resolved) would grow the metrics
@@ -170,6 +169,7 @@ function definedWorkflows(policy: Policy | undefined): ReadonlySet<string> {
   return new Set([...policy.workflows.keys(), DEFAULT_WORKFLOW]);
 }
 
+/** The declared signals whose values spans must not hold (prompt text): `record: presence`. */
 function presenceOnlySignals(policy: Policy | undefined): ReadonlySet<string> {
   const names = new Set<string>();
   for (const signal of policy?.signals.values() ?? []) if (signal.record === 'presence') names.add(signal.name);

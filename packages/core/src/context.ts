@@ -2,6 +2,7 @@
 // reader, and the ordered end of the call (answer hooks, then settle hooks, then `settled`).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRecord, type RoutingRecord, type Usage } from './record.js';
+import type { ClientKey } from './policy/types.js';
 import type { ParsedRequest } from './request.js';
 import type { SignalReader } from './signal-types.js';
 
@@ -39,6 +40,11 @@ export class RoutingContext {
   readonly record: RoutingRecord;
   /** The signal reader, installed by signals() (or rules() when it runs alone). */
   signals: SignalReader | undefined;
+  /**
+   * The client key the call presented, set by keys(): what it may use (`allow`, `workflows`) is read from it
+   * by pin(), modelList() and workflows(). `undefined` when no key was checked (an open gateway).
+   */
+  key: ClientKey | undefined;
   #request: ParsedRequest | undefined;
   #parsing: Promise<ParsedRequest> | undefined;
   readonly #answerHooks: AnswerHook[] = [];

@@ -14,7 +14,6 @@ export {
   digestBytes,
   keyAllowList,
   keys,
-  keyWorkflowList,
   match,
   presentedKey,
   type KeysOptions,

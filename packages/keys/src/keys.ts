@@ -15,15 +15,12 @@ interface KnownKey {
   readonly key: ClientKey;
 }
 
-/** The client key a request presented (a symbol property: a WeakMap costs every GC an entry per request). */
-const GRANTED: unique symbol = Symbol('switchyard.key');
-type Granted = IncomingMessage & { [GRANTED]?: ClientKey };
-
 /**
  * Reads the client's key from `Authorization: Bearer <key>` or `x-api-key`, finds it among the policy's
  * `keys:` and sets `record.owner`. 401 `missing_api_key` / `invalid_api_key` otherwise. Keys are compared
  * as SHA-256 digests with `timingSafeEqual`, against every key, so the time taken tells nothing.
- * What the key may call is checked by `pin()` and `modelList()`: give them `allowedModels: keyAllowList`.
+ * The key goes on the routing context (`ctx.key`): `pin()` and `modelList()` read its `allow`, `workflows()`
+ * its `workflows`, `rateLimits()` its `limits`.
  *
  * Without a `keys:` section the gateway is open: every call passes as owner `default`.
  */
@@ -42,31 +39,24 @@ export function keys(options: KeysOptions): RequestHandler {
     if (presented === undefined) return next(missingKey());
     const found = match(known, presented);
     if (!found) return next(invalidKey());
-    (req as Granted)[GRANTED] = found.key;
-    routing(req).record.owner = found.key.owner;
+    const ctx = routing(req);
+    ctx.key = found.key;
+    ctx.record.owner = found.key.owner;
     next();
   };
 }
 
 /**
- * What the request's key may call, for `pin({ allowedModels })` and `modelList({ allowedModels })`:
- * `undefined` (everything) for a key without `allow`, or when no key was checked.
+ * What the request's key may call (what `pin()` and `modelList()` read by default): `undefined` (everything)
+ * for a key without `allow`, or when no key was checked.
  */
 export function keyAllowList(req: IncomingMessage): ReadonlySet<string> | undefined {
-  return (req as Granted)[GRANTED]?.allow;
-}
-
-/**
- * The workflows the request's key may run as, for `workflows({ allowedWorkflows })`: `undefined` (every one)
- * for a key without `workflows:`, or when no key was checked.
- */
-export function keyWorkflowList(req: IncomingMessage): ReadonlySet<string> | undefined {
-  return (req as Granted)[GRANTED]?.workflows;
+  return routing(req).key?.allow;
 }
 
 /** The policy key that authenticated the request, if any. */
 export function clientKey(req: IncomingMessage): ClientKey | undefined {
-  return (req as Granted)[GRANTED];
+  return routing(req).key;
 }
 
 /**

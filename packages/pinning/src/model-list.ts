@@ -1,5 +1,5 @@
 // modelList(): GET /models in the OpenAI list shape, routes first, then exact model IDs.
-import type { Policy } from '@switchyard/core';
+import { type Policy, routing } from '@switchyard/core';
 import type { RequestHandler } from 'express';
 import { availableModels } from './resolve.js';
 import type { ModelListOptions } from './types.js';
@@ -38,7 +38,7 @@ export function modelList(options: ModelListOptions): RequestHandler {
 
   return function switchyardModelList(req, res, next) {
     if (req.method !== 'GET' && req.method !== 'HEAD') return next();
-    const allowed = allowedModels?.(req);
+    const allowed = allowedModels ? allowedModels(req) : routing(req).key?.allow;
     const anthropic = req.headers['anthropic-version'] !== undefined;
     const listed = allowed ? entries.filter((e) => allowed.has(e.id)) : undefined;
     let body: Buffer;

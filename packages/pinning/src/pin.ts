@@ -23,10 +23,11 @@ export function pin(options: PinOptions): RequestHandler {
     allowed ? useOneOf(names.filter((name) => allowed.has(name))) : everything;
 
   return function switchyardPin(req, _res, next) {
-    const { record } = routing(req);
+    const ctx = routing(req);
+    const { record } = ctx;
     const requested = record.requestedModel;
     if (requested === undefined) return next(new Error('switchyard: pin() needs signals() mounted before it'));
-    const allowed = allowedModels?.(req);
+    const allowed = allowedModels ? allowedModels(req) : ctx.key?.allow;
 
     let selection: Selection | undefined = record.selection;
     if (!selection) {

@@ -14,7 +14,8 @@ export interface PinOptions {
   readonly policy: Policy;
   /**
    * What the caller may ask for: other names get 403 `model_not_allowed`, and 404/403 messages list only
-   * these. Default: everything the policy serves.
+   * these. Default: the `allow` list of the client key keys() checked (core's `RoutingContext.key`), else
+   * everything the policy serves.
    */
   readonly allowedModels?: AllowedModels;
 }
@@ -22,6 +23,6 @@ export interface PinOptions {
 export interface ModelListOptions {
   /** The policy whose routes and models are listed. Required. */
   readonly policy: Policy;
-  /** What the caller may see; see {@link PinOptions.allowedModels}. Default: everything the policy serves. */
+  /** What the caller may see; see {@link PinOptions.allowedModels}. Default: the checked key's `allow`, else everything. */
   readonly allowedModels?: AllowedModels;
 }

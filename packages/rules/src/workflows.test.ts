@@ -125,7 +125,7 @@ describe('workflows()', () => {
     expect(refused.json).toEqual({
       error: {
         message:
-          'This API key may not run calls as workflow "batch"; it may run as: support. Name one in the header x-switchyard-workflow or in metadata.workflow.',
+          'This API key may not run calls as workflow "batch"; it may run as: support. Name one in the header x-switchyard-workflow (or metadata.workflow in a JSON body).',
         type: 'permission_error',
         param: null,
         code: 'workflow_not_allowed',
@@ -139,6 +139,19 @@ describe('workflows()', () => {
     expect((await as('batch')).json).toMatchObject({ workflow: 'default' });
     expect((await as('batch', 'supprot')).json).toMatchObject({ workflow: 'default' });
     expect((await as(undefined, 'support')).json).toMatchObject({ workflow: 'support' });
+  });
+
+  it("should list only the key's own workflows when a required workflow is unknown", async () => {
+    const grants: Record<string, ReadonlySet<string>> = { support: new Set(['support']) };
+    const url = await start(
+      policyWith(`workflows_required: true\n${WORKFLOWS}`),
+      (req) => grants[String(req.headers['x-test-key'])],
+    );
+    const unknown = await post(url, { model: 'smart' }, { 'x-test-key': 'support', 'x-switchyard-workflow': 'supprot' });
+    expect(unknown.json.error).toMatchObject({
+      code: 'unknown_workflow',
+      message: 'Unknown workflow "supprot" (workflows: support).',
+    });
   });
 
   it("should take the workflow's route, rules included, for the generic model auto", async () => {

@@ -41,9 +41,9 @@ export interface WorkflowsOptions {
    */
   readonly firstToken?: FirstTokenStats;
   /**
-   * The workflows a request may run as (its client key's `workflows:`), `undefined` for every one. A call
-   * that would run as another gets 403 `workflow_not_allowed`: a key cannot spend a workflow's budget, or take
-   * its route, unless granted. Default: every one.
+   * The workflows a request may run as, `undefined` for every one. A call that would run as another gets 403
+   * `workflow_not_allowed`: a key cannot spend a workflow's budget, or take its route, unless granted.
+   * Default: the `workflows` list of the client key keys() checked (core's `RoutingContext.key`), else every one.
    */
   readonly allowedWorkflows?: (req: IncomingMessage) => ReadonlySet<string> | undefined;
 }
@@ -79,8 +79,8 @@ export function workflows(options: WorkflowsOptions): RequestHandler {
     const { record } = ctx;
     try {
       const request = ctx.request ?? (await readRequest(req));
-      const workflow = resolve(policy, request.workflow, record.events);
-      const allowed = options.allowedWorkflows?.(req);
+      const allowed = options.allowedWorkflows ? options.allowedWorkflows(req) : ctx.key?.workflows;
+      const workflow = resolve(policy, request.workflow, record.events, allowed);
       const runsAs = workflow?.name ?? DEFAULT_WORKFLOW;
       if (allowed && !allowed.has(runsAs)) throw workflowNotAllowed(runsAs, request.workflow, allowed);
       // A policy that declares no workflows has nothing to resolve a name against: the client's label stands.
@@ -127,12 +127,20 @@ function observeFirstToken(
   });
 }
 
-/** The workflow `named` runs as; `undefined` for `default` when the policy does not define it. */
-function resolve(policy: Policy, named: string | undefined, events: RoutingEvent[]): WorkflowConfig | undefined {
+/**
+ * The workflow `named` runs as; `undefined` for `default` when the policy does not define it. A refusal
+ * lists the workflows there are, only those `allowed` when the caller's key names them.
+ */
+function resolve(
+  policy: Policy,
+  named: string | undefined,
+  events: RoutingEvent[],
+  allowed: ReadonlySet<string> | undefined,
+): WorkflowConfig | undefined {
   if (policy.workflows.size === 0) return undefined;
   const found = named === undefined ? undefined : policy.workflows.get(named);
   if (found) return found;
-  if (policy.workflowsRequired) throw unknownWorkflow(named, [...policy.workflows.keys()]);
+  if (policy.workflowsRequired) throw unknownWorkflow(named, [...(allowed ?? policy.workflows.keys())]);
   if (named !== undefined) events.push({ name: EVENT_WORKFLOW_UNKNOWN, at: Date.now(), attributes: { requested: shown(named) } });
   return policy.workflows.get(DEFAULT_WORKFLOW);
 }
@@ -168,7 +176,7 @@ export function workflowNotAllowed(runsAs: string, named: string | undefined, al
     status: 403,
     type: 'permission_error',
     code: 'workflow_not_allowed',
-    message: `This API key may not run calls as workflow "${runsAs}"${asked}; it may run as: ${[...allowed].join(', ')}. Name one in the header ${WORKFLOW_HEADER} or in metadata.workflow.`,
+    message: `This API key may not run calls as workflow "${runsAs}"${asked}; it may run as: ${[...allowed].join(', ')}. Name one in the header ${WORKFLOW_HEADER} (or metadata.workflow in a JSON body).`,
   });
 }
 

@@ -1,7 +1,7 @@
 // switchyard(policy): the whole stack of one compiled policy as one Express router, for teams that want it all.
 import { audit, type AuditHandler, type AuditOptions } from '@switchyard/audit';
 import { budget, budgetReport } from '@switchyard/budget';
-import { adminOnly, keyAllowList, keys, keyWorkflowList, rateLimits } from '@switchyard/keys';
+import { adminOnly, keys, rateLimits } from '@switchyard/keys';
 import {
   errorHandler,
   GatewayIds,
@@ -124,14 +124,14 @@ export function buildStack(compiled: CompiledPolicy, options: SwitchyardOptions,
   const checkKey = keys({ policy });
   const routed = [
     signals({ catalog: compiled.catalog, bodyLimit: options.bodyLimit }),
-    workflows({ policy, compiled: compiled.rules, firstToken: compiled.firstToken, allowedWorkflows: keyWorkflowList }),
+    workflows({ policy, compiled: compiled.rules, firstToken: compiled.firstToken }),
     rules({ compiled: compiled.rules }),
-    pin({ policy, allowedModels: keyAllowList }),
+    pin({ policy }),
     // After pin(): the chosen model's output cap bounds the tokens; before budget(): a limited call reserves nothing.
     rateLimits({ limiter: compiled.limits }),
     budget({ ledger }),
   ];
-  const models = modelList({ policy, allowedModels: keyAllowList });
+  const models = modelList({ policy });
   // Last, as nothing after them can fail: audit() opens its log file, dispatch() takes over the previous
   // version's pools, neither of which may happen for a stack that is then not built.
   const auditCall = audit({ ...options.audit, policy });

@@ -1,6 +1,8 @@
 // Contradictions a policy may hold and still load: a model that states no capabilities, a fallback that a
 // workflow blocks, a route whose model lacks what its workflow requires, a fallback transition with nowhere
 // to go. `switchyard check` lists them.
+import type { Selection } from '../record.js';
+import { allowedFallbacks } from './fallbacks.js';
 import type { PolicyProblem } from './policy-error.js';
 import type { PolicyPath } from './source.js';
 import type { ModelConfig, Policy, RouteConfig } from './types.js';
@@ -26,9 +28,12 @@ export function policyWarnings(policy: Policy): PolicyProblem[] {
   for (const workflow of policy.workflows.values()) workflowWarnings(policy, workflow, warn);
   for (const workflow of policy.workflows.values()) ungrantedBudget(policy, workflow, warn);
   for (const route of policy.routes.values()) {
-    if (route.on && route.fallbacks.length === 0) {
+    if (route.on && allowedFallbacks(policy, byDefault(route), undefined).length === 0) {
       for (const outcome of fallingBack(route.on))
-        warn(['routes', route.name, 'on', outcome], `route "${route.name}" falls back on ${outcome} but lists no fallbacks`);
+        warn(
+          ['routes', route.name, 'on', outcome],
+          `route "${route.name}" falls back on ${outcome} but lists no fallback besides its default`,
+        );
     }
   }
   return warnings.sort((a, b) => a.line - b.line || a.column - b.column);
@@ -91,11 +96,15 @@ function workflowWarnings(policy: Policy, workflow: WorkflowConfig, warn: Warn):
       `route "${route.name}" defaults to "${route.default}", which lacks ${lacks} that workflow "${name}" requires: its calls move to an allowed fallback or are refused (capability_missing)`,
     );
   }
-  const candidates = fallback.allowed ?? route.fallbacks.filter((id) => !fallback.blocked.has(id));
-  if (candidates.length === 0) {
+  if (allowedFallbacks(policy, byDefault(route), workflow).length === 0) {
     for (const outcome of fallingBack(workflow.on))
       warn([...at, 'on', outcome], `workflow "${name}" falls back on ${outcome} but has no model to fall back to`);
   }
+}
+
+/** A call of `route` that its default serves: what a fallback moves away from. */
+function byDefault(route: RouteConfig): Selection {
+  return { kind: 'route', route: route.name, rule: 'default', model: route.default };
 }
 
 /** The models a route picks by itself, and how: its default and its rules'. */

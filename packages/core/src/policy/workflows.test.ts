@@ -252,6 +252,8 @@ describe('policyWarnings', () => {
     expect(warnings).toEqual([
       'policy.yaml:16:12: route "cheap" defaults to "small", which lacks tools that workflow "w" requires: its calls move to an allowed fallback or are refused (capability_missing)',
       'policy.yaml:18:26: workflow "w" allows "small", which lacks tools that it requires: never used',
+      // Its only allowed fallback is the model the route already chose: nowhere to go.
+      'policy.yaml:19:21: workflow "w" falls back on http_5xx but has no model to fall back to',
     ]);
     const nowhere = policyWarnings(
       load(
@@ -259,8 +261,19 @@ describe('policyWarnings', () => {
       ),
     );
     expect(nowhere.map(formatProblem)).toEqual([
-      'policy.yaml:14:40: route "solo" falls back on timeout but lists no fallbacks',
+      'policy.yaml:14:40: route "solo" falls back on timeout but lists no fallback besides its default',
       'policy.yaml:16:38: workflow "w" falls back on http_429 but has no model to fall back to',
+    ]);
+    // A fallback list that holds only the route's own default, or models the workflow blocks, goes nowhere too.
+    const onlyItself = policyWarnings(
+      load(
+        '  self: { default: big, fallbacks: [big], on: { timeout: fallback } }\nworkflows:\n  w: { route: pair, fallback: { blocked: [mini@b] }, on: { http_5xx: fallback } }\n',
+      ),
+    );
+    expect(onlyItself.map(formatProblem)).toEqual([
+      'policy.yaml:13:40: route "pair" lists fallback "mini@b", which workflow "w" blocks: its calls never fall back to it',
+      'policy.yaml:14:58: route "self" falls back on timeout but lists no fallback besides its default',
+      'policy.yaml:16:70: workflow "w" falls back on http_5xx but has no model to fall back to',
     ]);
   });
 

@@ -14,7 +14,7 @@ import {
 } from '@switchyard/core';
 import { SIGNAL_MONTHLY_SPEND_PCT, SIGNAL_WORKFLOW_SPEND_PCT } from '@switchyard/budget';
 import { EVENT_FALLBACK, EVENT_FALLBACK_SKIPPED } from '@switchyard/failover';
-import { keyAllowList, keys, keyWorkflowList, presentedKey } from '@switchyard/keys';
+import { keys, presentedKey } from '@switchyard/keys';
 import { pin } from '@switchyard/pinning';
 import { rules, workflows } from '@switchyard/rules';
 import { signals, SIGNAL_OWNER } from '@switchyard/signals';
@@ -65,11 +65,7 @@ export async function explainRequest(compiled: CompiledPolicy, input: ExplainInp
   const reader = new GivenSignals(ctx.signals!, given, compiled.catalog.types);
   ctx.signals = reader;
   // The workflow a call runs as (and, for `auto`, its route's selection), as the stack decides it.
-  const workflowRefusal = await runMiddleware(
-    workflows({ policy: compiled.policy, compiled: compiled.rules, allowedWorkflows: keyWorkflowList }),
-    req,
-    res,
-  );
+  const workflowRefusal = await runMiddleware(workflows({ policy: compiled.policy, compiled: compiled.rules }), req, res);
   if (workflowRefusal) return explained.refused(workflowRefusal, 'request');
 
   // `auto` runs the workflow's route, whose rules workflows() has evaluated already; any other name, its own.
@@ -81,7 +77,7 @@ export async function explainRequest(compiled: CompiledPolicy, input: ExplainInp
     explained.rules = await traceRules(compiled.rules, route, reader);
     explained.signals = Object.entries(ctx.record.signals).map(([name, reading]) => signalTrace(name, reading, reader));
   }
-  const modelRefusal = await runMiddleware(pin({ policy: compiled.policy, allowedModels: keyAllowList }), req, res);
+  const modelRefusal = await runMiddleware(pin({ policy: compiled.policy }), req, res);
   if (modelRefusal) return explained.refused(modelRefusal, 'model');
 
   const budget = await checkBudget({
