@@ -86,7 +86,14 @@ describe('switchyard check with workflows', () => {
 
   it('should report no warnings, as an empty list, for a consistent policy', async () => {
     const clean = join(dir, 'clean.yaml');
-    await writeFile(clean, POLICY.replace('    fallback: { blocked: [big] }\n', '').replace('default: lite', 'default: big'));
+    // The route defaults to a model with what the workflow requires, and falls back to another such model.
+    const consistent = POLICY.replace('    fallback: { blocked: [big] }\n', '')
+      .replace(
+        '  lite: {',
+        '  big-backup: { provider: openai, capabilities: [tools, json_schema, streaming, vision] }\n  lite: {',
+      )
+      .replace('support: { default: lite, fallbacks: [big] }', 'support: { default: big, fallbacks: [big-backup] }');
+    await writeFile(clean, consistent);
     const run = await cli(['check', clean, '--json']);
     expect(JSON.parse(run.stdout).warnings).toEqual([]);
     const text = await cli(['check', clean]);
