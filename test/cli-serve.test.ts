@@ -10,16 +10,15 @@ import { startMockProvider, type MockProvider } from '@switchyard/mock-provider'
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chat, onlyCall } from './helpers/gateway.js';
+import { servedUrl } from './helpers/served-url.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CLI = join(ROOT, 'packages/cli/dist/bin.js');
 const KEY = 'sk-cli-serve-provider';
-const LISTENING = /(http:\/\/127\.0\.0\.1:\d+\/v1)/;
 
 let dir: string;
 let mock: MockProvider;
 let child: ChildProcess | undefined;
-let output = '';
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'switchyard-e2e-serve-'));
@@ -48,22 +47,7 @@ describe('switchyard serve (built CLI)', () => {
       [CLI, 'serve', '--policy', file, '--port', '0', '--plugin', './examples/custom-signal/task-signal.js'],
       { cwd: ROOT, env: { PATH: process.env.PATH ?? '', CUSTOM_SIGNAL_OPENAI_KEY: KEY }, stdio: ['ignore', 'pipe', 'pipe'] },
     );
-    const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no URL after 10 s; output:\n${output}`)), 10_000);
-      child!.stdout!.on('data', (d: Buffer) => {
-        output += d.toString();
-        const m = LISTENING.exec(output);
-        if (m) {
-          clearTimeout(timer);
-          resolve(m[1]!);
-        }
-      });
-      child!.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-      child!.once('exit', (code) => {
-        clearTimeout(timer);
-        reject(new Error(`switchyard serve exited early (code ${code}); output:\n${output}`));
-      });
-    });
+    const url = await servedUrl(child);
 
     const client = new OpenAI({ baseURL: url, apiKey: 'sk-cli-client', maxRetries: 0, timeout: 5_000 });
     const r = await chat(client, {

@@ -11,10 +11,10 @@ import { silentWav, startMockProvider, type MockProvider } from '@switchyard/moc
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLIENT_KEY, providerEnv, providerKey, type PolicyContext } from './helpers/gateway.js';
 import { ID_SECRET, mediaPolicy } from './helpers/media.js';
+import { servedUrl } from './helpers/served-url.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CLI = join(ROOT, 'packages/cli/dist/bin.js');
-const LISTENING = /(http:\/\/127\.0\.0\.1:\d+\/v1)/;
 const MB = 1024 * 1024;
 
 let mock: MockProvider;
@@ -43,23 +43,7 @@ beforeAll(async () => {
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let output = '';
-  url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no URL after 10 s; output:\n${output}`)), 10_000);
-    child!.stdout!.on('data', (d: Buffer) => {
-      output += d.toString();
-      const m = LISTENING.exec(output);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
-    child!.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-    child!.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`switchyard serve exited early (code ${code}); output:\n${output}`));
-    });
-  });
+  url = await servedUrl(child);
 }, 20_000);
 
 afterAll(async () => {
