@@ -4,43 +4,17 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { GoogleGenAI } from '@google/genai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLIENT_KEY, type Harness, type PolicyContext, startHarness } from './helpers/gateway.js';
-
-const GPT = 'gpt-4o-2024-08-06';
-const CLAUDE = 'claude-sonnet-4-5-20250929';
-const GEMINI = 'gemini-2.5-pro';
-
-function policy(ctx: PolicyContext): string {
-  const origin = (name: string) => new URL(ctx.url(name)).origin;
-  return `version: 1
-providers:
-  openai: { format: openai, base_url: ${ctx.url('openai')}, credentials: [{ env: ${ctx.env('openai')} }] }
-  anthropic: { format: anthropic, base_url: ${origin('anthropic')}, credentials: [{ env: ${ctx.env('anthropic')} }] }
-  google: { format: gemini, base_url: ${origin('google')}/v1beta, credentials: [{ env: ${ctx.env('google')} }] }
-models:
-  ${GPT}: { provider: openai, capabilities: [tools, json_schema, streaming, vision], price: { input: 2.5, output: 10 } }
-  ${CLAUDE}: { provider: anthropic, max_output_tokens: 8192, capabilities: [tools, json_schema, streaming, vision], price: { input: 3, output: 15 } }
-  ${GEMINI}: { provider: google, capabilities: [tools, json_schema, streaming, vision], price: { input: 1.25, output: 10 } }
-routes:
-  to-openai: { default: ${GPT} }
-  to-anthropic: { default: ${CLAUDE} }
-  to-gemini: { default: ${GEMINI} }
-keys:
-  - { name: app, secret: { env: E2E_CLIENT }, owner: app }
-`;
-}
+import type { Harness } from './helpers/gateway.js';
+import { CLIENT_KEY, FORMATS, startThreeFormats } from './helpers/three-formats.js';
 
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness({ mocks: ['openai', 'anthropic', 'google'], policy, env: { E2E_CLIENT: CLIENT_KEY } });
+  h = await startThreeFormats();
 });
 afterAll(() => h.close());
 
-const ROUTES = [
-  ['to-openai', 'openai', GPT],
-  ['to-anthropic', 'anthropic', CLAUDE],
-  ['to-gemini', 'google', GEMINI],
-] as const;
+/** [route, mock, model] of each provider format. */
+const ROUTES = FORMATS.map((f) => [f.route, f.mock, f.model] as const);
 
 describe('the Responses API through every provider format', () => {
   it.each(ROUTES)('should answer responses.create on %s, served by the %s mock', async (route, mock, model) => {
