@@ -74,7 +74,9 @@ export function budget(options: BudgetOptions): BudgetHandler {
 
     const owner = ledger.owner(record.owner);
     const workflow = ledger.workflow(record.workflow);
-    const holds = holdsOf(ledger, record, owner, workflow);
+    // One instant for every key: a call reserved and settled across a month's end stays in one window.
+    const now = ledger.now();
+    const holds = holdsOf(ledger, record, owner, workflow, now);
     const ceiling = ceilingOf(owner, record, config.routeMaxRequestUsd, workflow);
     // Calls without a limit or a ceiling need no estimate up front: the store is only told the cost.
     const media = isMediaPriced(ctx.request)
@@ -90,7 +92,7 @@ export function budget(options: BudgetOptions): BudgetHandler {
     if (estimate === undefined && holds.some((h) => h.hardStop))
       return next(costUnbounded(record.selection.model, requestSize(ctx)?.unbounded));
 
-    const keys = [ledger.key(record.owner), ...holds.filter((h) => h.kind !== 'owner').map((h) => h.key)];
+    const keys = [ledger.key(record.owner, now), ...holds.filter((h) => h.kind !== 'owner').map((h) => h.key)];
     const call: Call = { ctx, keys, holds, id: randomUUID(), reserved: false };
     if (holds.length === 0) {
       priceAndSettle(ledger, call);
@@ -112,9 +114,9 @@ function holdsOf(
   record: RoutingRecord,
   owner: OwnerBudget | undefined,
   workflow: WorkflowConfig | undefined,
+  now: number,
 ): HoldSpec[] {
   const holds: HoldSpec[] = [];
-  const now = ledger.now();
   if (owner?.monthlyUsd !== undefined)
     holds.push({
       kind: 'owner',
