@@ -4,7 +4,6 @@ import type { Policy, RateLimitState, RoutingContext, RoutingRecord } from '@swi
 import { routing, servingModels } from '@switchyard/core';
 import type { RequestHandler, Response } from 'express';
 import { rateLimitExceeded, rateStoreUnavailable } from './errors.js';
-import { clientKey } from './keys.js';
 import { bindingCounter, rateLimitHeaders, type CheckedCounter } from './rate-headers.js';
 import { type LimitCounter, RateLimiter, type RateLimiterOptions } from './rate-limiter.js';
 import { tokenBound } from './rate-tokens.js';
@@ -43,7 +42,7 @@ export function rateLimits(options: RateLimitsOptions): RateLimitsHandler {
     if (!limiter.active) return next();
     const ctx = routing(req, res);
     const { record } = ctx;
-    const key = clientKey(req);
+    const { key } = ctx;
     const applied = limiter.countersFor(key, record.owner);
     if (applied.length === 0) return next();
     if (!ctx.request || !record.selection)
