@@ -24,8 +24,10 @@ import { writeSpans, type ServerSpan } from './spans.js';
 import type { AuditHandler, AuditOptions } from './types.js';
 
 const KNOWN = new Set<string>(['policy', 'tracerProvider', 'meterProvider', 'metrics', 'useActiveSpan', 'log']);
-/** Requests some audit() already records: mounted twice (an app's and the stack's), it writes once. */
-/** Marks a request audit() has taken (a symbol property: a WeakSet costs every GC an entry per request). */
+/**
+ * Marks a request some audit() already records, so that mounted twice (an app's and the stack's) it writes
+ * once. A symbol property: a WeakSet costs every GC an entry per request.
+ */
 const AUDITED: unique symbol = Symbol('switchyard.audited');
 type Audited = IncomingMessage & { [AUDITED]?: true };
 
