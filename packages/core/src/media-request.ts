@@ -9,7 +9,7 @@ import { routing } from './context.js';
 import { clientFormatOf, endpointOf } from './endpoint.js';
 import { badRequest, SwitchyardError } from './errors.js';
 import { type GatewayIdKind, type GatewayIds, looksLikeGatewayId, type MintedId } from './gateway-id.js';
-import { bodyOf, bodyLimits, readRequest, type ReadRequestOptions } from './read-request.js';
+import { bodyOf, bodyLimits, readRequest, type ReadRequestOptions, bodyTimedOut } from './read-request.js';
 import type { Endpoint, ProviderFormat } from './record.js';
 import { firstHeader, isObject, parseRequest, type FollowUp, type MultipartUpload, type ParsedRequest } from './request.js';
 
@@ -221,7 +221,7 @@ function readMultipart(
     let length = 0;
     const fields: Record<string, unknown> = {};
     let done = false;
-    const timer = setTimeout(() => finish(timedOut(timeoutMs)), timeoutMs);
+    const timer = setTimeout(() => finish(bodyTimedOut(timeoutMs, `The form's "model" field`)), timeoutMs);
     const finish = (err?: SwitchyardError) => {
       if (done) return;
       done = true;
@@ -285,15 +285,6 @@ function missingModel(): SwitchyardError {
 
 function numberOr(value: string): unknown {
   return /^\d+(?:\.\d+)?$/.test(value) ? Number(value) : value;
-}
-
-function timedOut(ms: number): SwitchyardError {
-  return new SwitchyardError({
-    status: 408,
-    type: 'invalid_request_error',
-    code: 'request_body_timeout',
-    message: `The form's "model" field did not arrive within ${ms} ms.`,
-  });
 }
 
 /** The head read so far, then the rest of the client's body as it comes, with backpressure. */

@@ -112,7 +112,7 @@ function readBody(req: IncomingMessage, limit: number, timeoutMs: number): Promi
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let length = 0;
-    const timer = setTimeout(() => finish(timedOut(timeoutMs)), timeoutMs);
+    const timer = setTimeout(() => finish(bodyTimedOut(timeoutMs)), timeoutMs);
     const onData = (chunk: Buffer) => {
       length += chunk.length;
       if (length > limit) return finish(tooLarge(limit));
@@ -187,11 +187,12 @@ function unsupported(message: string): SwitchyardError {
   return new SwitchyardError({ status: 415, type: 'invalid_request_error', code: 'unsupported_encoding', message });
 }
 
-function timedOut(ms: number): SwitchyardError {
+/** 408 `request_body_timeout`: `what` (the body, or the part of it the gateway waits for) was too slow. */
+export function bodyTimedOut(ms: number, what = 'The request body'): SwitchyardError {
   return new SwitchyardError({
     status: 408,
     type: 'invalid_request_error',
     code: 'request_body_timeout',
-    message: `The request body did not arrive within ${ms} ms.`,
+    message: `${what} did not arrive within ${ms} ms.`,
   });
 }
